@@ -1,0 +1,28 @@
+package dev.progressive.toggles.internal.logic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.progressive.toggles.bucketing.FractionalHashing;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What the compiler needs to know about the flag whose targeting it compiles.
+ *
+ * @param source the definition's source, for error messages (a file name, a URL, "in-memory")
+ * @param flagKey the flag whose targeting this is; {@code $flagd.flagKey} compiles to it, and {@code fractional}
+ *     buckets by it when no bucket key is given
+ * @param path the JSON path of the rule, e.g. {@code $.flags.my-flag.targeting}; errors extend it
+ * @param evaluators the set's {@code $evaluators}, by name, for {@code {"$ref": "name"}}
+ * @param hashing the bucketing of {@code fractional}
+ */
+public record CompileScope(String source, String flagKey, String path, Map<String, JsonNode> evaluators,
+    FractionalHashing hashing) {
+
+  public CompileScope {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(flagKey, "flagKey");
+    Objects.requireNonNull(path, "path");
+    evaluators = Map.copyOf(evaluators);
+    Objects.requireNonNull(hashing, "hashing");
+  }
+}
