@@ -1,0 +1,137 @@
+package dev.progressive.toggles.bucketing;
+
+/**
+ * MurmurHash3, 32-bit x86 variant, with a seed: the hash that flagd's {@code fractional} buckets with.
+ *
+ * <p>Two entry points: over a byte range, and over the UTF-8 encoding of the concatenation of two character sequences.
+ * The second encodes on the fly and allocates nothing; it gives exactly the hash of
+ * {@code (a.toString() + b.toString()).getBytes(StandardCharsets.UTF_8)}, including for a surrogate pair split between
+ * {@code a} and {@code b}, and for lone surrogates, which are encoded as {@code '?'} as {@code String.getBytes} does.
+ */
+public final class Murmur3 {
+
+  private static final int C1 = 0xcc9e2d51;
+  private static final int C2 = 0x1b873593;
+
+  private Murmur3() {}
+
+  /**
+   * The hash of {@code length} bytes of {@code data} from {@code offset}.
+   *
+   * @throws IndexOutOfBoundsException when the range is not inside {@code data}
+   */
+  public static int hash32(byte[] data, int offset, int length, int seed) {
+    if (offset < 0 || length < 0 || offset > data.length - length) {
+      throw new IndexOutOfBoundsException(
+          "range [" + offset + ", " + offset + " + " + length + ") out of bounds for length " + data.length);
+    }
+    int h1 = seed;
+    int end = offset + (length & ~3);
+    for (int i = offset; i < end; i += 4) {
+      int k1 = (data[i] & 0xff) | (data[i + 1] & 0xff) << 8 | (data[i + 2] & 0xff) << 16 | (data[i + 3] & 0xff) << 24;
+      h1 = mixH1(h1, k1);
+    }
+    int k1 = 0;
+    switch (length & 3) {
+      case 3:
+        k1 ^= (data[end + 2] & 0xff) << 16;
+        // fall through
+      case 2:
+        k1 ^= (data[end + 1] & 0xff) << 8;
+        // fall through
+      case 1:
+        k1 ^= data[end] & 0xff;
+        h1 ^= mixK1(k1);
+        break;
+      default:
+        break;
+    }
+    return fmix(h1 ^ length);
+  }
+
+  /**
+   * The hash of the UTF-8 encoding of {@code a} followed by {@code b}, computed without building either.
+   *
+   * @param a the first part, may be empty
+   * @param b the second part, may be empty
+   */
+  public static int hash32(CharSequence a, CharSequence b, int seed) {
+    int la = a.length();
+    int n = la + b.length();
+    int h1 = seed;
+    int k = 0; // up to 4 pending bytes, little-endian
+    int fill = 0; // number of pending bytes in k
+    int total = 0; // bytes hashed
+    for (int i = 0; i < n; i++) {
+      char c = i < la ? a.charAt(i) : b.charAt(i - la);
+      int cp;
+      int bytes;
+      if (c < 0x80) {
+        cp = c;
+        bytes = 1;
+      } else if (c < 0x800) {
+        cp = c;
+        bytes = 2;
+      } else if (Character.isHighSurrogate(c)) {
+        char next = i + 1 < n ? (i + 1 < la ? a.charAt(i + 1) : b.charAt(i + 1 - la)) : 0;
+        if (Character.isLowSurrogate(next)) {
+          cp = Character.toCodePoint(c, next);
+          bytes = 4;
+          i++;
+        } else {
+          cp = '?';
+          bytes = 1;
+        }
+      } else if (Character.isLowSurrogate(c)) {
+        cp = '?';
+        bytes = 1;
+      } else {
+        cp = c;
+        bytes = 3;
+      }
+      for (int j = 0; j < bytes; j++) {
+        int octet;
+        if (bytes == 1) {
+          octet = cp;
+        } else if (j == 0) {
+          octet = bytes == 2 ? 0xc0 | cp >>> 6 : bytes == 3 ? 0xe0 | cp >>> 12 : 0xf0 | cp >>> 18;
+        } else {
+          octet = 0x80 | (cp >>> (6 * (bytes - 1 - j))) & 0x3f;
+        }
+        k |= (octet & 0xff) << (fill << 3);
+        fill++;
+        total++;
+        if (fill == 4) {
+          h1 = mixH1(h1, k);
+          k = 0;
+          fill = 0;
+        }
+      }
+    }
+    if (fill > 0) {
+      h1 ^= mixK1(k);
+    }
+    return fmix(h1 ^ total);
+  }
+
+  private static int mixK1(int k1) {
+    k1 *= C1;
+    k1 = Integer.rotateLeft(k1, 15);
+    return k1 * C2;
+  }
+
+  private static int mixH1(int h1, int k1) {
+    h1 ^= mixK1(k1);
+    h1 = Integer.rotateLeft(h1, 13);
+    return h1 * 5 + 0xe6546b64;
+  }
+
+  private static int fmix(int h) {
+    h ^= h >>> 16;
+    h *= 0x85ebca6b;
+    h ^= h >>> 13;
+    h *= 0xc2b2ae35;
+    h ^= h >>> 16;
+    return h;
+  }
+}
