@@ -1,0 +1,41 @@
+package dev.progressive.toggles.internal.logic;
+
+/** A literal, or a subtree folded at compile time. Its value is immutable (lists and maps are unmodifiable). */
+final class Const extends Expr {
+
+  static final Const NULL = new Const(null);
+  static final Const TRUE = new Const(Boolean.TRUE);
+  static final Const FALSE = new Const(Boolean.FALSE);
+  /** Stands for an absent argument where JS would coerce {@code undefined} to NaN. */
+  static final Const NAN = new Const(Double.NaN);
+
+  private final Object value;
+
+  Const(Object value) {
+    this.value = value;
+  }
+
+  static Const of(Object value) {
+    if (value == null) {
+      return NULL;
+    }
+    if (value instanceof Boolean b) {
+      return b ? TRUE : FALSE;
+    }
+    return new Const(value);
+  }
+
+  Object value() {
+    return value;
+  }
+
+  @Override
+  public Object eval(Object data) {
+    return value;
+  }
+
+  @Override
+  public boolean isConstant() {
+    return true;
+  }
+}
