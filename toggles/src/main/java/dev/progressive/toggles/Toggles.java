@@ -1,0 +1,501 @@
+package dev.progressive.toggles;
+
+import dev.progressive.toggles.bucketing.FractionalHashing;
+import dev.progressive.toggles.internal.definition.FlagSetDocument;
+import dev.progressive.toggles.internal.definition.FlagSetParser;
+import dev.progressive.toggles.internal.definition.VariantType;
+import dev.progressive.toggles.internal.engine.CompiledFlag;
+import dev.progressive.toggles.internal.engine.Engine;
+import dev.progressive.toggles.internal.engine.EvaluationMeters;
+import dev.progressive.toggles.internal.engine.FlagCompiler;
+import dev.progressive.toggles.internal.engine.Outcome;
+import dev.progressive.toggles.internal.engine.Snapshot;
+import dev.progressive.toggles.source.FlagDocument;
+import dev.progressive.toggles.source.FlagSource;
+import dev.progressive.toggles.source.SourceHealth;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Feature flags in the flagd format, evaluated in-process. The native API, and the engine behind the OpenFeature
+ * provider.
+ *
+ * <pre>{@code
+ * Toggles toggles = Toggles.builder()
+ *     .source(FileSource.of(Path.of("flags.json")))
+ *     .meterRegistry(registry)
+ *     .build();
+ * if (toggles.isEnabled("new-menu-search", EvaluationContext.of(userId))) { ... }
+ * }</pre>
+ *
+ * <p>Evaluation reads one volatile snapshot: no I/O, no lock, and on the common paths no allocation. Sources are read
+ * at {@link Builder#build()} and then watched; each change is parsed, validated and compiled off the evaluation path,
+ * and swapped in only when every flag of the source is valid. A refused change is logged once, shows in
+ * {@link #health()}, and leaves the last good flags in force.
+ *
+ * <p>When several sources define the same key, the source added last wins.
+ */
+public final class Toggles implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Toggles.class);
+
+  private final Engine engine;
+  private final FlagCompiler compiler;
+  private final EvaluationMeters meters;
+  private final Clock clock;
+  private final List<Slot> slots;
+  private final Object swapLock = new Object();
+  private final List<Consumer<FlagsChanged>> changeListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<SourceHealth>> healthListeners = new CopyOnWriteArrayList<>();
+  private volatile boolean closed;
+  /** True while the sources are first read: that load builds the first snapshot and is not counted as changes. */
+  private boolean starting;
+
+  private Toggles(Builder b) {
+    this.clock = b.clock;
+    this.meters = b.registry == null ? null : new EvaluationMeters(b.registry);
+    this.engine = new Engine(b.clock, meters);
+    this.compiler = new FlagCompiler(b.hashing, meters, b.invalidTargeting);
+    List<Slot> list = new ArrayList<>();
+    for (FlagSource s : b.sources) {
+      list.add(new Slot(s));
+    }
+    this.slots = List.copyOf(list);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  // ---- evaluation ---------------------------------------------------------------------------------------------
+
+  /** Whether a boolean flag is on for nobody in particular; false when it is missing or not boolean. */
+  public boolean isEnabled(String key) {
+    return booleanValue(key, EvaluationContext.empty(), false);
+  }
+
+  /** Whether a boolean flag is on for this context; false when it is missing or not boolean. */
+  public boolean isEnabled(String key, EvaluationContext context) {
+    return booleanValue(key, context, false);
+  }
+
+  public boolean booleanValue(String key, EvaluationContext context, boolean defaultValue) {
+    Object v = engine.evaluate(key, VariantType.BOOLEAN, context).value();
+    return v == null ? defaultValue : (Boolean) v;
+  }
+
+  public String stringValue(String key, EvaluationContext context, String defaultValue) {
+    Object v = engine.evaluate(key, VariantType.STRING, context).value();
+    return v == null ? defaultValue : (String) v;
+  }
+
+  public int integerValue(String key, EvaluationContext context, int defaultValue) {
+    Object v = engine.evaluate(key, VariantType.INTEGER, context).value();
+    return v instanceof Integer i ? i : defaultValue;
+  }
+
+  public double doubleValue(String key, EvaluationContext context, double defaultValue) {
+    Outcome o = engine.evaluate(key, VariantType.FLOAT, context);
+    Object v = o.value();
+    return v == null ? defaultValue : ((Number) v).doubleValue();
+  }
+
+  /** An object flag's value: an unmodifiable {@code Map} (or {@code List}) of plain Java values. */
+  public Object objectValue(String key, EvaluationContext context, Object defaultValue) {
+    Object v = engine.evaluate(key, VariantType.OBJECT, context).value();
+    return v == null ? defaultValue : v;
+  }
+
+  public Evaluation<Boolean> booleanDetails(String key, EvaluationContext context, boolean defaultValue) {
+    return engine.evaluate(key, VariantType.BOOLEAN, context).evaluation(defaultValue);
+  }
+
+  public Evaluation<String> stringDetails(String key, EvaluationContext context, String defaultValue) {
+    return engine.evaluate(key, VariantType.STRING, context).evaluation(defaultValue);
+  }
+
+  public Evaluation<Integer> integerDetails(String key, EvaluationContext context, int defaultValue) {
+    Outcome o = engine.evaluate(key, VariantType.INTEGER, context);
+    if (o.value() != null && !(o.value() instanceof Integer)) {
+      return new Evaluation<>(key, defaultValue, null, Reason.ERROR, ErrorCode.TYPE_MISMATCH,
+          "flag '" + key + "' variant '" + o.variant() + "' does not fit an int", o.metadata());
+    }
+    return o.evaluation(defaultValue);
+  }
+
+  public Evaluation<Double> doubleDetails(String key, EvaluationContext context, double defaultValue) {
+    Outcome o = engine.evaluate(key, VariantType.FLOAT, context);
+    if (o.value() instanceof Double || o.value() == null) {
+      return o.evaluation(defaultValue);
+    }
+    CompiledFlag flag = engine.snapshot().get(key);
+    Object asDouble = flag == null ? ((Number) o.value()).doubleValue() : flag.floatValue(o);
+    return new Evaluation<>(key, (Double) asDouble, o.variant(), o.reason(), null, null, o.metadata());
+  }
+
+  public Evaluation<Object> objectDetails(String key, EvaluationContext context, Object defaultValue) {
+    return engine.evaluate(key, VariantType.OBJECT, context).evaluation(defaultValue);
+  }
+
+  // ---- introspection ------------------------------------------------------------------------------------------
+
+  /** The keys of every flag in force, sorted. */
+  public Set<String> keys() {
+    return Collections.unmodifiableSet(new TreeSet<>(engine.snapshot().flags().keySet()));
+  }
+
+  /** The health of each source, in the order they were added. */
+  public List<SourceHealth> health() {
+    List<SourceHealth> out = new ArrayList<>(slots.size());
+    for (Slot s : slots) {
+      out.add(s.health());
+    }
+    return out;
+  }
+
+  /** Whether every source is UP. When one is not, its last good flags are still being served. */
+  public boolean isHealthy() {
+    for (Slot s : slots) {
+      if (!s.health().isUp()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The generation of the snapshot in force: 0 before any flags, then one more for each swap. */
+  public long generation() {
+    return engine.snapshot().generation();
+  }
+
+  /**
+   * Calls the listener after every swap that changed flags, on the thread that applied the change. A listener that
+   * throws is logged and does not stop the others.
+   *
+   * @return a handle that removes the listener
+   */
+  public AutoCloseable onChange(Consumer<FlagsChanged> listener) {
+    Objects.requireNonNull(listener, "listener");
+    changeListeners.add(listener);
+    return () -> changeListeners.remove(listener);
+  }
+
+  /** Calls the listener whenever a source's status changes between UP and DOWN. */
+  public AutoCloseable onHealthChange(Consumer<SourceHealth> listener) {
+    Objects.requireNonNull(listener, "listener");
+    healthListeners.add(listener);
+    return () -> healthListeners.remove(listener);
+  }
+
+  /** The evaluation engine, shared with the OpenFeature provider in this module. */
+  Engine engine() {
+    return engine;
+  }
+
+  /** Stops watching every source. Flags stay readable with their last values. Idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (Slot s : slots) {
+      try {
+        s.source.close();
+      } catch (Exception e) {
+        LOG.warn("Closing flag source {} failed", s.source.name(), e);
+      }
+    }
+  }
+
+  // ---- applying changes ---------------------------------------------------------------------------------------
+
+  private void start(boolean requireValid) {
+    starting = true;
+    FlagDefinitionException firstDefinitionError = null;
+    RuntimeException firstReadError = null;
+    for (Slot slot : slots) {
+      try {
+        List<FlagDocument> documents = slot.source.load();
+        FlagDefinitionException refused = apply(slot, documents);
+        if (refused != null && firstDefinitionError == null) {
+          firstDefinitionError = refused;
+        }
+      } catch (Exception e) {
+        failed(slot, e);
+        if (firstReadError == null) {
+          firstReadError = new IllegalStateException("Cannot read flag source " + slot.source.name() + ": " + e, e);
+        }
+      }
+    }
+    starting = false;
+    if (requireValid && (firstDefinitionError != null || firstReadError != null)) {
+      close();
+      throw firstDefinitionError != null ? firstDefinitionError : firstReadError;
+    }
+    for (Slot slot : slots) {
+      slot.source.watch(new FlagSource.Listener() {
+        @Override
+        public void changed(List<FlagDocument> documents) {
+          if (!closed) {
+            apply(slot, documents);
+          }
+        }
+
+        @Override
+        public void failed(Exception cause) {
+          if (!closed) {
+            Toggles.this.failed(slot, cause);
+          }
+        }
+      });
+    }
+  }
+
+  /** Parses, validates and compiles a source's documents; swaps them in, or refuses them whole. */
+  private FlagDefinitionException apply(Slot slot, List<FlagDocument> documents) {
+    synchronized (swapLock) {
+      Map<String, CompiledFlag> compiled;
+      try {
+        compiled = compile(documents);
+      } catch (FlagDefinitionException e) {
+        refuse(slot, e);
+        return e;
+      } catch (RuntimeException e) {
+        FlagDefinitionException wrapped = new FlagDefinitionException(slot.source.name(), null, null,
+            "could not be compiled: " + e, e);
+        refuse(slot, wrapped);
+        return wrapped;
+      }
+      slot.flags = compiled;
+      logBrokenFlags(slot, compiled);
+      boolean recovered = slot.succeed(clock.instant());
+      if (slot.loggedError != null) {
+        LOG.info("Flag source {} is valid again; its flags are applied", slot.source.name());
+        slot.loggedError = null;
+      }
+      rebuild();
+      if (recovered) {
+        fireHealth(slot.health());
+      }
+      return null;
+    }
+  }
+
+  private Map<String, CompiledFlag> compile(List<FlagDocument> documents) {
+    Map<String, CompiledFlag> out = new LinkedHashMap<>();
+    Map<String, String> definedIn = new LinkedHashMap<>();
+    for (FlagDocument doc : documents) {
+      FlagSetDocument parsed = FlagSetParser.parse(doc.origin(), doc.content());
+      for (String key : parsed.flags().keySet()) {
+        String other = definedIn.putIfAbsent(key, doc.origin());
+        if (other != null) {
+          throw new FlagDefinitionException(doc.origin(), key, "$.flags." + key,
+              "flag '" + key + "' is defined in both " + other + " and " + doc.origin());
+        }
+      }
+      out.putAll(compiler.compile(parsed));
+    }
+    return out;
+  }
+
+  /** Logs, once each, the flags applied with a targeting error under {@link InvalidTargeting#PARSE_ERROR}. */
+  private static void logBrokenFlags(Slot slot, Map<String, CompiledFlag> compiled) {
+    java.util.Set<String> now = new java.util.HashSet<>();
+    for (CompiledFlag flag : compiled.values()) {
+      String error = flag.parseError();
+      if (error != null) {
+        now.add(error);
+        if (!slot.loggedBrokenFlags.contains(error)) {
+          LOG.error("Flag '{}' from {} evaluates to PARSE_ERROR: {}", flag.key(), slot.source.name(), error);
+        }
+      }
+    }
+    slot.loggedBrokenFlags = now;
+  }
+
+  private void refuse(Slot slot, FlagDefinitionException e) {
+    String message = e.getMessage();
+    if (!message.equals(slot.loggedError)) {
+      LOG.error("Refused flag definitions from {}; the last good ones stay in force: {}", slot.source.name(),
+          message);
+      slot.loggedError = message;
+    }
+    if (slot.fail(clock.instant(), message)) {
+      fireHealth(slot.health());
+    }
+  }
+
+  private void failed(Slot slot, Exception cause) {
+    String message = "cannot read " + slot.source.name() + ": " + cause;
+    synchronized (swapLock) {
+      if (!message.equals(slot.loggedError)) {
+        LOG.warn("Flag source {} cannot be read; its last good flags stay in force: {}", slot.source.name(),
+            cause.toString());
+        slot.loggedError = message;
+      }
+      if (slot.fail(clock.instant(), message)) {
+        fireHealth(slot.health());
+      }
+    }
+  }
+
+  /** Merges every source's last good flags into a new snapshot and swaps it in. Holds swapLock. */
+  private void rebuild() {
+    Map<String, CompiledFlag> merged = new LinkedHashMap<>();
+    Map<String, String> owner = new LinkedHashMap<>();
+    for (Slot s : slots) {
+      for (Map.Entry<String, CompiledFlag> e : s.flags.entrySet()) {
+        String previous = owner.put(e.getKey(), s.source.name());
+        if (previous != null && !previous.equals(s.source.name())) {
+          LOG.debug("Flag '{}' of {} overrides the one of {}", e.getKey(), s.source.name(), previous);
+        }
+        merged.put(e.getKey(), e.getValue());
+      }
+    }
+    Snapshot before = engine.snapshot();
+    Snapshot next = new Snapshot(merged, before.generation() + 1);
+    Set<String> changed = before.changedKeys(next);
+    if (changed.isEmpty() && before.generation() > 0) {
+      return;
+    }
+    engine.swap(next);
+    if (meters != null && !starting) {
+      for (String key : changed) {
+        meters.changed(key, "source");
+      }
+    }
+    if (!changed.isEmpty()) {
+      LOG.info("Flags changed: {}", new TreeSet<>(changed));
+      FlagsChanged event = new FlagsChanged(changed, next.generation());
+      for (Consumer<FlagsChanged> l : changeListeners) {
+        try {
+          l.accept(event);
+        } catch (RuntimeException e) {
+          LOG.warn("A flag change listener failed", e);
+        }
+      }
+    }
+  }
+
+  private void fireHealth(SourceHealth health) {
+    for (Consumer<SourceHealth> l : healthListeners) {
+      try {
+        l.accept(health);
+      } catch (RuntimeException e) {
+        LOG.warn("A flag source health listener failed", e);
+      }
+    }
+  }
+
+  /** A source with its last good flags and its health. Mutated under swapLock only. */
+  private static final class Slot {
+    final FlagSource source;
+    volatile Map<String, CompiledFlag> flags = Map.of();
+    volatile SourceHealth health;
+    String loggedError;
+    java.util.Set<String> loggedBrokenFlags = java.util.Set.of();
+
+    Slot(FlagSource source) {
+      this.source = source;
+      this.health = new SourceHealth(source.name(), SourceHealth.Status.DOWN, "not read yet", null, null);
+    }
+
+    SourceHealth health() {
+      return health;
+    }
+
+    /** @return whether the status changed */
+    boolean succeed(Instant now) {
+      boolean changed = health.status() != SourceHealth.Status.UP;
+      health = new SourceHealth(source.name(), SourceHealth.Status.UP, null, now, health.lastFailure());
+      return changed;
+    }
+
+    /** @return whether the status changed */
+    boolean fail(Instant now, String error) {
+      boolean changed = health.status() == SourceHealth.Status.UP;
+      health = new SourceHealth(source.name(), SourceHealth.Status.DOWN, error, health.lastSuccess(), now);
+      return changed;
+    }
+  }
+
+  /** Builds {@link Toggles}. */
+  public static final class Builder {
+    private final List<FlagSource> sources = new ArrayList<>();
+    private Clock clock = Clock.systemUTC();
+    private MeterRegistry registry;
+    private FractionalHashing hashing = FractionalHashing.v2();
+    private boolean requireValidSources;
+    private InvalidTargeting invalidTargeting = InvalidTargeting.REFUSE_SOURCE;
+
+    private Builder() {}
+
+    /**
+     * What a targeting rule that cannot be compiled does to its source's change. Default
+     * {@link InvalidTargeting#REFUSE_SOURCE}: the change is refused whole.
+     */
+    public Builder invalidTargeting(InvalidTargeting invalidTargeting) {
+      this.invalidTargeting = Objects.requireNonNull(invalidTargeting, "invalidTargeting");
+      return this;
+    }
+
+    /** Adds a source. Sources added later win for keys that several define. */
+    public Builder source(FlagSource source) {
+      sources.add(Objects.requireNonNull(source, "source"));
+      return this;
+    }
+
+    /** The clock of {@code $flagd.timestamp} and of health times. Default: the system clock in UTC. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Where evaluations and changes are counted. Default: nowhere. */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.registry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /** The bucketing of {@code fractional}. Default: flagd's v2. */
+    public Builder hashing(FractionalHashing hashing) {
+      this.hashing = Objects.requireNonNull(hashing, "hashing");
+      return this;
+    }
+
+    /**
+     * Whether {@link #build()} throws when a source cannot be read or is invalid at start. Default false: such a
+     * source starts DOWN, with no flags, and is applied as soon as it becomes valid.
+     */
+    public Builder requireValidSources(boolean requireValidSources) {
+      this.requireValidSources = requireValidSources;
+      return this;
+    }
+
+    /**
+     * Reads every source, builds the first snapshot and starts watching.
+     *
+     * @throws FlagDefinitionException with {@link #requireValidSources}, when a source is invalid
+     * @throws IllegalStateException with {@link #requireValidSources}, when a source cannot be read
+     */
+    public Toggles build() {
+      Toggles toggles = new Toggles(this);
+      toggles.start(requireValidSources);
+      return toggles;
+    }
+  }
+}

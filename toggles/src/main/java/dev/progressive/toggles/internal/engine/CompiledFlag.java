@@ -1,0 +1,165 @@
+package dev.progressive.toggles.internal.engine;
+
+import dev.progressive.toggles.ErrorCode;
+import dev.progressive.toggles.Reason;
+import dev.progressive.toggles.internal.definition.FlagDefinition;
+import dev.progressive.toggles.internal.definition.VariantType;
+import dev.progressive.toggles.internal.logic.Expr;
+import dev.progressive.toggles.internal.logic.RootData;
+import dev.progressive.toggles.internal.logic.Split;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A flag ready to evaluate: its targeting compiled into an {@link Expr} tree and every outcome built in advance.
+ * Immutable and thread-safe.
+ */
+public final class CompiledFlag {
+
+  private final FlagDefinition definition;
+  private final Expr targeting;
+  private final Map<String, Object> metadata;
+  private final Object fingerprint;
+  private final Outcome disabled;
+  private final Outcome noTargeting;
+  private final Outcome noMatch;
+  private final Map<String, Outcome> matches;
+  private final Map<String, Outcome> splits;
+  private final Map<String, Object> asFloats;
+  private final EnumMap<VariantType, Outcome> mismatches = new EnumMap<>(VariantType.class);
+  private final EvaluationMeters meters;
+  private final Outcome parseError;
+
+  /**
+   * @param definition the validated definition
+   * @param targeting the compiled targeting, or null when the flag has none
+   * @param metadata the flag's metadata with the set's merged under it
+   * @param fingerprint what decides whether the flag changed between two snapshots: equal fingerprints mean the
+   *     same behaviour
+   * @param meters the meters, or null to count nothing
+   * @param parseError why the targeting could not be compiled, or null; when set, every evaluation of the enabled
+   *     flag is a PARSE_ERROR with this message
+   */
+  public CompiledFlag(FlagDefinition definition, Expr targeting, Map<String, Object> metadata, Object fingerprint,
+      EvaluationMeters meters, String parseError) {
+    this.definition = definition;
+    this.targeting = targeting;
+    this.metadata = Map.copyOf(metadata);
+    this.fingerprint = fingerprint;
+    this.meters = meters;
+    String key = definition.key();
+    this.parseError = parseError == null ? null
+        : Outcome.error(key, ErrorCode.PARSE_ERROR, parseError, this.metadata, meters);
+    this.disabled = Outcome.codeDefault(key, Reason.DISABLED, this.metadata, meters);
+    String dv = definition.defaultVariant();
+    this.noTargeting = dv == null ? Outcome.codeDefault(key, Reason.DEFAULT, this.metadata, meters)
+        : Outcome.variant(key, dv, definition.variants().get(dv), Reason.STATIC, this.metadata, meters);
+    this.noMatch = dv == null ? Outcome.codeDefault(key, Reason.DEFAULT, this.metadata, meters)
+        : Outcome.variant(key, dv, definition.variants().get(dv), Reason.DEFAULT, this.metadata, meters);
+    this.matches = new HashMap<>();
+    this.splits = new HashMap<>();
+    for (Map.Entry<String, Object> v : definition.variants().entrySet()) {
+      matches.put(v.getKey(),
+          Outcome.variant(key, v.getKey(), v.getValue(), Reason.TARGETING_MATCH, this.metadata, meters));
+      splits.put(v.getKey(), Outcome.variant(key, v.getKey(), v.getValue(), Reason.SPLIT, this.metadata, meters));
+    }
+    Map<String, Object> floats = new HashMap<>();
+    if (definition.variantType() == VariantType.INTEGER) {
+      definition.variants().forEach((name, value) -> floats.put(name, ((Number) value).doubleValue()));
+    }
+    this.asFloats = floats;
+    for (VariantType wanted : VariantType.values()) {
+      if (!accepts(wanted)) {
+        mismatches.put(wanted, Outcome.error(key, ErrorCode.TYPE_MISMATCH, "flag '" + key + "' has "
+            + definition.variantType().label() + " variants, not " + wanted.label(), this.metadata, meters));
+      }
+    }
+  }
+
+  public String key() {
+    return definition.key();
+  }
+
+  public FlagDefinition definition() {
+    return definition;
+  }
+
+  /** The flag's metadata with the set's merged under it. */
+  public Map<String, Object> metadata() {
+    return metadata;
+  }
+
+  /** Why the targeting could not be compiled, or null when it was. */
+  public String parseError() {
+    return parseError == null ? null : parseError.errorMessage();
+  }
+
+  Object fingerprint() {
+    return fingerprint;
+  }
+
+  /** Whether a value of the wanted type can be read from this flag. Whole numbers can be read as floats. */
+  public boolean accepts(VariantType wanted) {
+    VariantType has = definition.variantType();
+    return has == wanted || (wanted == VariantType.FLOAT && has == VariantType.INTEGER);
+  }
+
+  /** The TYPE_MISMATCH outcome for a type that {@link #accepts} refuses. */
+  public Outcome mismatch(VariantType wanted) {
+    return mismatches.get(wanted);
+  }
+
+  /** A variant's value as a float, for a whole-number flag read as a float. */
+  public Object floatValue(Outcome outcome) {
+    Object v = asFloats.get(outcome.variant());
+    return v == null ? outcome.value() : v;
+  }
+
+  /** Evaluates the flag. Never throws; allocates nothing on its usual paths. */
+  public Outcome resolve(RootData data) {
+    if (!definition.enabled()) {
+      return disabled;
+    }
+    if (parseError != null) {
+      return parseError;
+    }
+    Expr rule = targeting;
+    if (rule == null) {
+      return noTargeting;
+    }
+    Object result;
+    try {
+      result = rule.eval(data);
+    } catch (RuntimeException | StackOverflowError e) {
+      return Outcome.error(key(), ErrorCode.GENERAL, "flag '" + key() + "': targeting failed: " + e, metadata,
+          meters);
+    }
+    Map<String, Outcome> table = matches;
+    if (result instanceof Split split) {
+      table = splits;
+      result = split.value();
+    }
+    if (result == null) {
+      return noMatch;
+    }
+    String variant;
+    if (result instanceof String s) {
+      variant = s;
+    } else if (result instanceof Boolean b) {
+      variant = b ? "true" : "false";
+    } else if (result instanceof Number n) {
+      double d = n.doubleValue();
+      variant = d == Math.rint(d) && !Double.isInfinite(d) ? Long.toString((long) d) : Double.toString(d);
+    } else {
+      return Outcome.error(key(), ErrorCode.GENERAL, "flag '" + key() + "': targeting returned "
+          + result.getClass().getSimpleName() + " " + result + ", not a variant name", metadata, meters);
+    }
+    Outcome outcome = table.get(variant);
+    if (outcome == null) {
+      return Outcome.error(key(), ErrorCode.GENERAL, "flag '" + key() + "': targeting chose variant '" + variant
+          + "', which is not one of " + definition.variants().keySet(), metadata, meters);
+    }
+    return outcome;
+  }
+}

@@ -1,0 +1,120 @@
+package dev.progressive.toggles.internal.engine;
+
+import dev.openfeature.sdk.Structure;
+import dev.openfeature.sdk.Value;
+import dev.progressive.toggles.EvaluationContext;
+import dev.progressive.toggles.internal.logic.RootData;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The data that targeting reads during one evaluation: a native or an OpenFeature context, read in place. One
+ * instance per thread is reused (see {@link Engine}), so evaluation allocates nothing for it; the context is cleared
+ * after each evaluation so that no user data stays reachable.
+ */
+final class EvalData implements RootData {
+
+  private final Clock clock;
+  private EvaluationContext context;
+  private dev.openfeature.sdk.EvaluationContext openFeature;
+  private String flagKey;
+
+  EvalData(Clock clock) {
+    this.clock = clock;
+  }
+
+  EvalData bind(String flagKey, EvaluationContext context) {
+    this.flagKey = flagKey;
+    this.context = context;
+    this.openFeature = null;
+    return this;
+  }
+
+  EvalData bind(String flagKey, dev.openfeature.sdk.EvaluationContext context) {
+    this.flagKey = flagKey;
+    this.context = null;
+    this.openFeature = context;
+    return this;
+  }
+
+  void clear() {
+    context = null;
+    openFeature = null;
+  }
+
+  @Override
+  public Object attribute(String name) {
+    if (context != null) {
+      return context.attribute(name);
+    }
+    if (openFeature != null) {
+      if ("targetingKey".equals(name)) {
+        String key = openFeature.getTargetingKey();
+        if (key != null && !key.isEmpty()) {
+          return key;
+        }
+      }
+      return unwrap(openFeature.getValue(name));
+    }
+    return null;
+  }
+
+  @Override
+  public String targetingKey() {
+    if (context != null) {
+      return context.targetingKey();
+    }
+    if (openFeature != null) {
+      String key = openFeature.getTargetingKey();
+      return key == null || key.isEmpty() ? null : key;
+    }
+    return null;
+  }
+
+  @Override
+  public String flagKey() {
+    return flagKey;
+  }
+
+  @Override
+  public long timestampSeconds() {
+    return clock.millis() / 1000L;
+  }
+
+  /** An OpenFeature value as the plain Java value that rules work with. */
+  static Object unwrap(Value value) {
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (value.isString()) {
+      return value.asString();
+    }
+    if (value.isBoolean()) {
+      return value.asBoolean();
+    }
+    if (value.isNumber()) {
+      return value.asObject();
+    }
+    if (value.isStructure()) {
+      Structure s = value.asStructure();
+      java.util.Map<String, Object> map = new java.util.LinkedHashMap<>();
+      for (String k : s.keySet()) {
+        map.put(k, unwrap(s.getValue(k)));
+      }
+      return map;
+    }
+    if (value.isList()) {
+      List<Value> list = value.asList();
+      List<Object> out = new ArrayList<>(list.size());
+      for (Value v : list) {
+        out.add(unwrap(v));
+      }
+      return out;
+    }
+    if (value.isInstant()) {
+      return value.asInstant().getEpochSecond();
+    }
+    return value.asObject();
+  }
+}

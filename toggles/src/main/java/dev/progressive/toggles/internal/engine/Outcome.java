@@ -1,0 +1,141 @@
+package dev.progressive.toggles.internal.engine;
+
+import dev.progressive.toggles.ErrorCode;
+import dev.progressive.toggles.Evaluation;
+import dev.progressive.toggles.Reason;
+import dev.openfeature.sdk.ImmutableMetadata;
+import io.micrometer.core.instrument.Counter;
+import java.util.Map;
+
+/**
+ * One way an evaluation can end: a variant with a reason, or the caller's default with a reason or an error. The
+ * outcomes of a flag are built once per snapshot, so the evaluation path returns a shared object and allocates
+ * nothing. Each outcome counts itself in {@code progressive.toggle.evaluations}, its counter resolved on first use.
+ */
+public final class Outcome {
+
+  private final String flagKey;
+  private final String variant;
+  private final Object value;
+  private final Reason reason;
+  private final ErrorCode errorCode;
+  private final String errorMessage;
+  private final Map<String, Object> metadata;
+  private final Evaluation<Object> evaluation;
+  private final EvaluationMeters meters;
+  private Counter counter; // racy lazy init is benign: the registry returns the same counter for the same id
+  private ImmutableMetadata openFeatureMetadata; // likewise: equal values, built at most a few times
+
+  Outcome(String flagKey, String variant, Object value, Reason reason, ErrorCode errorCode, String errorMessage,
+      Map<String, Object> metadata, EvaluationMeters meters) {
+    this.flagKey = flagKey;
+    this.variant = variant;
+    this.value = value;
+    this.reason = reason;
+    this.errorCode = errorCode;
+    this.errorMessage = errorMessage;
+    this.metadata = metadata;
+    this.meters = meters;
+    this.evaluation = value == null ? null
+        : new Evaluation<>(flagKey, value, variant, reason, errorCode, errorMessage, metadata);
+  }
+
+  static Outcome variant(String flagKey, String variant, Object value, Reason reason, Map<String, Object> metadata,
+      EvaluationMeters meters) {
+    return new Outcome(flagKey, variant, value, reason, null, null, metadata, meters);
+  }
+
+  /** The caller's default, for a reason that is not an error (DISABLED, or DEFAULT without a default variant). */
+  static Outcome codeDefault(String flagKey, Reason reason, Map<String, Object> metadata, EvaluationMeters meters) {
+    return new Outcome(flagKey, null, null, reason, null, null, metadata, meters);
+  }
+
+  /** The caller's default because of an error. */
+  public static Outcome error(String flagKey, ErrorCode code, String message, Map<String, Object> metadata,
+      EvaluationMeters meters) {
+    return new Outcome(flagKey, null, null, Reason.ERROR, code, message, metadata, meters);
+  }
+
+  /** Counts this outcome in {@code progressive.toggle.evaluations}. Allocates nothing after the first call. */
+  public void record() {
+    Counter c = counter;
+    if (c == null) {
+      if (meters == null) {
+        return;
+      }
+      c = meters.evaluations(flagKey, variant, reason);
+      counter = c;
+    }
+    c.increment();
+  }
+
+  public String flagKey() {
+    return flagKey;
+  }
+
+  /** The variant's name, or null when the caller's default applies. */
+  public String variant() {
+    return variant;
+  }
+
+  /** The variant's value, or null when the caller's default applies. */
+  public Object value() {
+    return value;
+  }
+
+  public Reason reason() {
+    return reason;
+  }
+
+  public ErrorCode errorCode() {
+    return errorCode;
+  }
+
+  public String errorMessage() {
+    return errorMessage;
+  }
+
+  public Map<String, Object> metadata() {
+    return metadata;
+  }
+
+  /** The metadata as OpenFeature's type, built on first use and then shared. */
+  public ImmutableMetadata openFeatureMetadata() {
+    ImmutableMetadata m = openFeatureMetadata;
+    if (m == null) {
+      ImmutableMetadata.ImmutableMetadataBuilder b = ImmutableMetadata.builder();
+      for (Map.Entry<String, Object> e : metadata.entrySet()) {
+        Object v = e.getValue();
+        if (v instanceof String str) {
+          b.addString(e.getKey(), str);
+        } else if (v instanceof Boolean bool) {
+          b.addBoolean(e.getKey(), bool);
+        } else if (v instanceof Integer i) {
+          b.addInteger(e.getKey(), i);
+        } else if (v instanceof Long l) {
+          b.addLong(e.getKey(), l);
+        } else if (v instanceof Number n) {
+          b.addDouble(e.getKey(), n.doubleValue());
+        }
+      }
+      m = b.build();
+      openFeatureMetadata = m;
+    }
+    return m;
+  }
+
+  /** The shared evaluation of this outcome, or, when the caller's default applies, a new one with it. */
+  @SuppressWarnings("unchecked")
+  public <T> Evaluation<T> evaluation(T defaultValue) {
+    if (evaluation != null) {
+      return (Evaluation<T>) evaluation;
+    }
+    return new Evaluation<>(flagKey, defaultValue, variant, reason, errorCode, errorMessage, metadata);
+  }
+
+  @Override
+  public String toString() {
+    return flagKey + ":" + (variant == null ? "<default>" : variant) + "/" + reason
+        + (errorCode == null ? "" : "/" + errorCode);
+  }
+}

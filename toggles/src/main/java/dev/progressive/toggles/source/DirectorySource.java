@@ -1,0 +1,101 @@
+package dev.progressive.toggles.source;
+
+import dev.progressive.toggles.internal.source.WatchedSource;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * Every flag file in a directory ({@code *.json}, {@code *.yaml}, {@code *.yml}, not hidden), merged into one set
+ * and watched for changes. A key defined in two files is an error that names both files, and the directory's last
+ * good set stays in force. Works on a mounted Kubernetes ConfigMap, whose files are symlinks.
+ */
+public final class DirectorySource extends WatchedSource {
+
+  private final Path directory;
+
+  private DirectorySource(Builder b) {
+    super(b.directory.toAbsolutePath(), b.pollInterval, b.debounce);
+    this.directory = b.directory;
+  }
+
+  public static DirectorySource of(Path directory) {
+    return builder(directory).build();
+  }
+
+  public static Builder builder(Path directory) {
+    return new Builder(directory);
+  }
+
+  @Override
+  public String name() {
+    return "directory:" + directory;
+  }
+
+  @Override
+  protected List<FlagDocument> read() throws IOException {
+    if (!Files.exists(directory)) {
+      throw new NoSuchFileException(directory.toString(), null, "flag directory does not exist");
+    }
+    if (!Files.isDirectory(directory)) {
+      throw new NotDirectoryException(directory.toString());
+    }
+    List<Path> files = new ArrayList<>();
+    try (Stream<Path> entries = Files.list(directory)) {
+      entries.filter(DirectorySource::isFlagFile).sorted().forEach(files::add);
+    }
+    List<FlagDocument> documents = new ArrayList<>(files.size());
+    for (Path f : files) {
+      documents.add(new FlagDocument(f.toString(), Files.readString(f, StandardCharsets.UTF_8)));
+    }
+    return List.copyOf(documents);
+  }
+
+  private static boolean isFlagFile(Path p) {
+    String name = p.getFileName().toString();
+    String lower = name.toLowerCase(Locale.ROOT);
+    return !name.startsWith(".") && Files.isRegularFile(p)
+        && (lower.endsWith(".json") || lower.endsWith(".yaml") || lower.endsWith(".yml"));
+  }
+
+  @Override
+  public String toString() {
+    return name();
+  }
+
+  /** Builds a {@link DirectorySource}. */
+  public static final class Builder {
+    private final Path directory;
+    private Duration pollInterval = Duration.ofSeconds(5);
+    private Duration debounce = Duration.ofMillis(50);
+
+    private Builder(Path directory) {
+      this.directory = Objects.requireNonNull(directory, "directory");
+    }
+
+    /** How often the directory is read even without a change event. Default 5 s. */
+    public Builder pollInterval(Duration pollInterval) {
+      this.pollInterval = FileSource.positive(pollInterval, "pollInterval");
+      return this;
+    }
+
+    /** How long events must pause before the directory is read. Default 50 ms. */
+    public Builder debounce(Duration debounce) {
+      this.debounce = FileSource.positive(debounce, "debounce");
+      return this;
+    }
+
+    public DirectorySource build() {
+      return new DirectorySource(this);
+    }
+  }
+}
