@@ -1,0 +1,234 @@
+package dev.progressive.toggles;
+
+import dev.openfeature.sdk.EvaluationContext;
+import dev.openfeature.sdk.EventProvider;
+import dev.openfeature.sdk.Metadata;
+import dev.openfeature.sdk.ProviderEvaluation;
+import dev.openfeature.sdk.ProviderEventDetails;
+import dev.openfeature.sdk.Value;
+import dev.openfeature.sdk.exceptions.FlagNotFoundError;
+import dev.openfeature.sdk.exceptions.GeneralError;
+import dev.openfeature.sdk.exceptions.ParseError;
+import dev.openfeature.sdk.exceptions.TypeMismatchError;
+import dev.progressive.toggles.internal.definition.VariantType;
+import dev.progressive.toggles.internal.engine.Engine;
+import dev.progressive.toggles.internal.engine.Outcome;
+import dev.progressive.toggles.source.FlagSource;
+import dev.progressive.toggles.source.SourceHealth;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The OpenFeature provider of Progressive: flagd-format flags evaluated in-process by {@link Toggles}.
+ *
+ * <pre>{@code
+ * ProgressiveProvider provider = ProgressiveProvider.of(FileSource.of(Path.of("flags.json")));
+ * OpenFeatureAPI.getInstance().setProviderAndWait(provider);
+ * Client client = OpenFeatureAPI.getInstance().getClient();
+ * }</pre>
+ *
+ * <p>It follows the OpenFeature specification (section numbers refer to it):
+ * <ul>
+ *   <li>every typed resolver, including long (2.2.1); results carry value, variant, reason and flag metadata
+ *       (2.2.3, 2.2.4, 2.2.9);</li>
+ *   <li>reasons STATIC, TARGETING_MATCH, SPLIT, DEFAULT, DISABLED and ERROR, and STALE while a source is down
+ *       (2.2.5);</li>
+ *   <li>errors FLAG_NOT_FOUND, TYPE_MISMATCH, PARSE_ERROR and GENERAL as typed exceptions whose message names the
+ *       flag (2.2.7);</li>
+ *   <li>PROVIDER_CONFIGURATION_CHANGED with {@code flagsChanged} on every swap, PROVIDER_STALE when a source goes
+ *       down and PROVIDER_READY when all are up again (5.3);</li>
+ *   <li>an idempotent {@link #shutdown()} (2.5).</li>
+ * </ul>
+ */
+public final class ProgressiveProvider extends EventProvider {
+
+  /** The provider's name in OpenFeature's metadata. */
+  public static final String NAME = "progressive";
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProgressiveProvider.class);
+  private static final Metadata METADATA = () -> NAME;
+
+  private final Toggles toggles;
+  private final Engine engine;
+  private final boolean ownsToggles;
+  private final AtomicBoolean shutDown = new AtomicBoolean();
+  private final List<AutoCloseable> subscriptions = new ArrayList<>();
+
+  /** A provider over a {@link Toggles} that the caller owns: {@link #shutdown()} leaves it open. */
+  public ProgressiveProvider(Toggles toggles) {
+    this(toggles, false);
+  }
+
+  private ProgressiveProvider(Toggles toggles, boolean ownsToggles) {
+    this.toggles = Objects.requireNonNull(toggles, "toggles");
+    this.engine = toggles.engine();
+    this.ownsToggles = ownsToggles;
+  }
+
+  /** A provider over its own {@link Toggles} reading these sources; {@link #shutdown()} closes it. */
+  public static ProgressiveProvider of(FlagSource... sources) {
+    Toggles.Builder b = Toggles.builder();
+    for (FlagSource s : sources) {
+      b.source(s);
+    }
+    return new ProgressiveProvider(b.build(), true);
+  }
+
+  /** The flags behind this provider. */
+  public Toggles toggles() {
+    return toggles;
+  }
+
+  @Override
+  public Metadata getMetadata() {
+    return METADATA;
+  }
+
+  /**
+   * Subscribes to changes and health (5.3). Fails, so the provider is in ERROR, only when no source could be read at
+   * all; a provider with some sources down starts READY and then reports STALE.
+   */
+  @Override
+  public void initialize(EvaluationContext evaluationContext) throws Exception {
+    synchronized (subscriptions) {
+      if (!subscriptions.isEmpty()) {
+        return;
+      }
+      subscriptions.add(toggles.onChange(changed -> emitProviderConfigurationChanged(ProviderEventDetails.builder()
+          .flagsChanged(new ArrayList<>(new TreeSet<>(changed.keys())))
+          .message("flags changed: " + new TreeSet<>(changed.keys()))
+          .build())));
+      subscriptions.add(toggles.onHealthChange(this::healthChanged));
+    }
+    List<SourceHealth> health = toggles.health();
+    boolean anyUp = health.isEmpty() || health.stream().anyMatch(SourceHealth::isUp);
+    if (!anyUp) {
+      throw new GeneralError("no flag source could be read: " + describeDown(health));
+    }
+    if (!toggles.isHealthy()) {
+      LOG.warn("Starting with flag sources down: {}", describeDown(health));
+    }
+  }
+
+  private void healthChanged(SourceHealth changed) {
+    if (shutDown.get()) {
+      return;
+    }
+    if (toggles.isHealthy()) {
+      emitProviderReady(ProviderEventDetails.builder().message("all flag sources are up").build());
+    } else {
+      emitProviderStale(ProviderEventDetails.builder()
+          .message("serving last good flags; " + describeDown(toggles.health())).build());
+    }
+  }
+
+  private static String describeDown(List<SourceHealth> health) {
+    StringBuilder sb = new StringBuilder();
+    for (SourceHealth h : health) {
+      if (!h.isUp()) {
+        sb.append(sb.length() == 0 ? "" : "; ").append(h.source()).append(" is down: ").append(h.error());
+      }
+    }
+    return sb.toString();
+  }
+
+  /** Idempotent (2.5): stops listening, and closes the {@link Toggles} only when this provider created it. */
+  @Override
+  public void shutdown() {
+    if (!shutDown.compareAndSet(false, true)) {
+      return;
+    }
+    synchronized (subscriptions) {
+      for (AutoCloseable s : subscriptions) {
+        try {
+          s.close();
+        } catch (Exception e) {
+          LOG.debug("Unsubscribing failed", e);
+        }
+      }
+      subscriptions.clear();
+    }
+    if (ownsToggles) {
+      toggles.close();
+    }
+    super.shutdown();
+  }
+
+  // ---- resolvers (2.2) -----------------------------------------------------------------------------------------
+
+  @Override
+  public ProviderEvaluation<Boolean> getBooleanEvaluation(String key, Boolean defaultValue, EvaluationContext ctx) {
+    Outcome o = resolve(key, VariantType.BOOLEAN, ctx);
+    return result(o, o.value() == null ? defaultValue : (Boolean) o.value());
+  }
+
+  @Override
+  public ProviderEvaluation<String> getStringEvaluation(String key, String defaultValue, EvaluationContext ctx) {
+    Outcome o = resolve(key, VariantType.STRING, ctx);
+    return result(o, o.value() == null ? defaultValue : (String) o.value());
+  }
+
+  @Override
+  public ProviderEvaluation<Integer> getIntegerEvaluation(String key, Integer defaultValue, EvaluationContext ctx) {
+    Outcome o = resolve(key, VariantType.INTEGER, ctx);
+    if (o.value() == null) {
+      return result(o, defaultValue);
+    }
+    if (!(o.value() instanceof Integer i)) {
+      throw new TypeMismatchError("flag '" + key + "': variant '" + o.variant() + "' does not fit an integer; "
+          + "read it as a long");
+    }
+    return result(o, i);
+  }
+
+  @Override
+  public ProviderEvaluation<Long> getLongEvaluation(String key, Long defaultValue, EvaluationContext ctx) {
+    Outcome o = resolve(key, VariantType.INTEGER, ctx);
+    return result(o, o.value() == null ? defaultValue : (Long) ((Number) o.value()).longValue());
+  }
+
+  @Override
+  public ProviderEvaluation<Double> getDoubleEvaluation(String key, Double defaultValue, EvaluationContext ctx) {
+    Outcome o = resolve(key, VariantType.FLOAT, ctx);
+    return result(o, o.value() == null ? defaultValue : (Double) ((Number) o.value()).doubleValue());
+  }
+
+  @Override
+  public ProviderEvaluation<Value> getObjectEvaluation(String key, Value defaultValue, EvaluationContext ctx) {
+    Outcome o = resolve(key, VariantType.OBJECT, ctx);
+    return result(o, o.value() == null ? defaultValue : Value.objectToValue(o.value()));
+  }
+
+  private Outcome resolve(String key, VariantType type, EvaluationContext ctx) {
+    Outcome o = engine.evaluate(key, type, ctx);
+    ErrorCode error = o.errorCode();
+    if (error != null) {
+      switch (error) {
+        case FLAG_NOT_FOUND -> throw new FlagNotFoundError(o.errorMessage());
+        case TYPE_MISMATCH -> throw new TypeMismatchError(o.errorMessage());
+        case PARSE_ERROR -> throw new ParseError(o.errorMessage());
+        default -> throw new GeneralError(o.errorMessage());
+      }
+    }
+    return o;
+  }
+
+  private <T> ProviderEvaluation<T> result(Outcome o, T value) {
+    Reason reason = o.reason();
+    String reasonName = reason.name();
+    if (reason != Reason.DISABLED && !toggles.isHealthy()) {
+      reasonName = Reason.STALE.name();
+    }
+    return ProviderEvaluation.<T>builder()
+        .value(value)
+        .variant(o.variant())
+        .reason(reasonName)
+        .flagMetadata(o.openFeatureMetadata())
+        .build();
+  }
+}
