@@ -90,8 +90,8 @@ public final class ProgressiveProvider extends EventProvider {
   }
 
   /**
-   * Subscribes to changes and health (5.3). Fails, so the provider is in ERROR, only when no source could be read at
-   * all; a provider with some sources down starts READY and then reports STALE.
+   * Subscribes to changes and health (5.3). Fails, so the provider is in ERROR, only when it has no flags at all
+   * because its sources could not be read; a provider with some sources down starts READY and reports STALE.
    */
   @Override
   public void initialize(EvaluationContext evaluationContext) throws Exception {
@@ -106,9 +106,8 @@ public final class ProgressiveProvider extends EventProvider {
       subscriptions.add(toggles.onHealthChange(this::healthChanged));
     }
     List<SourceHealth> health = toggles.health();
-    boolean anyUp = health.isEmpty() || health.stream().anyMatch(SourceHealth::isUp);
-    if (!anyUp) {
-      throw new GeneralError("no flag source could be read: " + describeDown(health));
+    if (toggles.keys().isEmpty() && !toggles.isHealthy()) {
+      throw new GeneralError("no flags could be read: " + describeDown(health));
     }
     if (!toggles.isHealthy()) {
       LOG.warn("Starting with flag sources down: {}", describeDown(health));

@@ -13,6 +13,21 @@ import dev.progressive.toggles.internal.engine.Snapshot;
 import dev.progressive.toggles.source.FlagDocument;
 import dev.progressive.toggles.source.FlagSource;
 import dev.progressive.toggles.source.SourceHealth;
+import dev.progressive.toggles.internal.store.Overrides;
+import dev.progressive.toggles.store.AuditEntry;
+import dev.progressive.toggles.store.ChangeRequest;
+import dev.progressive.toggles.store.FlagOverride;
+import dev.progressive.toggles.store.FlagStore;
+import dev.progressive.toggles.store.FlagView;
+import dev.progressive.toggles.store.InMemoryFlagStore;
+import dev.progressive.toggles.store.StoreUnavailableException;
+import dev.progressive.toggles.store.StoredOverride;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.progressive.toggles.internal.definition.FlagDefinition;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.function.UnaryOperator;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
@@ -57,7 +72,17 @@ public final class Toggles implements AutoCloseable {
   private final EvaluationMeters meters;
   private final Clock clock;
   private final List<Slot> slots;
+  private final FlagStore store;
+  private final FlagAdmin admin;
   private final Object swapLock = new Object();
+  /** The store's overrides, by flag. Replaced under swapLock. */
+  private volatile Map<String, StoredOverride> overrides = Map.of();
+  /** What the last rebuild made of each flag, for the read APIs. Replaced under swapLock. */
+  private volatile Map<String, Entry> entries = Map.of();
+  /** Compiled overrides, reused while neither the source's flag nor the override changes. Under swapLock. */
+  private final Map<String, Entry> overrideCache = new HashMap<>();
+  private volatile SourceHealth storeHealth;
+  private String loggedStoreError;
   private final List<Consumer<FlagsChanged>> changeListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<SourceHealth>> healthListeners = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
@@ -74,6 +99,13 @@ public final class Toggles implements AutoCloseable {
       list.add(new Slot(s));
     }
     this.slots = List.copyOf(list);
+    this.store = b.store != null ? b.store : new InMemoryFlagStore(b.clock, 10_000);
+    this.storeHealth = new SourceHealth(storeName(), SourceHealth.Status.UP, null, null, null);
+    this.admin = new FlagAdmin(this);
+  }
+
+  private String storeName() {
+    return "store:" + store.name();
   }
 
   public static Builder builder() {
@@ -159,21 +191,30 @@ public final class Toggles implements AutoCloseable {
 
   /** The health of each source, in the order they were added. */
   public List<SourceHealth> health() {
-    List<SourceHealth> out = new ArrayList<>(slots.size());
+    List<SourceHealth> out = new ArrayList<>(slots.size() + 1);
     for (Slot s : slots) {
       out.add(s.health());
     }
+    out.add(storeHealth);
     return out;
   }
 
-  /** Whether every source is UP. When one is not, its last good flags are still being served. */
+  /**
+   * Whether every source and the store are UP. When one is not, the last good flags and overrides are still being
+   * served.
+   */
   public boolean isHealthy() {
     for (Slot s : slots) {
       if (!s.health().isUp()) {
         return false;
       }
     }
-    return true;
+    return storeHealth.isUp();
+  }
+
+  /** The write API for ops: change flags at runtime, with actor, reason and version, and read their audit. */
+  public FlagAdmin admin() {
+    return admin;
   }
 
   /** The generation of the snapshot in force: 0 before any flags, then one more for each swap. */
@@ -219,12 +260,25 @@ public final class Toggles implements AutoCloseable {
         LOG.warn("Closing flag source {} failed", s.source.name(), e);
       }
     }
+    try {
+      store.close();
+    } catch (Exception e) {
+      LOG.warn("Closing flag store {} failed", store.name(), e);
+    }
   }
 
   // ---- applying changes ---------------------------------------------------------------------------------------
 
   private void start(boolean requireValid) {
     starting = true;
+    try {
+      Collection<StoredOverride> all = store.loadAll();
+      synchronized (swapLock) {
+        overrides = byKey(all);
+      }
+    } catch (RuntimeException e) {
+      storeUnavailable(e);
+    }
     FlagDefinitionException firstDefinitionError = null;
     RuntimeException firstReadError = null;
     for (Slot slot : slots) {
@@ -246,6 +300,24 @@ public final class Toggles implements AutoCloseable {
       close();
       throw firstDefinitionError != null ? firstDefinitionError : firstReadError;
     }
+    synchronized (swapLock) {
+      rebuild("source"); // applies store-only flags even when every source failed; a no-op otherwise
+    }
+    store.watch(new FlagStore.StoreListener() {
+      @Override
+      public void changed(Collection<StoredOverride> changed, boolean fullResync) {
+        if (!closed) {
+          applyOverrides(changed, fullResync);
+        }
+      }
+
+      @Override
+      public void unavailable(Exception cause) {
+        if (!closed) {
+          storeUnavailable(cause);
+        }
+      }
+    });
     for (Slot slot : slots) {
       slot.source.watch(new FlagSource.Listener() {
         @Override
@@ -287,7 +359,7 @@ public final class Toggles implements AutoCloseable {
         LOG.info("Flag source {} is valid again; its flags are applied", slot.source.name());
         slot.loggedError = null;
       }
-      rebuild();
+      rebuild("source");
       if (recovered) {
         fireHealth(slot.health());
       }
@@ -353,8 +425,12 @@ public final class Toggles implements AutoCloseable {
     }
   }
 
-  /** Merges every source's last good flags into a new snapshot and swaps it in. Holds swapLock. */
-  private void rebuild() {
+  /**
+   * Merges every source's last good flags, applies the store's overrides, and swaps the result in. Holds swapLock.
+   *
+   * @param origin what caused the rebuild, for {@code progressive.toggle.changes}: {@code source} or {@code store}
+   */
+  private void rebuild(String origin) {
     Map<String, CompiledFlag> merged = new LinkedHashMap<>();
     Map<String, String> owner = new LinkedHashMap<>();
     for (Slot s : slots) {
@@ -366,6 +442,36 @@ public final class Toggles implements AutoCloseable {
         merged.put(e.getKey(), e.getValue());
       }
     }
+    Map<String, Entry> nextEntries = new HashMap<>();
+    for (Map.Entry<String, CompiledFlag> e : merged.entrySet()) {
+      nextEntries.put(e.getKey(), new Entry(e.getValue(), owner.get(e.getKey()), null, e.getValue(), null));
+    }
+    for (StoredOverride so : overrides.values()) {
+      if (so.override().isEmpty()) {
+        Entry plain = nextEntries.get(so.flagKey());
+        if (plain != null) {
+          nextEntries.put(so.flagKey(), new Entry(plain.base, plain.source, so, plain.effective, null));
+        }
+        continue;
+      }
+      CompiledFlag base = merged.get(so.flagKey());
+      Entry cached = overrideCache.get(so.flagKey());
+      Entry entry;
+      if (cached != null && cached.base == base && cached.stored.version() == so.version()
+          && cached.stored.changeId() == so.changeId()) {
+        entry = cached;
+      } else {
+        entry = compileOverride(so, base, owner.get(so.flagKey()));
+        overrideCache.put(so.flagKey(), entry);
+      }
+      nextEntries.put(so.flagKey(), entry);
+      if (entry.effective != null) {
+        merged.put(so.flagKey(), entry.effective);
+      }
+    }
+    overrideCache.keySet().retainAll(overrides.keySet());
+    entries = Map.copyOf(nextEntries);
+
     Snapshot before = engine.snapshot();
     Snapshot next = new Snapshot(merged, before.generation() + 1);
     Set<String> changed = before.changedKeys(next);
@@ -375,11 +481,11 @@ public final class Toggles implements AutoCloseable {
     engine.swap(next);
     if (meters != null && !starting) {
       for (String key : changed) {
-        meters.changed(key, "source");
+        meters.changed(key, origin);
       }
     }
     if (!changed.isEmpty()) {
-      LOG.info("Flags changed: {}", new TreeSet<>(changed));
+      LOG.info("Flags changed ({}): {}", origin, new TreeSet<>(changed));
       FlagsChanged event = new FlagsChanged(changed, next.generation());
       for (Consumer<FlagsChanged> l : changeListeners) {
         try {
@@ -388,6 +494,183 @@ public final class Toggles implements AutoCloseable {
           LOG.warn("A flag change listener failed", e);
         }
       }
+    }
+  }
+
+  /** Compiles a flag with its override; when the override does not fit, the source's flag serves. */
+  private Entry compileOverride(StoredOverride so, CompiledFlag base, String sourceName) {
+    String key = so.flagKey();
+    try {
+      ObjectNode json = Overrides.apply(key, base == null ? null : base.definition().json(), so.override());
+      if (json == null) {
+        throw new FlagDefinitionException(Overrides.ORIGIN, key, "$.flags." + key,
+            "no source defines flag '" + key + "' any more, and its override has no whole definition");
+      }
+      CompiledFlag effective = compileEffective(key, json, base);
+      return new Entry(base, sourceName, so, effective, null);
+    } catch (FlagDefinitionException e) {
+      LOG.error("The override of flag '{}' (version {}) cannot be applied; {}: {}", key, so.version(),
+          base == null ? "the flag is absent" : "the source's definition serves", e.getMessage());
+      return new Entry(base, sourceName, so, base, e.getMessage());
+    }
+  }
+
+  private CompiledFlag compileEffective(String key, JsonNode json, CompiledFlag base) {
+    FlagDefinition definition = FlagSetParser.flag(Overrides.ORIGIN, key, json);
+    return compiler.compile(definition, base == null ? Map.of() : base.setMetadata(),
+        base == null ? Map.of() : base.evaluators());
+  }
+
+  // ---- the store ----------------------------------------------------------------------------------------------
+
+  private static Map<String, StoredOverride> byKey(Collection<StoredOverride> all) {
+    Map<String, StoredOverride> map = new HashMap<>();
+    for (StoredOverride so : all) {
+      map.merge(so.flagKey(), so, (a, b) -> b.version() >= a.version() ? b : a);
+    }
+    return Map.copyOf(map);
+  }
+
+  /** Applies overrides written here or elsewhere; a full resync replaces them all. */
+  private void applyOverrides(Collection<StoredOverride> changed, boolean fullResync) {
+    synchronized (swapLock) {
+      Map<String, StoredOverride> next;
+      if (fullResync) {
+        next = byKey(changed);
+      } else {
+        next = new HashMap<>(overrides);
+        for (StoredOverride so : changed) {
+          StoredOverride known = next.get(so.flagKey());
+          if (known == null || so.version() > known.version()) {
+            next.put(so.flagKey(), so);
+          }
+        }
+        next = Map.copyOf(next);
+      }
+      overrides = next;
+      storeAvailable();
+      rebuild("store");
+    }
+  }
+
+  private void storeUnavailable(Exception cause) {
+    synchronized (swapLock) {
+      String message = storeName() + " is unavailable: " + cause.getMessage();
+      boolean wasUp = storeHealth.isUp();
+      storeHealth = new SourceHealth(storeName(), SourceHealth.Status.DOWN, message, storeHealth.lastSuccess(),
+          clock.instant());
+      if (!message.equals(loggedStoreError)) {
+        LOG.warn("Flag store {} is unavailable; the last known overrides stay in force: {}", store.name(),
+            cause.toString());
+        loggedStoreError = message;
+      }
+      if (wasUp) {
+        fireHealth(storeHealth);
+      }
+    }
+  }
+
+  /** Holds swapLock. */
+  private void storeAvailable() {
+    boolean wasDown = !storeHealth.isUp();
+    storeHealth = new SourceHealth(storeName(), SourceHealth.Status.UP, null, clock.instant(),
+        storeHealth.lastFailure());
+    if (wasDown) {
+      LOG.info("Flag store {} is available again; overrides are in sync", store.name());
+      loggedStoreError = null;
+      fireHealth(storeHealth);
+    }
+  }
+
+  /**
+   * Validates and writes one change of a flag, then applies it here at once. Other instances apply it when their
+   * store tells them.
+   */
+  FlagView change(String key, String action, ChangeRequest request, UnaryOperator<FlagOverride> edit) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(request, "request");
+    Entry entry = entries.get(key);
+    StoredOverride current = overrides.get(key);
+    FlagOverride before = current == null ? FlagOverride.NONE : current.override();
+    FlagOverride after = edit.apply(before);
+    CompiledFlag base = entry == null ? null : entry.base;
+    JsonNode beforeJson = entry == null || entry.effective == null ? null : entry.effective.definition().json();
+    JsonNode afterJson;
+    if (after.isEmpty()) {
+      afterJson = base == null ? null : base.definition().json();
+    } else {
+      afterJson = Overrides.apply(key, base == null ? null : base.definition().json(), after);
+      if (afterJson == null) {
+        throw new FlagDefinitionException(Overrides.ORIGIN, key, "$.flags." + key,
+            "no flag '" + key + "' is defined; send a whole definition to create it");
+      }
+      compileEffective(key, afterJson, base); // validates with the compiler the sources use; throws when invalid
+    }
+    AuditEntry audit = new AuditEntry(0, key, 0, action, request.actor(), request.reason(), null,
+        beforeJson == null ? null : beforeJson.toString(), afterJson == null ? null : afterJson.toString());
+    StoredOverride stored;
+    try {
+      stored = store.write(key, after, request.expectedVersion(), audit);
+    } catch (StoreUnavailableException e) {
+      storeUnavailable(e);
+      throw e;
+    }
+    LOG.info("Flag '{}' {} by {} (version {}), reason: {}", key, action, request.actor(), stored.version(),
+        request.reason());
+    applyOverrides(List.of(stored), false);
+    return view(key);
+  }
+
+  /** The audit of a flag (or of all flags, for a null key). */
+  List<AuditEntry> history(String key, Instant from, Instant to, int limit) {
+    try {
+      return store.history(key, from, to, limit);
+    } catch (StoreUnavailableException e) {
+      storeUnavailable(e);
+      throw e;
+    }
+  }
+
+  /** One flag as ops see it, or null when it does not exist. */
+  FlagView view(String key) {
+    Entry e = entries.get(key);
+    return e == null ? null : e.view(key);
+  }
+
+  /** Every flag as ops see it, sorted by key. */
+  List<FlagView> views() {
+    List<FlagView> out = new ArrayList<>();
+    for (String key : new TreeSet<>(entries.keySet())) {
+      FlagView v = view(key);
+      if (v != null) {
+        out.add(v);
+      }
+    }
+    return out;
+  }
+
+  /** What the last rebuild made of one flag: its source's flag, its override, and what is in force. */
+  private record Entry(CompiledFlag base, String source, StoredOverride stored, CompiledFlag effective,
+      String overrideError) {
+
+    FlagView view(String key) {
+      if (effective == null && base == null) {
+        return null;
+      }
+      CompiledFlag inForce = effective != null ? effective : base;
+      FlagDefinition d = inForce.definition();
+      FlagOverride o = stored == null ? FlagOverride.NONE : stored.override();
+      boolean applied = overrideError == null && !o.isEmpty();
+      boolean whole = applied && o.definition() != null;
+      Map<String, String> origins = new LinkedHashMap<>();
+      origins.put("state", applied && (whole || o.state() != null) ? "store" : "source");
+      origins.put("defaultVariant", applied && (whole || o.defaultVariant() != null) ? "store" : "source");
+      origins.put("variants", whole ? "store" : "source");
+      origins.put("targeting", applied && (whole || o.weights() != null) ? "store" : "source");
+      return new FlagView(key, d.enabled() ? "ENABLED" : "DISABLED", d.defaultVariant(),
+          List.copyOf(d.variants().keySet()), base == null ? null : source, stored == null ? 0 : stored.version(), o,
+          Map.copyOf(origins), base == null ? null : base.definition().json().toString(), d.json().toString(),
+          overrideError);
     }
   }
 
@@ -441,8 +724,18 @@ public final class Toggles implements AutoCloseable {
     private FractionalHashing hashing = FractionalHashing.v2();
     private boolean requireValidSources;
     private InvalidTargeting invalidTargeting = InvalidTargeting.REFUSE_SOURCE;
+    private FlagStore store;
 
     private Builder() {}
+
+    /**
+     * Where ops' changes are kept. Default: an {@link InMemoryFlagStore} of this process; use a
+     * {@link dev.progressive.toggles.store.JdbcFlagStore} to share changes between the instances of a service.
+     */
+    public Builder store(FlagStore store) {
+      this.store = Objects.requireNonNull(store, "store");
+      return this;
+    }
 
     /**
      * What a targeting rule that cannot be compiled does to its source's change. Default

@@ -301,8 +301,9 @@ class TogglesTest {
     };
     try (Toggles t = Toggles.builder().source(broken).source(InMemorySource.of(FLAGS)).build()) {
       assertThat(t.isEnabled("new-menu")).as("other sources still serve").isTrue();
+      assertThat(t.health()).extracting(SourceHealth::source).containsExactly("broken", "in-memory", "store:in-memory");
       assertThat(t.health()).extracting(SourceHealth::status)
-          .containsExactly(SourceHealth.Status.DOWN, SourceHealth.Status.UP);
+          .containsExactly(SourceHealth.Status.DOWN, SourceHealth.Status.UP, SourceHealth.Status.UP);
       assertThat(t.health().get(0).error()).contains("disk on fire");
     }
     assertThatThrownBy(() -> Toggles.builder().source(broken).requireValidSources(true).build())

@@ -30,6 +30,8 @@ public final class CompiledFlag {
   private final EnumMap<VariantType, Outcome> mismatches = new EnumMap<>(VariantType.class);
   private final EvaluationMeters meters;
   private final Outcome parseError;
+  private final Map<String, Object> setMetadata;
+  private final Map<String, com.fasterxml.jackson.databind.JsonNode> evaluators;
 
   /**
    * @param definition the validated definition
@@ -40,14 +42,19 @@ public final class CompiledFlag {
    * @param meters the meters, or null to count nothing
    * @param parseError why the targeting could not be compiled, or null; when set, every evaluation of the enabled
    *     flag is a PARSE_ERROR with this message
+   * @param setMetadata the metadata of the flag's set, kept to compile overrides of the flag the same way
+   * @param evaluators the shared rules of the flag's set, likewise
    */
   public CompiledFlag(FlagDefinition definition, Expr targeting, Map<String, Object> metadata, Object fingerprint,
-      EvaluationMeters meters, String parseError) {
+      EvaluationMeters meters, String parseError, Map<String, Object> setMetadata,
+      Map<String, com.fasterxml.jackson.databind.JsonNode> evaluators) {
     this.definition = definition;
     this.targeting = targeting;
     this.metadata = Map.copyOf(metadata);
     this.fingerprint = fingerprint;
     this.meters = meters;
+    this.setMetadata = setMetadata;
+    this.evaluators = evaluators;
     String key = definition.key();
     this.parseError = parseError == null ? null
         : Outcome.error(key, ErrorCode.PARSE_ERROR, parseError, this.metadata, meters);
@@ -88,6 +95,16 @@ public final class CompiledFlag {
   /** The flag's metadata with the set's merged under it. */
   public Map<String, Object> metadata() {
     return metadata;
+  }
+
+  /** The metadata of the set the flag came from. */
+  public Map<String, Object> setMetadata() {
+    return setMetadata;
+  }
+
+  /** The shared rules of the set the flag came from. */
+  public Map<String, com.fasterxml.jackson.databind.JsonNode> evaluators() {
+    return evaluators;
   }
 
   /** Why the targeting could not be compiled, or null when it was. */

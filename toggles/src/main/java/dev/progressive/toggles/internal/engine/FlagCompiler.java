@@ -57,6 +57,6 @@ public final class FlagCompiler {
     metadata.putAll(flag.metadata());
     // A flag's behaviour depends on its own definition, the set's metadata and the shared evaluators it may use.
     Object fingerprint = List.of(flag.json(), setMetadata, flag.targeting() == null ? Map.of() : evaluators);
-    return new CompiledFlag(flag, targeting, metadata, fingerprint, meters, parseError);
+    return new CompiledFlag(flag, targeting, metadata, fingerprint, meters, parseError, setMetadata, evaluators);
   }
 }

@@ -1,0 +1,103 @@
+package dev.progressive.toggles;
+
+import dev.progressive.toggles.store.AuditEntry;
+import dev.progressive.toggles.store.ChangeRequest;
+import dev.progressive.toggles.store.FlagOverride;
+import dev.progressive.toggles.store.FlagView;
+import dev.progressive.toggles.store.StoreUnavailableException;
+import dev.progressive.toggles.store.VersionConflictException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The write API for ops: change flags at runtime, on every instance that shares the store, with an actor, a reason
+ * and the version that was read. Obtained from {@link Toggles#admin()}.
+ *
+ * <pre>{@code
+ * FlagView flag = toggles.admin().flag("new-menu-search").orElseThrow();
+ * toggles.admin().setState("new-menu-search", true,
+ *     ChangeRequest.of("alice", "beta users are happy", flag.version()));
+ * }</pre>
+ *
+ * <p>Every change is validated with the compiler that the sources use, written with its audit entry as one
+ * compare-and-set on the flag's version, logged at INFO and counted in {@code progressive.toggle.changes} with
+ * origin {@code store}. A change is an override over the source's definition; {@link #removeOverride} returns the
+ * flag to its source's definition.
+ *
+ * <p>Every method throws {@link FlagDefinitionException} when the change is invalid,
+ * {@link VersionConflictException} when the flag changed since it was read, and {@link StoreUnavailableException}
+ * when the store cannot be written. In each case nothing was stored.
+ */
+public final class FlagAdmin {
+
+  private final Toggles toggles;
+
+  FlagAdmin(Toggles toggles) {
+    this.toggles = toggles;
+  }
+
+  /** One flag, with its source, override, origins and version. */
+  public Optional<FlagView> flag(String key) {
+    return Optional.ofNullable(toggles.view(Objects.requireNonNull(key, "key")));
+  }
+
+  /** Every flag, sorted by key. */
+  public List<FlagView> flags() {
+    return toggles.views();
+  }
+
+  /** Enables or disables a flag. */
+  public FlagView setState(String key, boolean enabled, ChangeRequest request) {
+    return toggles.change(key, "set-state", request, o -> o.withState(enabled ? "ENABLED" : "DISABLED"));
+  }
+
+  /** Sets the default variant, which must be one of the flag's variants. */
+  public FlagView setDefaultVariant(String key, String variant, ChangeRequest request) {
+    Objects.requireNonNull(variant, "variant");
+    return toggles.change(key, "set-default-variant", request, o -> o.withDefaultVariant(variant));
+  }
+
+  /**
+   * Sets the weights of the flag's {@code fractional} buckets, e.g. {@code {"on": 20, "off": 80}}. A flag without
+   * targeting gets a {@code fractional} rule over these variants.
+   */
+  public FlagView setWeights(String key, Map<String, Integer> weights, ChangeRequest request) {
+    Objects.requireNonNull(weights, "weights");
+    return toggles.change(key, "set-weights", request, o -> o.withWeights(weights));
+  }
+
+  /**
+   * Replaces the flag's whole definition (flagd JSON or YAML of one flag: {@code state}, {@code variants},
+   * {@code defaultVariant}, {@code targeting}, {@code metadata}). It may create a flag that no source defines.
+   */
+  public FlagView replaceDefinition(String key, String definition, ChangeRequest request) {
+    Objects.requireNonNull(definition, "definition");
+    return toggles.change(key, "replace-definition", request, o -> o.withDefinition(definition));
+  }
+
+  /** Removes the flag's override: the source's definition is in force again. */
+  public Optional<FlagView> removeOverride(String key, ChangeRequest request) {
+    return Optional.ofNullable(toggles.change(key, "remove-override", request, o -> FlagOverride.NONE));
+  }
+
+  /** The audit of one flag between two instants, oldest first, at most {@code limit} entries. */
+  public List<AuditEntry> history(String key, Instant from, Instant to, int limit) {
+    Objects.requireNonNull(key, "key");
+    return toggles.history(key, from, to, checkLimit(limit));
+  }
+
+  /** The audit of every flag between two instants, oldest first, at most {@code limit} entries. */
+  public List<AuditEntry> history(Instant from, Instant to, int limit) {
+    return toggles.history(null, from, to, checkLimit(limit));
+  }
+
+  private static int checkLimit(int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+    }
+    return limit;
+  }
+}
