@@ -75,6 +75,18 @@ class RefTest {
   }
 
   @Test
+  void anErrorInsideAnEvaluatorNamesItsPathAndTheRefSite() {
+    Map<String, String> evaluators = Map.of("broken", "{\"and\": [true, {\"nope\": 1}]}");
+    assertThatThrownBy(() -> compile("f", "{\"if\": [{\"$ref\": \"broken\"}, \"a\", \"b\"]}", evaluators))
+        .isInstanceOfSatisfying(FlagDefinitionException.class, e -> {
+          assertThat(e.jsonPath()).isEqualTo("$.$evaluators.broken.and[1].nope");
+          assertThat(e.detail()).isEqualTo(
+              "unknown operator 'nope' (through the $ref at $.flags.f.targeting.if[0].$ref)");
+          assertThat(e.flagKey()).isEqualTo("f");
+        });
+  }
+
+  @Test
   void aSelfReferenceIsACycle() {
     Map<String, String> evaluators = Map.of("self", "{\"or\": [false, {\"$ref\": \"self\"}]}");
     assertThatThrownBy(() -> compile("f", "{\"$ref\": \"self\"}", evaluators))
