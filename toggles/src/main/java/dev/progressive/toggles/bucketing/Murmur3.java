@@ -56,14 +56,39 @@ public final class Murmur3 {
    * @param b the second part, may be empty
    */
   public static int hash32(CharSequence a, CharSequence b, int seed) {
-    int la = a.length();
-    int n = la + b.length();
     int h1 = seed;
     int k = 0; // up to 4 pending bytes, little-endian
     int fill = 0; // number of pending bytes in k
     int total = 0; // bytes hashed
-    for (int i = 0; i < n; i++) {
-      char c = i < la ? a.charAt(i) : b.charAt(i - la);
+    CharSequence s = a;
+    int n = a.length();
+    int i = 0;
+    boolean inA = true;
+    while (true) {
+      if (i >= n) {
+        if (!inA) {
+          break;
+        }
+        inA = false;
+        s = b;
+        n = b.length();
+        i = 0;
+        continue;
+      }
+      if (fill == 0 && i + 4 <= n) {
+        // fast path: four ASCII characters make one block
+        char c0 = s.charAt(i);
+        char c1 = s.charAt(i + 1);
+        char c2 = s.charAt(i + 2);
+        char c3 = s.charAt(i + 3);
+        if ((c0 | c1 | c2 | c3) < 0x80) {
+          h1 = mixH1(h1, c0 | c1 << 8 | c2 << 16 | c3 << 24);
+          total += 4;
+          i += 4;
+          continue;
+        }
+      }
+      char c = s.charAt(i++);
       int cp;
       int bytes;
       if (c < 0x80) {
@@ -73,11 +98,28 @@ public final class Murmur3 {
         cp = c;
         bytes = 2;
       } else if (Character.isHighSurrogate(c)) {
-        char next = i + 1 < n ? (i + 1 < la ? a.charAt(i + 1) : b.charAt(i + 1 - la)) : 0;
+        char next;
+        boolean nextInB = false;
+        if (i < n) {
+          next = s.charAt(i);
+        } else if (inA && b.length() > 0) {
+          next = b.charAt(0);
+          nextInB = true;
+        } else {
+          next = 0;
+        }
         if (Character.isLowSurrogate(next)) {
           cp = Character.toCodePoint(c, next);
           bytes = 4;
-          i++;
+          if (nextInB) {
+            // the pair straddles a and b: go on in b after its first char
+            inA = false;
+            s = b;
+            n = b.length();
+            i = 1;
+          } else {
+            i++;
+          }
         } else {
           cp = '?';
           bytes = 1;

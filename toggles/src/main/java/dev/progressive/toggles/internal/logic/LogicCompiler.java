@@ -167,6 +167,13 @@ public final class LogicCompiler {
     refs.push(name);
     try {
       return compile(target, child(child("$", "$evaluators"), name), result, iterating);
+    } catch (FlagDefinitionException e) {
+      if (refs.size() == 1) {
+        // the error is inside the evaluators: say which place of the flag's own rule led there
+        throw new FlagDefinitionException(e.source(), e.flagKey(), e.jsonPath(),
+            e.detail() + " (through the $ref at " + path + ")", e.getCause());
+      }
+      throw e;
     } finally {
       refs.pop();
     }

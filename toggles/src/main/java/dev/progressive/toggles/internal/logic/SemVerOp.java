@@ -309,6 +309,8 @@ final class SemVerOp {
     private final Operator op;
     private final String target;
     private final long targetScan;
+    /** The target's major, minor and patch numbers. */
+    private final long[] numbers;
 
     /** @param target a valid version, see {@link #isVersion} */
     AgainstConstant(Expr version, Operator op, Object target) {
@@ -316,6 +318,7 @@ final class SemVerOp {
       this.op = op;
       this.target = text(target);
       this.targetScan = scan(this.target);
+      this.numbers = new long[] {number(this.target, 0), number(this.target, 1), number(this.target, 2)};
     }
 
     @Override
@@ -328,7 +331,58 @@ final class SemVerOp {
       if (scanA == INVALID) {
         return null;
       }
-      return Js.bool(test(op, a, scanA, target, targetScan));
+      int parts = op == Operator.MAJOR ? 1 : op == Operator.MINOR ? 2 : 3;
+      int c = compareNumbers(a, parts);
+      switch (op) {
+        case MAJOR:
+        case MINOR:
+          return Js.bool(c == 0);
+        default:
+          break;
+      }
+      if (c == 0) {
+        c = compare(a, scanA, target, targetScan);
+      }
+      switch (op) {
+        case EQ:
+          return Js.bool(c == 0);
+        case NE:
+          return Js.bool(c != 0);
+        case LT:
+          return Js.bool(c < 0);
+        case LE:
+          return Js.bool(c <= 0);
+        case GT:
+          return Js.bool(c > 0);
+        default:
+          return Js.bool(c >= 0);
+      }
+    }
+
+    /** Compares the first {@code parts} numbers of a valid version with the target's, in one pass. */
+    private int compareNumbers(String a, int parts) {
+      int n = a.length();
+      int i = prefix(a);
+      boolean written = true;
+      for (int part = 0; part < parts; part++) {
+        long value = 0;
+        if (written) {
+          while (i < n && isDigit(a.charAt(i))) {
+            value = value * 10 + (a.charAt(i) - '0');
+            i++;
+          }
+          if (i < n && a.charAt(i) == '.') {
+            i++;
+          } else {
+            written = false;
+          }
+        }
+        int c = Long.compare(value, numbers[part]);
+        if (c != 0) {
+          return c;
+        }
+      }
+      return 0;
     }
   }
 }

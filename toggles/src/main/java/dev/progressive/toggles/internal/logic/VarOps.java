@@ -124,6 +124,10 @@ final class VarOps {
     private final String[] keys;
     private final int[] indexes;
     private final Expr fallback;
+    /** Whether the first step, on root data, is a plain attribute or {@code targetingKey}/{@code $flagd}. */
+    private final int first;
+    private static final int PLAIN = 0;
+    private static final int SPECIAL = 1;
 
     /**
      * @param path the dotted path, not empty
@@ -136,15 +140,45 @@ final class VarOps {
         indexes[i] = indexOf(keys[i]);
       }
       this.fallback = fallback;
+      this.first = TARGETING_KEY.equals(keys[0]) || FLAGD.equals(keys[0]) ? SPECIAL : PLAIN;
     }
 
     @Override
     public Object eval(Object data) {
-      Object v = read(data, keys, indexes);
-      if (v == UNDEFINED) {
+      Object current;
+      int i;
+      if (data instanceof RootData root) {
+        current = first == PLAIN ? root.attribute(keys[0]) : rootAttribute(root, keys[0]);
+        if (current == null) {
+          return fallback == null ? null : fallback.eval(data);
+        }
+        i = 1;
+      } else {
+        current = data;
+        i = 0;
+      }
+      for (; i < keys.length; i++) {
+        if (current instanceof Map<?, ?> map) {
+          Object v = map.get(keys[i]);
+          if (v == null && !map.containsKey(keys[i])) {
+            current = UNDEFINED;
+            break;
+          }
+          current = v;
+        } else if (current == null) {
+          current = UNDEFINED;
+          break;
+        } else {
+          current = step(current, keys[i], indexes[i]);
+          if (current == UNDEFINED) {
+            break;
+          }
+        }
+      }
+      if (current == UNDEFINED) {
         return fallback == null ? null : fallback.eval(data);
       }
-      return v;
+      return current;
     }
   }
 
