@@ -1,8 +1,9 @@
 package dev.progressive.toggles;
 
 /**
- * What happens to a source's change when a flag's targeting rule cannot be compiled: an unknown operator, a
- * {@code $ref} to nothing, a negative weight.
+ * What happens to a source's change when a flag's targeting rule is invalid: it cannot be compiled (an unknown
+ * operator, a {@code $ref} to nothing), or it can only fail at run time (a negative weight, a wrong number of
+ * arguments, an unknown {@code sem_ver} operator).
  */
 public enum InvalidTargeting {
 
@@ -13,9 +14,11 @@ public enum InvalidTargeting {
   REFUSE_SOURCE,
 
   /**
-   * As flagd does: the other flags are applied, and the broken flag evaluates to the caller's default with error
-   * {@link ErrorCode#PARSE_ERROR} and the compiler's message. The error is still logged once. Use it for flag files
-   * shared with flagd deployments that rely on this behaviour.
+   * As flagd does: a rule that cannot be compiled makes its flag evaluate to the caller's default with error
+   * {@link ErrorCode#PARSE_ERROR} and the compiler's message, while the other flags apply; a rule that can only fail
+   * at run time evaluates as flagd evaluates it (a negative weight counts as 0; the others answer null, so the
+   * default variant). Both are logged. Use it for flag files shared with flagd deployments, and to run flagd's
+   * evaluator test suite.
    */
-  PARSE_ERROR
+  AS_FLAGD
 }

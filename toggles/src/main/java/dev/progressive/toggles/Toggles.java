@@ -384,7 +384,7 @@ public final class Toggles implements AutoCloseable {
     return out;
   }
 
-  /** Logs, once each, the flags applied with a targeting error under {@link InvalidTargeting#PARSE_ERROR}. */
+  /** Logs, once each, the flags applied with a targeting error under {@link InvalidTargeting.AS_FLAGD}. */
   private static void logBrokenFlags(Slot slot, Map<String, CompiledFlag> compiled) {
     java.util.Set<String> now = new java.util.HashSet<>();
     for (CompiledFlag flag : compiled.values()) {

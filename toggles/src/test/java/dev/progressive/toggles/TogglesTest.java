@@ -364,7 +364,7 @@ class TogglesTest {
     }
 
     try (Toggles lenient = Toggles.builder().source(InMemorySource.named("flags.json", withBrokenRef))
-        .invalidTargeting(InvalidTargeting.PARSE_ERROR).build()) {
+        .invalidTargeting(InvalidTargeting.AS_FLAGD).build()) {
       assertThat(lenient.isHealthy()).isTrue();
       assertThat(lenient.isEnabled("new-menu")).as("the other flags apply").isTrue();
       Evaluation<Boolean> broken = lenient.booleanDetails("beta", EvaluationContext.empty(), true);
@@ -374,6 +374,38 @@ class TogglesTest {
       ProgressiveProvider p = new ProgressiveProvider(lenient);
       assertThatThrownBy(() -> p.getBooleanEvaluation("beta", false, new dev.openfeature.sdk.ImmutableContext()))
           .isInstanceOf(dev.openfeature.sdk.exceptions.ParseError.class).hasMessageContaining("'beta'");
+    }
+  }
+
+  @Test
+  void rulesThatCanOnlyFailAreRefusedByDefaultAndEvaluatedAsFlagdDoesOnRequest() {
+    String negative = FLAGS.replace("[[\"on\", 50], [\"off\", 50]]", "[[\"on\", -50], [\"off\", 50]]");
+    String arity = FLAGS.replace("{\"ends_with\": [{\"var\": \"email\"}, \"@beta.example\"]}",
+        "{\"ends_with\": [{\"var\": \"email\"}]}");
+    String semver = FLAGS.replace("{\"ends_with\": [{\"var\": \"email\"}, \"@beta.example\"]}",
+        "{\"sem_ver\": [{\"var\": \"v\"}, \"===\", \"1.0.0\"]}");
+    assertThat(List.of(negative, arity, semver)).noneMatch(FLAGS::equals);
+
+    assertThatThrownBy(() -> toggles(negative)).isInstanceOf(FlagDefinitionException.class)
+        .hasMessageContaining("'rollout'").hasMessageContaining("$.flags.rollout.targeting.fractional[0][1]")
+        .hasMessageContaining("negative");
+    assertThatThrownBy(() -> toggles(arity)).isInstanceOf(FlagDefinitionException.class)
+        .hasMessageContaining("'beta'").hasMessageContaining("ends_with needs 2 arguments");
+    assertThatThrownBy(() -> toggles(semver)).isInstanceOf(FlagDefinitionException.class)
+        .hasMessageContaining("'beta'").hasMessageContaining("unknown operator");
+
+    try (Toggles asFlagd = Toggles.builder().source(InMemorySource.of(negative))
+        .invalidTargeting(InvalidTargeting.AS_FLAGD).requireValidSources(true).build()) {
+      for (int i = 0; i < 50; i++) {
+        assertThat(asFlagd.isEnabled("rollout", EvaluationContext.of("user-" + i))).as("-50 counts as 0").isFalse();
+      }
+    }
+    try (Toggles asFlagd = Toggles.builder().source(InMemorySource.of(arity))
+        .invalidTargeting(InvalidTargeting.AS_FLAGD).requireValidSources(true).build()) {
+      Evaluation<Boolean> e = asFlagd.booleanDetails("beta",
+          EvaluationContext.builder().attribute("email", "a@beta.example").build(), true);
+      assertThat(e.reason()).isEqualTo(Reason.DEFAULT);
+      assertThat(e.value()).isFalse();
     }
   }
 

@@ -40,7 +40,7 @@ public class EvaluatorSteps {
   private static final class Shared {
     // flagd loads a set with a broken rule and answers PARSE_ERROR for that flag; the suite tests exactly that.
     static final Toggles TOGGLES = Toggles.builder().source(ClasspathSource.of(FLAGS))
-        .invalidTargeting(InvalidTargeting.PARSE_ERROR).requireValidSources(true).build();
+        .invalidTargeting(InvalidTargeting.AS_FLAGD).requireValidSources(true).build();
     static final Client CLIENT;
 
     static {

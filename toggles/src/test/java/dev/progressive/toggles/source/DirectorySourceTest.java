@@ -88,7 +88,7 @@ class DirectorySourceTest {
   void classpathSourcesReadOnceAndReportAMissingResource() {
     String testkit = "conformance/flagd-evaluator/flags/testkit-flags.json";
     try (Toggles t = Toggles.builder().source(ClasspathSource.of(testkit))
-        .invalidTargeting(InvalidTargeting.PARSE_ERROR).build()) {
+        .invalidTargeting(InvalidTargeting.AS_FLAGD).build()) {
       assertThat(t.isHealthy()).isTrue();
       assertThat(t.keys()).contains("boolean-flag", "ref-to-nonexistent-evaluator-flag");
     }

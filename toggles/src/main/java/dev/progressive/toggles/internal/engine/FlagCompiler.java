@@ -45,7 +45,8 @@ public final class FlagCompiler {
     if (flag.targeting() != null) {
       try {
         targeting = LogicCompiler.compile(flag.targeting(),
-            new CompileScope(flag.origin(), flag.key(), "$.flags." + flag.key() + ".targeting", evaluators, hashing));
+            new CompileScope(flag.origin(), flag.key(), "$.flags." + flag.key() + ".targeting", evaluators, hashing,
+                invalidTargeting == InvalidTargeting.REFUSE_SOURCE));
       } catch (FlagDefinitionException e) {
         if (invalidTargeting == InvalidTargeting.REFUSE_SOURCE) {
           throw e;

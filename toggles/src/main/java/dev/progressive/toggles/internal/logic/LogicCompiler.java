@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Subtrees without data are folded into constants. A rule that flagd would accept but that can only fail at run
  * time (an unknown {@code sem_ver} operator, a wrong number of arguments to {@code sem_ver}, {@code starts_with} or
- * {@code ends_with}) compiles to null, with a warning, as flagd answers null for it.
+ * {@code ends_with}, a negative {@code fractional} weight) is refused in a {@link CompileScope#strict() strict}
+ * scope; otherwise it compiles to flagd's answer (null, or a weight of 0), with a warning.
  *
  * <pre>{@code
  * Expr rule = LogicCompiler.compile(targetingNode,
@@ -85,7 +86,11 @@ public final class LogicCompiler {
     return new FlagDefinitionException(scope.source(), scope.flagKey(), path, detail, cause);
   }
 
+  /** A rule flagd accepts but that always answers null: refused in a strict scope, a warning otherwise. */
   private void warn(String path, String detail) {
+    if (scope.strict()) {
+      throw error(path, detail + "; it would always answer null");
+    }
     LOG.warn("{}: flag '{}': {}: {}; it always answers null", scope.source(), scope.flagKey(), path, detail);
   }
 
@@ -552,6 +557,9 @@ public final class LogicCompiler {
           throw error(weightPath, "a fractional weight must be at most " + Integer.MAX_VALUE + ", found " + w);
         }
         if (number.doubleValue() < 0) {
+          if (scope.strict()) {
+            throw error(weightPath, "a fractional weight must not be negative, found " + w);
+          }
           LOG.warn("{}: flag '{}': {}: negative fractional weight {} counts as 0, as in flagd", scope.source(),
               scope.flagKey(), weightPath, w);
         }
