@@ -590,7 +590,10 @@ public final class Toggles implements AutoCloseable {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(request, "request");
     Entry entry = entries.get(key);
-    StoredOverride current = overrides.get(key);
+    StoredOverride applied = overrides.get(key);
+    StoredOverride latest = store.read(key).orElse(null);
+    StoredOverride current = latest != null && (applied == null || latest.version() > applied.version()) ? latest
+        : applied;
     FlagOverride before = current == null ? FlagOverride.NONE : current.override();
     FlagOverride after = edit.apply(before);
     CompiledFlag base = entry == null ? null : entry.base;

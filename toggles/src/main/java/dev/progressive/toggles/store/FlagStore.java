@@ -45,6 +45,14 @@ public interface FlagStore extends AutoCloseable {
   List<AuditEntry> history(String flagKey, Instant from, Instant to, int limit);
 
   /**
+   * The last known override of one flag, from memory, without waiting on the store; empty when none is known. A
+   * change is decided on the newer of this and what the evaluator has applied.
+   */
+  default java.util.Optional<StoredOverride> read(String flagKey) {
+    return java.util.Optional.empty();
+  }
+
+  /**
    * Starts telling the listener about changes written by others (other instances of the service). Called once.
    * The default reports nothing: a store of this process alone sees every write through {@link #write}.
    */

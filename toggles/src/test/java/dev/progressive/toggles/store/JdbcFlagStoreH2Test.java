@@ -1,0 +1,80 @@
+package dev.progressive.toggles.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.progressive.toggles.EvaluationContext;
+import dev.progressive.toggles.Toggles;
+import dev.progressive.toggles.source.InMemorySource;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
+
+/** Any JDBC database works through plain SQL and polling: the store on H2. */
+class JdbcFlagStoreH2Test {
+
+  private static final String FLAGS = """
+      {"flags": {"color": {"state": "ENABLED", "variants": {"red": "#f00", "blue": "#00f"}, "defaultVariant": "blue",
+                           "targeting": {"fractional": [["red", 50], ["blue", 50]]}}}}""";
+
+  private static JdbcDataSource h2(String name) {
+    JdbcDataSource ds = new JdbcDataSource();
+    ds.setURL("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1");
+    return ds;
+  }
+
+  @Test
+  void twoInstancesShareChangesByPolling() throws Exception {
+    JdbcDataSource db = h2("shared");
+    JdbcFlagStore bStore = JdbcFlagStore.builder(db).pollInterval(Duration.ofMillis(50)).build();
+    try (Toggles a = Toggles.builder().source(InMemorySource.of(FLAGS))
+            .store(JdbcFlagStore.builder(db).pollInterval(Duration.ofMillis(50)).build()).build();
+        Toggles b = Toggles.builder().source(InMemorySource.of(FLAGS)).store(bStore).build()) {
+      a.admin().setWeights("color", Map.of("red", 100, "blue", 0), ChangeRequest.of("alice", "all red", 0));
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (!b.stringValue("color", EvaluationContext.of("u1"), "?").equals("#f00")) {
+        assertThat(System.nanoTime()).as("b to poll the change").isLessThan(deadline);
+        Thread.onSpinWait();
+      }
+      assertThat(bStore.read("color")).get().extracting(StoredOverride::version).isEqualTo(1L);
+      assertThat(b.admin().history("color", Instant.EPOCH, Instant.MAX, 10)).singleElement()
+          .extracting(AuditEntry::actor).isEqualTo("alice");
+      assertThatThrownBy(() -> b.admin().setState("color", false, ChangeRequest.of("bob", "stale", 0)))
+          .isInstanceOf(VersionConflictException.class);
+    }
+  }
+
+  @Test
+  void overridesSurviveARestart() {
+    JdbcDataSource db = h2("restart");
+    try (Toggles a = Toggles.builder().source(InMemorySource.of(FLAGS)).store(JdbcFlagStore.builder(db).build())
+        .build()) {
+      a.admin().setState("color", false, ChangeRequest.of("alice", "off", 0));
+    }
+    try (Toggles again = Toggles.builder().source(InMemorySource.of(FLAGS)).store(JdbcFlagStore.builder(db).build())
+        .build()) {
+      assertThat(again.admin().flag("color").orElseThrow().state()).isEqualTo("DISABLED");
+      assertThat(again.stringValue("color", EvaluationContext.empty(), "x")).isEqualTo("x");
+    }
+  }
+
+  @Test
+  void overridesRoundTripThroughTheirJson() {
+    FlagOverride o = new FlagOverride("DISABLED", "red", Map.of("red", 10, "blue", 90), "{\"state\":\"ENABLED\"}");
+    assertThat(JdbcFlagStore.fromJson(JdbcFlagStore.toJson(o))).isEqualTo(o);
+    assertThat(JdbcFlagStore.fromJson(JdbcFlagStore.toJson(FlagOverride.NONE))).isEqualTo(FlagOverride.NONE);
+  }
+
+  @Test
+  void builderArgumentsAreChecked() {
+    JdbcDataSource db = h2("args");
+    assertThatThrownBy(() -> JdbcFlagStore.builder(db).tablePrefix("Robert'); DROP TABLE"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tablePrefix");
+    assertThatThrownBy(() -> JdbcFlagStore.builder(db).pollInterval(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pollInterval");
+    assertThatThrownBy(() -> JdbcFlagStore.builder(db).retryAttempts(0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("retryAttempts");
+  }
+}
