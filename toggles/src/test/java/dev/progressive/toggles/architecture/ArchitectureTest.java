@@ -1,0 +1,48 @@
+package dev.progressive.toggles.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The rules of DESIGN.md for this module, checked on its compiled classes. */
+class ArchitectureTest {
+
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void importClasses() {
+    classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("dev.progressive.toggles");
+  }
+
+  @Test
+  void noSpring() {
+    noClasses().should().dependOnClassesThat().resideInAPackage("org.springframework..")
+        .because("library modules never import Spring (DESIGN.md)").check(classes);
+  }
+
+  @Test
+  void noOtherProgressiveModule() {
+    noClasses().should().dependOnClassesThat().resideInAnyPackage("dev.progressive.canary..",
+        "dev.progressive.parallelrun..", "dev.progressive.spring..")
+        .because("toggles is the foundation: dependencies run one way").check(classes);
+  }
+
+  @Test
+  void theJsonLogicCompilerKnowsNothingOfFlagsOrSources() {
+    noClasses().that().resideInAPackage("dev.progressive.toggles.internal.logic..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.progressive.toggles.internal.engine..",
+            "dev.progressive.toggles.source..", "dev.progressive.toggles.store..")
+        .check(classes);
+  }
+
+  @Test
+  void subPackagesHaveNoCycles() {
+    slices().matching("dev.progressive.toggles.internal.(*)..").should().beFreeOfCycles().check(classes);
+  }
+}
