@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -76,6 +75,7 @@ public final class Experiment<I, T, U> {
   private final List<ContextPropagator> propagators;
   private final boolean raiseOnMismatch;
   private final boolean measureCpu;
+  private final boolean needsResults;
   private final ExperimentMeters meters;
   private final MismatchStore mismatches;
   private final MismatchLog mismatchLog;
@@ -101,6 +101,7 @@ public final class Experiment<I, T, U> {
     this.propagators = List.copyOf(b.propagators);
     this.raiseOnMismatch = b.raiseOnMismatch;
     this.measureCpu = b.measureCpu && THREADS.isCurrentThreadCpuTimeSupported();
+    this.needsResults = !publishers.isEmpty() || raiseOnMismatch;
     this.meters = new ExperimentMeters(runner.meterRegistry(), name);
     this.mismatches = new MismatchStore(b.keepMismatches);
     Logger mismatchLogger = LoggerFactory.getLogger(Experiment.class.getName() + "." + name);
@@ -205,43 +206,46 @@ public final class Experiment<I, T, U> {
   }
 
   private List<Trial> startCandidates(I input) {
-    List<Trial> trials = new ArrayList<>(candidates.size());
+    List<Trial> trials = null;
+    Carried carried = null;
     try {
-      Carried carried = captureContext();
       for (int i = 0; i < candidates.size(); i++) {
+        if (!runner.bulkhead().tryAcquirePermission()) {
+          if (needsResults) {
+            trials = add(trials, rejectedTrial(i));
+          } else {
+            meters.count(Outcome.REJECTED);
+          }
+          continue;
+        }
+        if (carried == null) {
+          carried = captureContext();
+        }
         Trial trial = new Trial(i);
-        trials.add(trial);
-        submit(trial, input, carried);
+        trials = add(trials, trial);
+        try {
+          runner.candidateExecutor().execute(new CandidateTask(trial, input, carried));
+        } catch (RejectedExecutionException e) {
+          runner.bulkhead().onComplete();
+          trial.candidateDone(null, Outcome.REJECTED);
+        }
       }
     } catch (RuntimeException e) {
       LOG.warn("Parallel run '{}': could not start the candidates", name, e);
     }
-    return trials;
+    return trials == null ? List.of() : trials;
   }
 
-  private void submit(Trial trial, I input, Carried carried) {
-    if (!runner.bulkhead().tryAcquirePermission()) {
-      trial.candidateDone(null, Outcome.REJECTED);
-      return;
-    }
-    CandidateTask task = new CandidateTask(trial, input, carried);
-    try {
-      runner.candidateExecutor().execute(task);
-    } catch (RejectedExecutionException e) {
-      runner.bulkhead().onComplete();
-      trial.candidateDone(null, Outcome.REJECTED);
-      return;
-    }
-    runner.timeLimiter()
-        .executeCompletionStage(runner.timeoutScheduler(), () -> task.observed)
-        .whenComplete((observation, error) -> {
-          if (error == null) {
-            trial.candidateDone(observation, null);
-          } else {
-            task.cancel();
-            trial.candidateDone(null, Outcome.TIMEOUT);
-          }
-        });
+  private Trial rejectedTrial(int index) {
+    Trial trial = new Trial(index);
+    trial.candidateDone(null, Outcome.REJECTED);
+    return trial;
+  }
+
+  private List<Trial> add(List<Trial> trials, Trial trial) {
+    List<Trial> list = trials != null ? trials : new ArrayList<>(candidates.size());
+    list.add(trial);
+    return list;
   }
 
   private void finishControl(List<Trial> trials, Observation<T> observation) {
@@ -279,7 +283,7 @@ public final class Experiment<I, T, U> {
   private final class Trial {
     private final int index;
     private final AtomicInteger arrivals = new AtomicInteger(2);
-    private final CompletableFuture<Result<T, U>> done = new CompletableFuture<>();
+    private final CompletableFuture<Result<T, U>> done = raiseOnMismatch ? new CompletableFuture<>() : null;
     private volatile Observation<T> controlObservation;
     private volatile Observation<U> candidateObservation;
     private volatile Outcome forced;
@@ -296,7 +300,9 @@ public final class Experiment<I, T, U> {
           runner.comparisonExecutor().execute(this::complete);
         } catch (RejectedExecutionException e) {
           meters.count(Outcome.REJECTED);
-          done.complete(result(Outcome.REJECTED, null, null, List.of(), null));
+          if (done != null) {
+            done.complete(result(Outcome.REJECTED, null, null, List.of(), null));
+          }
         }
       }
     }
@@ -319,7 +325,9 @@ public final class Experiment<I, T, U> {
         LOG.warn("Parallel run '{}': the comparison failed", name, e);
         result = result(Outcome.CANDIDATE_ERROR, null, null, List.of(), e);
       }
-      done.complete(result);
+      if (done != null) {
+        done.complete(result != null ? result : result(Outcome.MATCH, null, null, List.of(), null));
+      }
     }
 
     Result<T, U> result(Outcome outcome, Object cleanedControl, Object cleanedCandidate,
@@ -357,6 +365,22 @@ public final class Experiment<I, T, U> {
       synchronized (this) {
         thread = Thread.currentThread();
       }
+      try {
+        // The time limit starts here, on the candidate's thread, so that the caller never pays for scheduling it.
+        runner.timeLimiter()
+            .executeCompletionStage(runner.timeoutScheduler(), () -> observed)
+            .whenComplete((observation, error) -> {
+              if (error == null) {
+                trial.candidateDone(observation, null);
+              } else {
+                cancel();
+                trial.candidateDone(null, Outcome.TIMEOUT);
+              }
+            });
+      } catch (RuntimeException e) {
+        LOG.warn("Parallel run '{}': could not start the time limit", name, e);
+        observed.whenComplete((observation, error) -> trial.candidateDone(observation, null));
+      }
       List<ContextPropagator.Scope> scopes = carried.open();
       try {
         observed.complete(observe(candidateNames.get(trial.index), candidates.get(trial.index), input));
@@ -387,6 +411,9 @@ public final class Experiment<I, T, U> {
   // ----------------------------------------------------------------------------------------------------- sequential
 
   private T runSequential(I input) throws Exception {
+    if (candidates.size() == 1) {
+      return runSequentialOne(input);
+    }
     int n = candidates.size();
     int[] order = new int[n + 1];
     ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -412,7 +439,7 @@ public final class Experiment<I, T, U> {
       try {
         Result<T, U> result = judge(i, controlObservation, observations.get(i), null);
         report(result);
-        if (mismatched != null && result.mismatched()) {
+        if (mismatched != null && result != null && result.mismatched()) {
           mismatched.add(result);
         }
       } catch (RuntimeException e) {
@@ -421,6 +448,35 @@ public final class Experiment<I, T, U> {
     }
     if (mismatched != null && !mismatched.isEmpty()) {
       throw new MismatchException(name, mismatched);
+    }
+    if (controlObservation.threw()) {
+      throw Throwables.rethrow(controlObservation.exception());
+    }
+    return controlObservation.value();
+  }
+
+  /** The common case of one candidate, with no list and one clock read fewer. */
+  private T runSequentialOne(I input) throws Exception {
+    Behavior<I, ? extends U> candidate = candidates.get(0);
+    String candidateName = candidateNames.get(0);
+    Observation<T> controlObservation;
+    Observation<U> candidateObservation;
+    if (ThreadLocalRandom.current().nextBoolean()) {
+      controlObservation = observe("control", control, input);
+      candidateObservation = observe(candidateName, candidate, input);
+    } else {
+      candidateObservation = observe(candidateName, candidate, input);
+      controlObservation = observe("control", control, input);
+    }
+    Result<T, U> result = null;
+    try {
+      result = judge(0, controlObservation, candidateObservation, null);
+      report(result);
+    } catch (RuntimeException e) {
+      LOG.warn("Parallel run '{}': the comparison failed", name, e);
+    }
+    if (raiseOnMismatch && result != null && result.mismatched()) {
+      throw new MismatchException(name, List.of(result));
     }
     if (controlObservation.threw()) {
       throw Throwables.rethrow(controlObservation.exception());
@@ -444,6 +500,7 @@ public final class Experiment<I, T, U> {
     return new Observation<>(behaviorName, value, thrown, wall, cpuSince(cpuStart));
   }
 
+  /** Compares; returns {@code null} for a match that nobody needs to see (no publisher, no raise-on-mismatch). */
   private Result<T, U> judge(int index, Observation<T> controlObs, Observation<U> candidateObs, Outcome forced) {
     String candidateName = candidateNames.get(index);
     if (index == 0) {
@@ -463,8 +520,8 @@ public final class Experiment<I, T, U> {
         equivalent = comparator.equivalent(controlObs.value(), candidateObs.value());
       }
       if (equivalent) {
-        return new Result<>(name, candidateName, Outcome.MATCH, controlObs, candidateObs, null, null, List.of(),
-            context, null);
+        return needsResults ? new Result<>(name, candidateName, Outcome.MATCH, controlObs, candidateObs, null, null,
+            List.of(), context, null) : null;
       }
       Outcome outcome = Outcome.MISMATCH;
       for (IgnoreRule<T, U> rule : ignoreRules) {
@@ -499,6 +556,10 @@ public final class Experiment<I, T, U> {
   }
 
   private void report(Result<T, U> result) {
+    if (result == null) {
+      meters.count(Outcome.MATCH);
+      return;
+    }
     meters.count(result.outcome());
     if (result.outcome() == Outcome.MISMATCH) {
       mismatches.add(new Mismatch(name, result.candidateName(), mismatches.nextSequence(), runner.clock().instant(),
@@ -527,6 +588,9 @@ public final class Experiment<I, T, U> {
 
   private Carried captureContext() {
     Map<String, String> mdc = MDC.getCopyOfContextMap();
+    if (propagators.isEmpty()) {
+      return new Carried(mdc, List.of());
+    }
     List<ContextPropagator.Snapshot> snapshots = new ArrayList<>(propagators.size());
     for (ContextPropagator propagator : propagators) {
       try {
