@@ -292,7 +292,7 @@ public final class Experiment<I, T, U> {
       this.index = index;
     }
 
-    /** On the caller's thread: compare here only in SEQUENTIAL mode; in ASYNC, hand off. */
+    /** On the caller's thread: when the candidate arrived first, the comparison is handed off, never run here. */
     void controlDone(Observation<T> observation) {
       controlObservation = observation;
       if (arrivals.decrementAndGet() == 0) {
@@ -461,12 +461,16 @@ public final class Experiment<I, T, U> {
     String candidateName = candidateNames.get(0);
     Observation<T> controlObservation;
     Observation<U> candidateObservation;
+    long cpuStart = cpuNow();
+    long start = System.nanoTime();
     if (ThreadLocalRandom.current().nextBoolean()) {
-      controlObservation = observe("control", control, input);
-      candidateObservation = observe(candidateName, candidate, input);
+      controlObservation = observeFrom(start, cpuStart, "control", control, input);
+      candidateObservation = observeFrom(start + controlObservation.wallTimeNanos(),
+          cpuStart < 0 ? -1 : cpuStart + controlObservation.cpuTimeNanos(), candidateName, candidate, input);
     } else {
-      candidateObservation = observe(candidateName, candidate, input);
-      controlObservation = observe("control", control, input);
+      candidateObservation = observeFrom(start, cpuStart, candidateName, candidate, input);
+      controlObservation = observeFrom(start + candidateObservation.wallTimeNanos(),
+          cpuStart < 0 ? -1 : cpuStart + candidateObservation.cpuTimeNanos(), "control", control, input);
     }
     Result<T, U> result = null;
     try {
@@ -488,7 +492,12 @@ public final class Experiment<I, T, U> {
 
   private <V> Observation<V> observe(String behaviorName, Behavior<I, ? extends V> behavior, I input) {
     long cpuStart = cpuNow();
-    long start = System.nanoTime();
+    return observeFrom(System.nanoTime(), cpuStart, behaviorName, behavior, input);
+  }
+
+  /** Runs a behaviour whose clocks were read just before, so that back-to-back behaviours share a reading. */
+  private <V> Observation<V> observeFrom(long start, long cpuStart, String behaviorName,
+      Behavior<I, ? extends V> behavior, I input) {
     V value = null;
     Throwable thrown = null;
     try {

@@ -248,6 +248,26 @@ class ExperimentSafetyTest {
   }
 
   @Test
+  void aControlSlowerThanTheCandidateStillHasItsComparisonOffTheCallersThread() throws Exception {
+    CountDownLatch candidateDone = new CountDownLatch(1);
+    Experiment<String, String, String> experiment = experiment(Mode.ASYNC)
+        .control(in -> {
+          assertThat(candidateDone.await(10, TimeUnit.SECONDS)).isTrue();
+          return "old";
+        })
+        .candidate("new", in -> {
+          candidateDone.countDown();
+          return "old";
+        })
+        .build();
+
+    assertThat(experiment.run("x")).isEqualTo("old");
+    Thread publishing = results.nextThread();
+    assertThat(publishing).isNotSameAs(Thread.currentThread());
+    assertThat(publishing.getName()).startsWith("progressive-parallel-run-");
+  }
+
+  @Test
   void inAsyncModeTheComparisonAndPublishingHappenOffTheCallersThread() throws Exception {
     Experiment<String, String, String> experiment = experiment(Mode.ASYNC)
         .control(in -> "old")
