@@ -108,10 +108,12 @@ public class ParallelRunOverheadBenchmark {
   }
 
   /**
-   * ASYNC when the bulkhead has room: the caller pays for submitting the candidate (and waking its thread).
-   * Its state waits, outside the measurement, until every candidate thread is free.
+   * ASYNC when the bulkhead has room: what the caller pays to hand a candidate over. Its state waits, outside the
+   * measurement, until every candidate thread is free again, so only about a thousand calls run per second and the
+   * JIT needs more warm-up iterations than the other benchmarks.
    */
   @Benchmark
+  @Warmup(iterations = 20, time = 1)
   public Integer asyncAccepted(IdleCandidates idle) throws Exception {
     return idle.experiment.run(input);
   }

@@ -42,20 +42,19 @@ final class EndpointStats {
   /** Counts one request for which every target answered. */
   void record(List<Difference> raw, List<Difference> noise) {
     compared.increment();
-    Set<String> seen = new HashSet<>();
+    Set<FieldStats> seen = new HashSet<>();
     for (Difference difference : raw) {
-      String path = normalize(difference.path());
-      FieldStats field = field(path);
+      FieldStats field = field(normalize(difference.path()));
       field.addSample(difference, samples);
-      if (seen.add(path)) {
+      if (seen.add(field)) {
         field.raw.increment();
       }
     }
     seen.clear();
     for (Difference difference : noise) {
-      String path = normalize(difference.path());
-      if (seen.add(path)) {
-        field(path).noise.increment();
+      FieldStats field = field(normalize(difference.path()));
+      if (seen.add(field)) {
+        field.noise.increment();
       }
     }
   }
