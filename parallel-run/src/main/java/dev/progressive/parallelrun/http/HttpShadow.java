@@ -159,7 +159,18 @@ public final class HttpShadow implements AutoCloseable {
         return CompletableFuture.completedFuture(
             new ShadowResult(route.name(), null, Outcome.REJECTED, List.of(), List.of(), null));
       }
-      return send(route, request, primary).whenComplete((r, e) -> bulkhead.onComplete());
+      CompletableFuture<ShadowResult> sent;
+      try {
+        sent = send(route, request, primary);
+      } catch (RuntimeException e) {
+        bulkhead.onComplete();
+        stats.get(route.name()).candidateErrors.increment();
+        meters.get(route.name()).count(Outcome.CANDIDATE_ERROR);
+        LOG.warn("HTTP shadow: could not send {} {} to the candidate", request.method(), request.path(), e);
+        return CompletableFuture.completedFuture(
+            new ShadowResult(route.name(), null, Outcome.CANDIDATE_ERROR, List.of(), List.of(), e));
+      }
+      return sent.whenComplete((r, e) -> bulkhead.onComplete());
     } catch (RuntimeException e) {
       LOG.warn("HTTP shadow: could not shadow {} {}", request.method(), request.path(), e);
       return CompletableFuture.completedFuture(

@@ -233,6 +233,19 @@ class HttpShadowIT {
   }
 
   @Test
+  void aRequestThatCannotBeBuiltIsACandidateErrorAndFreesItsPermit() throws Exception {
+    HttpShadow shadow = build(shadow().maxConcurrent(1));
+    ShadowRequest bad = new ShadowRequest("GET", "/orders/1", Map.of("Bad Header", List.of("x")), null);
+
+    ShadowResult result = await(shadow.shadow(bad, new ShadowResponse(200, Map.of(), null)));
+
+    assertThat(result.outcome()).isEqualTo(Outcome.CANDIDATE_ERROR);
+    assertThat(result.failure()).isInstanceOf(IllegalArgumentException.class);
+    assertThat(shadow.bulkhead().getMetrics().getAvailableConcurrentCalls()).isEqualTo(1);
+    candidate.verify(0, getRequestedFor(WireMock.anyUrl()));
+  }
+
+  @Test
   void aNonSafeMethodIsNotSentUnlessTheRouteOptsIn() throws Exception {
     primary.stubFor(post(urlEqualTo("/orders/7/cancel")).willReturn(aResponse().withStatus(204)));
     candidate.stubFor(post(urlEqualTo("/orders/7/cancel")).willReturn(aResponse().withStatus(204)));
