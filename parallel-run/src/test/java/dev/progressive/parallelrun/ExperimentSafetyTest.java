@@ -248,23 +248,29 @@ class ExperimentSafetyTest {
   }
 
   @Test
-  void aControlSlowerThanTheCandidateStillHasItsComparisonOffTheCallersThread() throws Exception {
-    CountDownLatch candidateDone = new CountDownLatch(1);
+  void whenTheControlFinishesLastTheComparisonIsHandedToTheComparisonThread() throws Exception {
+    CompletableFuture<Thread> candidateThread = new CompletableFuture<>();
     Experiment<String, String, String> experiment = experiment(Mode.ASYNC)
         .control(in -> {
-          assertThat(candidateDone.await(10, TimeUnit.SECONDS)).isTrue();
+          // The candidate has arrived once its bulkhead permit is back: it is released after the arrival.
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+          while (runner.stats().availablePermits() < runner.stats().threads() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+          }
+          assertThat(candidateThread).isDone();
           return "old";
         })
         .candidate("new", in -> {
-          candidateDone.countDown();
+          candidateThread.complete(Thread.currentThread());
           return "old";
         })
         .build();
 
     assertThat(experiment.run("x")).isEqualTo("old");
     Thread publishing = results.nextThread();
-    assertThat(publishing).isNotSameAs(Thread.currentThread());
+    assertThat(publishing).isNotSameAs(Thread.currentThread()).isNotSameAs(candidateThread.get());
     assertThat(publishing.getName()).startsWith("progressive-parallel-run-");
+    assertThat(results.next().outcome()).isEqualTo(Outcome.MATCH);
   }
 
   @Test
