@@ -186,6 +186,33 @@ class HttpShadowIT {
   }
 
   @Test
+  void randomIdsFromWireMockTemplatesAreJudgedNoise() throws Exception {
+    // A timestamp of {{now}} is left out: two servers answering in the same second or millisecond would make its
+    // count depend on timing. Random UUIDs differ on every response, on the old copies as on the candidate.
+    String template = "{\"id\":\"{{randomValue type='UUID'}}\",\"total\":%s}";
+    for (WireMockServer server : List.of(primary, secondary, candidate)) {
+      server.stubFor(get(urlPathMatching("/receipts/.*")).willReturn(aResponse().withStatus(200)
+          .withHeader("Content-Type", "application/json")
+          .withBody(template.formatted(server == candidate ? "15.10" : "15.00"))
+          .withTransformers("response-template")));
+    }
+    HttpShadow shadow = build(HttpShadow.builder()
+        .candidate(URI.create(candidate.baseUrl()))
+        .secondary(URI.create(secondary.baseUrl()))
+        .route(ShadowRoute.builder("receipt", "/receipts/*").build()));
+    for (int i = 0; i < 20; i++) {
+      ShadowRequest request = ShadowRequest.of("GET", "/receipts/" + i);
+      await(shadow.shadow(request, served(request)));
+    }
+
+    ShadowReport.Endpoint receipts = shadow.report().endpoint("receipt").orElseThrow();
+    assertThat(receipts.compared()).isEqualTo(20);
+    assertThat(receipts.field("body.id").orElseThrow().raw()).isEqualTo(20);
+    assertThat(receipts.field("body.id").orElseThrow().noise()).isEqualTo(20);
+    assertThat(receipts.realDifferences()).extracting(ShadowReport.Field::path).containsExactly("body.total");
+  }
+
+  @Test
   void ignoredPathsAreNotCompared() throws Exception {
     order(primary, "p", "5", "15.00");
     order(candidate, "c", "5", "15.00");
