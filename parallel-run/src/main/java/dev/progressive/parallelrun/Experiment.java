@@ -1,0 +1,913 @@
+package dev.progressive.parallelrun;
+
+import dev.progressive.parallelrun.diff.DiffOptions;
+import dev.progressive.parallelrun.diff.Difference;
+import dev.progressive.parallelrun.diff.StructuralDiff;
+import dev.progressive.parallelrun.internal.ExperimentMeters;
+import dev.progressive.parallelrun.internal.MismatchLog;
+import dev.progressive.parallelrun.internal.MismatchStore;
+import dev.progressive.parallelrun.internal.Throwables;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * A parallel run: the control (the old implementation) always answers; one or more candidates (the new ones) run
+ * beside it with the same input, and each candidate's value or exception is compared with the control's.
+ *
+ * <pre>{@code
+ * Experiment<Long, Price, Price> pricing = Experiment.<Long, Price, Price>builder("pricing", runner)
+ *     .control(legacy::price)
+ *     .candidate("rewrite", rewrite::price)
+ *     .build();
+ * Price price = pricing.run(orderId);   // always legacy's answer, or legacy's exception
+ * }</pre>
+ *
+ * <p>Guarantees: the control's value is returned unchanged and its exception is thrown as the same instance. Nothing
+ * the experiment does (enable switch, sampler, comparator, ignore rules, cleaner, publishers, a {@code null} on
+ * either side, a full bulkhead, a timed-out candidate) throws into the caller or changes its result. The one
+ * exception is {@link Builder#raiseOnMismatch(boolean)}, for tests. When disabled or not sampled, {@link #run}
+ * allocates nothing and calls the control directly.
+ *
+ * @param <I> the input type
+ * @param <T> the control's value type
+ * @param <U> the candidates' value type
+ */
+public final class Experiment<I, T, U> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Experiment.class);
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+  private final String name;
+  private final ParallelRunner runner;
+  private final Mode mode;
+  private final Behavior<I, T> control;
+  private final List<String> candidateNames;
+  private final List<Behavior<I, ? extends U>> candidates;
+  private final ResultComparator<? super T, ? super U> comparator;
+  private final ExceptionComparator exceptionComparator;
+  private final List<IgnoreRule<T, U>> ignoreRules;
+  private final Function<? super T, ?> controlCleaner;
+  private final Function<? super U, ?> candidateCleaner;
+  private final StructuralDiff diff;
+  private final BooleanSupplier enabled;
+  private final double sampleRate;
+  private final Predicate<? super I> sampler;
+  private final Map<String, Object> context;
+  private final List<Publisher> publishers;
+  private final List<ContextPropagator> propagators;
+  private final boolean raiseOnMismatch;
+  private final boolean measureCpu;
+  private final boolean needsResults;
+  private final ExperimentMeters meters;
+  private final MismatchStore mismatches;
+  private final MismatchLog mismatchLog;
+
+  private Experiment(Builder<I, T, U> b) {
+    this.name = b.name;
+    this.runner = b.runner;
+    this.mode = b.mode;
+    this.control = b.control;
+    this.candidateNames = List.copyOf(b.candidates.keySet());
+    this.candidates = List.copyOf(b.candidates.values());
+    this.diff = StructuralDiff.of(b.diffOptions);
+    this.comparator = b.comparator != null ? b.comparator : diff::equivalent;
+    this.exceptionComparator = b.exceptionComparator;
+    this.ignoreRules = List.copyOf(b.ignoreRules);
+    this.controlCleaner = b.controlCleaner;
+    this.candidateCleaner = b.candidateCleaner;
+    this.enabled = b.enabled;
+    this.sampleRate = b.sampleRate;
+    this.sampler = b.sampler;
+    this.context = Map.copyOf(b.context);
+    this.publishers = List.copyOf(b.publishers);
+    this.propagators = List.copyOf(b.propagators);
+    this.raiseOnMismatch = b.raiseOnMismatch;
+    this.measureCpu = b.measureCpu && THREADS.isCurrentThreadCpuTimeSupported();
+    this.needsResults = !publishers.isEmpty() || raiseOnMismatch;
+    this.meters = new ExperimentMeters(runner.meterRegistry(), name);
+    this.mismatches = new MismatchStore(b.keepMismatches);
+    Logger mismatchLogger = LoggerFactory.getLogger(Experiment.class.getName() + "." + name);
+    this.mismatchLog = new MismatchLog(runner.clock(), runner.mismatchLogLimit(), runner.mismatchLogInterval(),
+        mismatchLogger::warn);
+  }
+
+  /**
+   * Starts a builder.
+   *
+   * @param name the experiment's name, the {@code experiment} meter tag; unique per runner
+   * @param runner the runner that owns the threads and meters
+   * @param <I> the input type
+   * @param <T> the control's value type
+   * @param <U> the candidates' value type
+   * @return a builder
+   */
+  public static <I, T, U> Builder<I, T, U> builder(String name, ParallelRunner runner) {
+    return new Builder<>(name, runner);
+  }
+
+  /** The experiment's name. */
+  public String name() {
+    return name;
+  }
+
+  /** How candidates run. */
+  public Mode mode() {
+    return mode;
+  }
+
+  /** The candidates' names, in the order they were added. */
+  public List<String> candidateNames() {
+    return candidateNames;
+  }
+
+  /** The experiment's context map. */
+  public Map<String, Object> context() {
+    return context;
+  }
+
+  /** The most recent mismatches, oldest first, at most {@link Builder#keepMismatches(int)} of them. */
+  public List<Mismatch> recentMismatches() {
+    return mismatches.recent();
+  }
+
+  /**
+   * Runs the control, and the candidates when enabled and sampled, and returns the control's result.
+   *
+   * @param input the input given to every behaviour
+   * @return the control's value, unchanged
+   * @throws Exception the control's exception, the same instance; or a {@link MismatchException} when the
+   *     experiment was built with {@code raiseOnMismatch(true)}
+   */
+  public T run(I input) throws Exception {
+    if (!shouldRun(input)) {
+      return control.call(input);
+    }
+    return mode == Mode.ASYNC ? runAsync(input) : runSequential(input);
+  }
+
+  private boolean shouldRun(I input) {
+    if (runner.isClosed()) {
+      return false;
+    }
+    try {
+      if (!enabled.getAsBoolean()) {
+        return false;
+      }
+      if (sampler != null) {
+        return sampler.test(input);
+      }
+      return sampleRate >= 1.0 || ThreadLocalRandom.current().nextDouble() < sampleRate;
+    } catch (RuntimeException e) {
+      LOG.warn("Parallel run '{}': the enable switch or the sampler threw; running the control alone", name, e);
+      return false;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------- async
+
+  private T runAsync(I input) throws Exception {
+    List<Trial> trials = startCandidates(input);
+    long cpuStart = cpuNow();
+    long start = System.nanoTime();
+    T value = null;
+    Throwable thrown = null;
+    try {
+      value = control.call(input);
+    } catch (Throwable t) {
+      thrown = t;
+    }
+    long wall = System.nanoTime() - start;
+    finishControl(trials, new Observation<>("control", value, thrown, wall, cpuSince(cpuStart)));
+    if (raiseOnMismatch) {
+      raiseIfMismatched(trials);
+    }
+    if (thrown != null) {
+      throw Throwables.rethrow(thrown);
+    }
+    return value;
+  }
+
+  private List<Trial> startCandidates(I input) {
+    List<Trial> trials = null;
+    Carried carried = null;
+    try {
+      for (int i = 0; i < candidates.size(); i++) {
+        if (!runner.bulkhead().tryAcquirePermission()) {
+          if (needsResults) {
+            trials = add(trials, rejectedTrial(i));
+          } else {
+            meters.count(Outcome.REJECTED);
+          }
+          continue;
+        }
+        if (carried == null) {
+          carried = captureContext();
+        }
+        Trial trial = new Trial(i);
+        trials = add(trials, trial);
+        try {
+          runner.candidateExecutor().execute(new CandidateTask(trial, input, carried));
+        } catch (RejectedExecutionException e) {
+          runner.bulkhead().onComplete();
+          trial.candidateDone(null, Outcome.REJECTED);
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("Parallel run '{}': could not start the candidates", name, e);
+    }
+    return trials == null ? List.of() : trials;
+  }
+
+  private Trial rejectedTrial(int index) {
+    Trial trial = new Trial(index);
+    trial.candidateDone(null, Outcome.REJECTED);
+    return trial;
+  }
+
+  private List<Trial> add(List<Trial> trials, Trial trial) {
+    List<Trial> list = trials != null ? trials : new ArrayList<>(candidates.size());
+    list.add(trial);
+    return list;
+  }
+
+  private void finishControl(List<Trial> trials, Observation<T> observation) {
+    for (Trial trial : trials) {
+      try {
+        trial.controlDone(observation);
+      } catch (RuntimeException e) {
+        LOG.warn("Parallel run '{}': could not hand off a comparison", name, e);
+      }
+    }
+  }
+
+  private void raiseIfMismatched(List<Trial> trials) {
+    long waitMillis = runner.timeLimiter().getTimeLimiterConfig().getTimeoutDuration().toMillis() + 1_000;
+    List<Result<?, ?>> mismatched = new ArrayList<>();
+    for (Trial trial : trials) {
+      try {
+        Result<T, U> result = trial.done.get(waitMillis, TimeUnit.MILLISECONDS);
+        if (result.mismatched()) {
+          mismatched.add(result);
+        }
+      } catch (ExecutionException | TimeoutException e) {
+        LOG.warn("Parallel run '{}': no result to check for a mismatch", name, e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    if (!mismatched.isEmpty()) {
+      throw new MismatchException(name, mismatched);
+    }
+  }
+
+  /** One candidate's part of one call: it is compared when both the control and the candidate have arrived. */
+  private final class Trial {
+    private final int index;
+    private final AtomicInteger arrivals = new AtomicInteger(2);
+    private final CompletableFuture<Result<T, U>> done = raiseOnMismatch ? new CompletableFuture<>() : null;
+    private volatile Observation<T> controlObservation;
+    private volatile Observation<U> candidateObservation;
+    private volatile Outcome forced;
+
+    Trial(int index) {
+      this.index = index;
+    }
+
+    /** On the caller's thread: when the candidate arrived first, the comparison is handed off, never run here. */
+    void controlDone(Observation<T> observation) {
+      controlObservation = observation;
+      if (arrivals.decrementAndGet() == 0) {
+        try {
+          runner.comparisonExecutor().execute(this::complete);
+        } catch (RejectedExecutionException e) {
+          meters.count(Outcome.REJECTED);
+          if (done != null) {
+            done.complete(result(Outcome.REJECTED, null, null, List.of(), null));
+          }
+        }
+      }
+    }
+
+    /** On a candidate thread or the time limiter's thread. */
+    void candidateDone(Observation<U> observation, Outcome outcome) {
+      candidateObservation = observation;
+      forced = outcome;
+      if (arrivals.decrementAndGet() == 0) {
+        complete();
+      }
+    }
+
+    void complete() {
+      Result<T, U> result;
+      try {
+        result = judge(index, controlObservation, candidateObservation, forced);
+        report(result);
+      } catch (RuntimeException e) {
+        LOG.warn("Parallel run '{}': the comparison failed", name, e);
+        result = result(Outcome.CANDIDATE_ERROR, null, null, List.of(), e);
+      }
+      if (done != null) {
+        done.complete(result != null ? result : result(Outcome.MATCH, null, null, List.of(), null));
+      }
+    }
+
+    Result<T, U> result(Outcome outcome, Object cleanedControl, Object cleanedCandidate,
+        List<Difference> differences, Throwable failure) {
+      return new Result<>(name, candidateNames.get(index), outcome, controlObservation, candidateObservation,
+          cleanedControl, cleanedCandidate, differences, context, failure);
+    }
+  }
+
+  /** Runs one candidate on a runner thread; can be cancelled (interrupted) by the time limiter. */
+  private final class CandidateTask implements Runnable {
+    private static final int NEW = 0;
+    private static final int RUNNING = 1;
+    private static final int DONE = 2;
+    private static final int CANCELLED = 3;
+
+    private final Trial trial;
+    private final I input;
+    private final Carried carried;
+    private final AtomicInteger state = new AtomicInteger(NEW);
+    private final CompletableFuture<Observation<U>> observed = new CompletableFuture<>();
+    private Thread thread;
+
+    CandidateTask(Trial trial, I input, Carried carried) {
+      this.trial = trial;
+      this.input = input;
+      this.carried = carried;
+    }
+
+    @Override
+    public void run() {
+      if (!state.compareAndSet(NEW, RUNNING)) {
+        return;
+      }
+      synchronized (this) {
+        thread = Thread.currentThread();
+      }
+      try {
+        // The time limit starts here, on the candidate's thread, so that the caller never pays for scheduling it.
+        runner.timeLimiter()
+            .executeCompletionStage(runner.timeoutScheduler(), () -> observed)
+            .whenComplete((observation, error) -> {
+              if (error == null) {
+                trial.candidateDone(observation, null);
+              } else {
+                cancel();
+                trial.candidateDone(null, Outcome.TIMEOUT);
+              }
+            });
+      } catch (RuntimeException e) {
+        LOG.warn("Parallel run '{}': could not start the time limit", name, e);
+        observed.whenComplete((observation, error) -> trial.candidateDone(observation, null));
+      }
+      List<ContextPropagator.Scope> scopes = carried.open();
+      try {
+        observed.complete(observe(candidateNames.get(trial.index), candidates.get(trial.index), input));
+      } finally {
+        Carried.close(scopes);
+        synchronized (this) {
+          thread = null;
+          state.compareAndSet(RUNNING, DONE);
+          Thread.interrupted();
+        }
+        runner.bulkhead().onComplete();
+      }
+    }
+
+    void cancel() {
+      if (state.compareAndSet(NEW, CANCELLED)) {
+        runner.bulkhead().onComplete();
+        return;
+      }
+      synchronized (this) {
+        if (state.compareAndSet(RUNNING, CANCELLED) && thread != null) {
+          thread.interrupt();
+        }
+      }
+    }
+  }
+
+  // ----------------------------------------------------------------------------------------------------- sequential
+
+  private T runSequential(I input) throws Exception {
+    if (candidates.size() == 1) {
+      return runSequentialOne(input);
+    }
+    int n = candidates.size();
+    int[] order = new int[n + 1];
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    for (int i = 1; i <= n; i++) {
+      int j = random.nextInt(i + 1);
+      order[i] = order[j];
+      order[j] = i;
+    }
+    Observation<T> controlObservation = null;
+    List<Observation<U>> observations = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      observations.add(null);
+    }
+    for (int step : order) {
+      if (step == 0) {
+        controlObservation = observe("control", control, input);
+      } else {
+        observations.set(step - 1, observe(candidateNames.get(step - 1), candidates.get(step - 1), input));
+      }
+    }
+    List<Result<?, ?>> mismatched = raiseOnMismatch ? new ArrayList<>() : null;
+    for (int i = 0; i < n; i++) {
+      try {
+        Result<T, U> result = judge(i, controlObservation, observations.get(i), null);
+        report(result);
+        if (mismatched != null && result != null && result.mismatched()) {
+          mismatched.add(result);
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("Parallel run '{}': the comparison failed", name, e);
+      }
+    }
+    if (mismatched != null && !mismatched.isEmpty()) {
+      throw new MismatchException(name, mismatched);
+    }
+    if (controlObservation.threw()) {
+      throw Throwables.rethrow(controlObservation.exception());
+    }
+    return controlObservation.value();
+  }
+
+  /** The common case of one candidate, with no list and one clock read fewer. */
+  private T runSequentialOne(I input) throws Exception {
+    Behavior<I, ? extends U> candidate = candidates.get(0);
+    String candidateName = candidateNames.get(0);
+    Observation<T> controlObservation;
+    Observation<U> candidateObservation;
+    long cpuStart = cpuNow();
+    long start = System.nanoTime();
+    if (ThreadLocalRandom.current().nextBoolean()) {
+      controlObservation = observeFrom(start, cpuStart, "control", control, input);
+      candidateObservation = observeFrom(start + controlObservation.wallTimeNanos(),
+          cpuStart < 0 ? -1 : cpuStart + controlObservation.cpuTimeNanos(), candidateName, candidate, input);
+    } else {
+      candidateObservation = observeFrom(start, cpuStart, candidateName, candidate, input);
+      controlObservation = observeFrom(start + candidateObservation.wallTimeNanos(),
+          cpuStart < 0 ? -1 : cpuStart + candidateObservation.cpuTimeNanos(), "control", control, input);
+    }
+    Result<T, U> result = null;
+    try {
+      result = judge(0, controlObservation, candidateObservation, null);
+      report(result);
+    } catch (RuntimeException e) {
+      LOG.warn("Parallel run '{}': the comparison failed", name, e);
+    }
+    if (raiseOnMismatch && result != null && result.mismatched()) {
+      throw new MismatchException(name, List.of(result));
+    }
+    if (controlObservation.threw()) {
+      throw Throwables.rethrow(controlObservation.exception());
+    }
+    return controlObservation.value();
+  }
+
+  // ------------------------------------------------------------------------------------------------------- judging
+
+  private <V> Observation<V> observe(String behaviorName, Behavior<I, ? extends V> behavior, I input) {
+    long cpuStart = cpuNow();
+    return observeFrom(System.nanoTime(), cpuStart, behaviorName, behavior, input);
+  }
+
+  /** Runs a behaviour whose clocks were read just before, so that back-to-back behaviours share a reading. */
+  private <V> Observation<V> observeFrom(long start, long cpuStart, String behaviorName,
+      Behavior<I, ? extends V> behavior, I input) {
+    V value = null;
+    Throwable thrown = null;
+    try {
+      value = behavior.call(input);
+    } catch (Throwable t) {
+      thrown = t;
+    }
+    long wall = System.nanoTime() - start;
+    return new Observation<>(behaviorName, value, thrown, wall, cpuSince(cpuStart));
+  }
+
+  /** Compares; returns {@code null} for a match that nobody needs to see (no publisher, no raise-on-mismatch). */
+  private Result<T, U> judge(int index, Observation<T> controlObs, Observation<U> candidateObs, Outcome forced) {
+    String candidateName = candidateNames.get(index);
+    if (index == 0) {
+      meters.control(controlObs.wallTimeNanos());
+    }
+    if (forced != null) {
+      return new Result<>(name, candidateName, forced, controlObs, null, null, null, List.of(), context, null);
+    }
+    meters.candidate(candidateObs.wallTimeNanos());
+    try {
+      boolean equivalent;
+      if (controlObs.threw() && candidateObs.threw()) {
+        equivalent = exceptionComparator.equivalent(controlObs.exception(), candidateObs.exception());
+      } else if (controlObs.threw() || candidateObs.threw()) {
+        equivalent = false;
+      } else {
+        equivalent = comparator.equivalent(controlObs.value(), candidateObs.value());
+      }
+      if (equivalent) {
+        return needsResults ? new Result<>(name, candidateName, Outcome.MATCH, controlObs, candidateObs, null, null,
+            List.of(), context, null) : null;
+      }
+      Outcome outcome = Outcome.MISMATCH;
+      for (IgnoreRule<T, U> rule : ignoreRules) {
+        if (rule.ignore(controlObs, candidateObs)) {
+          outcome = Outcome.IGNORED;
+          break;
+        }
+      }
+      Object cleanedControl = controlObs.threw() ? describe(controlObs.exception())
+          : controlCleaner.apply(controlObs.value());
+      Object cleanedCandidate = candidateObs.threw() ? describe(candidateObs.exception())
+          : candidateCleaner.apply(candidateObs.value());
+      List<Difference> differences;
+      if (controlObs.threw() || candidateObs.threw()) {
+        differences = List.of(new Difference("$", diff.toTree(cleanedControl), diff.toTree(cleanedCandidate)));
+      } else {
+        differences = diff.diff(cleanedControl, cleanedCandidate);
+        if (differences.isEmpty()) {
+          differences = List.of(new Difference("$", diff.toTree(cleanedControl), diff.toTree(cleanedCandidate)));
+        }
+      }
+      return new Result<>(name, candidateName, outcome, controlObs, candidateObs, cleanedControl, cleanedCandidate,
+          differences, context, null);
+    } catch (RuntimeException e) {
+      return new Result<>(name, candidateName, Outcome.CANDIDATE_ERROR, controlObs, candidateObs, null, null,
+          List.of(), context, e);
+    }
+  }
+
+  private static String describe(Throwable t) {
+    return "threw " + t.getClass().getName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+  }
+
+  private void report(Result<T, U> result) {
+    if (result == null) {
+      meters.count(Outcome.MATCH);
+      return;
+    }
+    meters.count(result.outcome());
+    if (result.outcome() == Outcome.MISMATCH) {
+      mismatches.add(new Mismatch(name, result.candidateName(), mismatches.nextSequence(), runner.clock().instant(),
+          result.cleanedControl(), result.cleanedCandidate(), result.differences()));
+      mismatchLog.log("Parallel run '" + name + "': candidate '" + result.candidateName() + "' mismatched: "
+          + result.differences());
+    }
+    for (Publisher publisher : publishers) {
+      try {
+        publisher.publish(result);
+      } catch (RuntimeException e) {
+        LOG.warn("Parallel run '{}': publisher {} threw", name, publisher.getClass().getName(), e);
+      }
+    }
+  }
+
+  private long cpuNow() {
+    return measureCpu ? THREADS.getCurrentThreadCpuTime() : -1;
+  }
+
+  private long cpuSince(long cpuStart) {
+    return cpuStart < 0 ? -1 : THREADS.getCurrentThreadCpuTime() - cpuStart;
+  }
+
+  // ------------------------------------------------------------------------------------------------------- context
+
+  private Carried captureContext() {
+    Map<String, String> mdc = MDC.getCopyOfContextMap();
+    if (propagators.isEmpty()) {
+      return new Carried(mdc, List.of());
+    }
+    List<ContextPropagator.Snapshot> snapshots = new ArrayList<>(propagators.size());
+    for (ContextPropagator propagator : propagators) {
+      try {
+        snapshots.add(propagator.capture());
+      } catch (RuntimeException e) {
+        LOG.warn("Parallel run '{}': context propagator {} threw", name, propagator.getClass().getName(), e);
+      }
+    }
+    return new Carried(mdc, snapshots);
+  }
+
+  /** The caller's context, carried to a candidate thread. */
+  private record Carried(Map<String, String> mdc, List<ContextPropagator.Snapshot> snapshots) {
+
+    List<ContextPropagator.Scope> open() {
+      if (mdc != null) {
+        MDC.setContextMap(mdc);
+      }
+      List<ContextPropagator.Scope> scopes = new ArrayList<>(snapshots.size());
+      for (ContextPropagator.Snapshot snapshot : snapshots) {
+        try {
+          scopes.add(snapshot.open());
+        } catch (RuntimeException e) {
+          LOG.warn("A context snapshot failed to open", e);
+        }
+      }
+      return scopes;
+    }
+
+    static void close(List<ContextPropagator.Scope> scopes) {
+      for (int i = scopes.size() - 1; i >= 0; i--) {
+        try {
+          scopes.get(i).close();
+        } catch (RuntimeException e) {
+          LOG.warn("A context scope failed to close", e);
+        }
+      }
+      MDC.clear();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------------- builder
+
+  /**
+   * Builds an {@link Experiment}. Every setter checks its argument at once.
+   *
+   * @param <I> the input type
+   * @param <T> the control's value type
+   * @param <U> the candidates' value type
+   */
+  public static final class Builder<I, T, U> {
+    private final String name;
+    private final ParallelRunner runner;
+    private Mode mode = Mode.ASYNC;
+    private Behavior<I, T> control;
+    private final Map<String, Behavior<I, ? extends U>> candidates = new LinkedHashMap<>();
+    private ResultComparator<? super T, ? super U> comparator;
+    private ExceptionComparator exceptionComparator = ExceptionComparator.SAME_CLASS_AND_MESSAGE;
+    private final List<IgnoreRule<T, U>> ignoreRules = new ArrayList<>();
+    private Function<? super T, ?> controlCleaner = Function.identity();
+    private Function<? super U, ?> candidateCleaner = Function.identity();
+    private DiffOptions diffOptions = DiffOptions.defaults();
+    private BooleanSupplier enabled = () -> true;
+    private double sampleRate = 1.0;
+    private Predicate<? super I> sampler;
+    private final Map<String, Object> context = new LinkedHashMap<>();
+    private final List<Publisher> publishers = new ArrayList<>();
+    private final List<ContextPropagator> propagators = new ArrayList<>();
+    private boolean raiseOnMismatch;
+    private boolean measureCpu;
+    private int keepMismatches = 100;
+
+    private Builder(String name, ParallelRunner runner) {
+      Objects.requireNonNull(name, "name");
+      if (name.isBlank()) {
+        throw new IllegalArgumentException("An experiment's name must not be blank");
+      }
+      this.name = name;
+      this.runner = Objects.requireNonNull(runner, "runner");
+    }
+
+    /**
+     * The control: the implementation that answers the caller.
+     *
+     * @param control the old implementation
+     * @return this builder
+     */
+    public Builder<I, T, U> control(Behavior<I, T> control) {
+      this.control = Objects.requireNonNull(control, "control");
+      return this;
+    }
+
+    /**
+     * Adds a candidate.
+     *
+     * @param candidateName its name, unique in this experiment
+     * @param candidate the new implementation
+     * @return this builder
+     */
+    public Builder<I, T, U> candidate(String candidateName, Behavior<I, ? extends U> candidate) {
+      Objects.requireNonNull(candidateName, "candidateName");
+      Objects.requireNonNull(candidate, "candidate");
+      if (candidateName.isBlank() || candidateName.equals("control")) {
+        throw new IllegalArgumentException("A candidate's name must not be blank or 'control', was '"
+            + candidateName + "'");
+      }
+      if (candidates.putIfAbsent(candidateName, candidate) != null) {
+        throw new IllegalArgumentException("Candidate '" + candidateName + "' was added twice");
+      }
+      return this;
+    }
+
+    /**
+     * Replaces the default comparison of values. By default, values match when they are {@code equals}, or when
+     * {@link StructuralDiff} with the {@link #diffOptions(DiffOptions)} finds no difference between them.
+     *
+     * @param comparator the comparator
+     * @return this builder
+     */
+    public Builder<I, T, U> comparator(ResultComparator<? super T, ? super U> comparator) {
+      this.comparator = Objects.requireNonNull(comparator, "comparator");
+      return this;
+    }
+
+    /**
+     * Replaces the comparison of exceptions (by default: same class and message).
+     *
+     * @param exceptionComparator the comparator
+     * @return this builder
+     */
+    public Builder<I, T, U> exceptionComparator(ExceptionComparator exceptionComparator) {
+      this.exceptionComparator = Objects.requireNonNull(exceptionComparator, "exceptionComparator");
+      return this;
+    }
+
+    /**
+     * Adds a rule that can excuse a mismatch.
+     *
+     * @param rule the rule
+     * @return this builder
+     */
+    public Builder<I, T, U> ignore(IgnoreRule<T, U> rule) {
+      ignoreRules.add(Objects.requireNonNull(rule, "rule"));
+      return this;
+    }
+
+    /**
+     * Cleans values before they are diffed, kept and published, for instance to redact secrets or keep only what
+     * matters. Not used for the comparison itself.
+     *
+     * @param controlCleaner for the control's values
+     * @param candidateCleaner for the candidates' values
+     * @return this builder
+     */
+    public Builder<I, T, U> cleaner(Function<? super T, ?> controlCleaner, Function<? super U, ?> candidateCleaner) {
+      this.controlCleaner = Objects.requireNonNull(controlCleaner, "controlCleaner");
+      this.candidateCleaner = Objects.requireNonNull(candidateCleaner, "candidateCleaner");
+      return this;
+    }
+
+    /**
+     * How mismatching values are diffed: ignored paths, numeric tolerance, array order.
+     *
+     * @param options the options
+     * @return this builder
+     */
+    public Builder<I, T, U> diffOptions(DiffOptions options) {
+      this.diffOptions = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
+    /**
+     * A switch read on every call, before anything else; when it returns {@code false}, only the control runs.
+     * Keep it cheap, such as a volatile read or a flag lookup.
+     *
+     * @param enabled the switch
+     * @return this builder
+     */
+    public Builder<I, T, U> enabled(BooleanSupplier enabled) {
+      this.enabled = Objects.requireNonNull(enabled, "enabled");
+      return this;
+    }
+
+    /**
+     * Runs the candidates on this share of calls, chosen at random.
+     *
+     * @param rate from 0 to 1
+     * @return this builder
+     */
+    public Builder<I, T, U> sampleRate(double rate) {
+      if (!(rate >= 0.0 && rate <= 1.0)) {
+        throw new IllegalArgumentException("sampleRate must be between 0 and 1, was " + rate);
+      }
+      this.sampleRate = rate;
+      this.sampler = null;
+      return this;
+    }
+
+    /**
+     * Runs the candidates on the calls whose input passes this predicate; replaces {@link #sampleRate(double)}.
+     *
+     * @param sampler the predicate
+     * @return this builder
+     */
+    public Builder<I, T, U> sampler(Predicate<? super I> sampler) {
+      this.sampler = Objects.requireNonNull(sampler, "sampler");
+      return this;
+    }
+
+    /**
+     * Adds an entry to the context map given with every result.
+     *
+     * @param key the key
+     * @param value the value
+     * @return this builder
+     */
+    public Builder<I, T, U> context(String key, Object value) {
+      context.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /**
+     * Adds a publisher of results.
+     *
+     * @param publisher the publisher
+     * @return this builder
+     */
+    public Builder<I, T, U> publisher(Publisher publisher) {
+      publishers.add(Objects.requireNonNull(publisher, "publisher"));
+      return this;
+    }
+
+    /**
+     * Carries more thread-bound context to the candidate threads (MDC is always carried).
+     *
+     * @param propagator the propagator
+     * @return this builder
+     */
+    public Builder<I, T, U> contextPropagator(ContextPropagator propagator) {
+      propagators.add(Objects.requireNonNull(propagator, "propagator"));
+      return this;
+    }
+
+    /**
+     * How candidates run; {@link Mode#ASYNC} by default.
+     *
+     * @param mode the mode
+     * @return this builder
+     */
+    public Builder<I, T, U> mode(Mode mode) {
+      this.mode = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    /**
+     * For tests: throw a {@link MismatchException} into the caller when a candidate mismatches. In
+     * {@link Mode#ASYNC} the caller then waits for the candidates. Never turn this on in production.
+     *
+     * @param raise whether to raise
+     * @return this builder
+     */
+    public Builder<I, T, U> raiseOnMismatch(boolean raise) {
+      this.raiseOnMismatch = raise;
+      return this;
+    }
+
+    /**
+     * Measures each behaviour's CPU time on its thread, as well as its wall time.
+     *
+     * @param measure whether to measure
+     * @return this builder
+     */
+    public Builder<I, T, U> measureCpuTime(boolean measure) {
+      this.measureCpu = measure;
+      return this;
+    }
+
+    /**
+     * How many recent mismatches to keep in memory.
+     *
+     * @param count 0 or more; 100 by default
+     * @return this builder
+     */
+    public Builder<I, T, U> keepMismatches(int count) {
+      if (count < 0) {
+        throw new IllegalArgumentException("keepMismatches must not be negative, was " + count);
+      }
+      this.keepMismatches = count;
+      return this;
+    }
+
+    /**
+     * Builds the experiment, resolves its meters and registers it on the runner.
+     *
+     * @return the experiment
+     * @throws IllegalStateException without a control or a candidate
+     * @throws IllegalArgumentException when the runner already has an experiment of this name
+     */
+    public Experiment<I, T, U> build() {
+      if (control == null) {
+        throw new IllegalStateException("Experiment '" + name + "' needs a control");
+      }
+      if (candidates.isEmpty()) {
+        throw new IllegalStateException("Experiment '" + name + "' needs at least one candidate");
+      }
+      Experiment<I, T, U> experiment = new Experiment<>(this);
+      runner.register(experiment);
+      return experiment;
+    }
+  }
+}

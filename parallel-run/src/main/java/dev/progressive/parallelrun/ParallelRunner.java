@@ -1,0 +1,311 @@
+package dev.progressive.parallelrun;
+
+import dev.progressive.parallelrun.internal.PollingExecutor;
+import dev.progressive.parallelrun.internal.TrackingThreadFactory;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Owns what experiments share: a fixed set of candidate threads behind a Resilience4j {@link Bulkhead}, a
+ * {@link TimeLimiter} that cancels slow candidates, a single thread for comparisons handed off by callers, the meter
+ * registry, and the registry of experiments by name. Nothing in it is unbounded: the bulkhead has as many permits as
+ * there are threads, the candidate queue holds at most that many tasks, and the comparison queue has a fixed
+ * capacity. {@link #close()} stops every thread it started and waits until each has ended.
+ *
+ * <pre>{@code
+ * try (ParallelRunner runner = ParallelRunner.builder().meterRegistry(registry).threads(4)
+ *     .timeout(Duration.ofMillis(200)).build()) {
+ *   ...
+ * }
+ * }</pre>
+ */
+public final class ParallelRunner implements AutoCloseable {
+
+  private final MeterRegistry meterRegistry;
+  private final Clock clock;
+  private final int threads;
+  private final Bulkhead bulkhead;
+  private final TimeLimiter timeLimiter;
+  private final PollingExecutor candidateExecutor;
+  private final PollingExecutor comparisonExecutor;
+  private final ScheduledThreadPoolExecutor timeoutScheduler;
+  private final TrackingThreadFactory threadFactory;
+  private final int mismatchLogLimit;
+  private final Duration mismatchLogInterval;
+  private final Map<String, Experiment<?, ?, ?>> experiments = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  private ParallelRunner(Builder builder) {
+    this.meterRegistry = builder.meterRegistry != null ? builder.meterRegistry : new SimpleMeterRegistry();
+    this.clock = builder.clock;
+    this.threads = builder.threads;
+    this.mismatchLogLimit = builder.mismatchLogLimit;
+    this.mismatchLogInterval = builder.mismatchLogInterval;
+    this.bulkhead = Bulkhead.of(builder.name, BulkheadConfig.custom()
+        .maxConcurrentCalls(threads)
+        .maxWaitDuration(Duration.ZERO)
+        .build());
+    this.timeLimiter = TimeLimiter.of(builder.name, TimeLimiterConfig.custom()
+        .timeoutDuration(builder.timeout)
+        .cancelRunningFuture(true)
+        .build());
+    this.threadFactory = new TrackingThreadFactory("progressive-parallel-run-" + builder.name);
+    this.candidateExecutor = new PollingExecutor(threads, threads, builder.idlePollInterval, threadFactory);
+    this.comparisonExecutor = new PollingExecutor(1, builder.comparisonQueueCapacity, builder.idlePollInterval,
+        threadFactory);
+    this.timeoutScheduler = new ScheduledThreadPoolExecutor(1, threadFactory);
+    this.timeoutScheduler.setRemoveOnCancelPolicy(true);
+  }
+
+  /** Starts a builder: 2 threads, 1 s time limit, a private meter registry, 1 mismatch log line per 10 s. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The registry the meters go to. */
+  public MeterRegistry meterRegistry() {
+    return meterRegistry;
+  }
+
+  /** The experiments built on this runner. */
+  public Collection<Experiment<?, ?, ?>> experiments() {
+    return List.copyOf(experiments.values());
+  }
+
+  /**
+   * Finds an experiment by name.
+   *
+   * @param name its name
+   * @return the experiment, if one was built here
+   */
+  public Optional<Experiment<?, ?, ?>> experiment(String name) {
+    return Optional.ofNullable(experiments.get(name));
+  }
+
+  /** The Resilience4j bulkhead in front of the candidate threads; subscribe to its events if you like. */
+  public Bulkhead bulkhead() {
+    return bulkhead;
+  }
+
+  /** The Resilience4j time limiter applied to each candidate. */
+  public TimeLimiter timeLimiter() {
+    return timeLimiter;
+  }
+
+  /** The current state of the executor and its bounds. */
+  public RunnerStats stats() {
+    return new RunnerStats(threads, candidateExecutor.capacity(), candidateExecutor.queueSize(),
+        candidateExecutor.highWaterMark(), bulkhead.getMetrics().getAvailableConcurrentCalls(),
+        comparisonExecutor.capacity());
+  }
+
+  /** Whether {@link #close()} was called. */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /**
+   * Stops the runner: new candidates are rejected, running ones are interrupted, and the call waits (up to 10 s)
+   * until every thread the runner started has ended.
+   */
+  @Override
+  public void close() {
+    closed = true;
+    candidateExecutor.shutdownNow();
+    comparisonExecutor.shutdownNow();
+    timeoutScheduler.shutdownNow();
+    candidateExecutor.awaitTermination(Duration.ofSeconds(5));
+    comparisonExecutor.awaitTermination(Duration.ofSeconds(5));
+    try {
+      timeoutScheduler.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    threadFactory.joinAll(Duration.ofSeconds(5));
+  }
+
+  void register(Experiment<?, ?, ?> experiment) {
+    if (experiments.putIfAbsent(experiment.name(), experiment) != null) {
+      throw new IllegalArgumentException("An experiment named '" + experiment.name()
+          + "' already exists on this runner");
+    }
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  int mismatchLogLimit() {
+    return mismatchLogLimit;
+  }
+
+  Duration mismatchLogInterval() {
+    return mismatchLogInterval;
+  }
+
+  Executor candidateExecutor() {
+    return candidateExecutor;
+  }
+
+  Executor comparisonExecutor() {
+    return comparisonExecutor;
+  }
+
+  ScheduledThreadPoolExecutor timeoutScheduler() {
+    return timeoutScheduler;
+  }
+
+  /** Builds a {@link ParallelRunner}. Every setter checks its argument at once. */
+  public static final class Builder {
+    private String name = "default";
+    private MeterRegistry meterRegistry;
+    private Clock clock = Clock.systemUTC();
+    private int threads = 2;
+    private Duration timeout = Duration.ofSeconds(1);
+    private int comparisonQueueCapacity = 1024;
+    private Duration idlePollInterval = Duration.ofMillis(1);
+    private int mismatchLogLimit = 1;
+    private Duration mismatchLogInterval = Duration.ofSeconds(10);
+
+    private Builder() {
+    }
+
+    /**
+     * Names the runner: its threads, bulkhead and time limiter carry the name.
+     *
+     * @param name a short name
+     * @return this builder
+     */
+    public Builder name(String name) {
+      Objects.requireNonNull(name, "name");
+      if (name.isBlank()) {
+        throw new IllegalArgumentException("name must not be blank");
+      }
+      this.name = name;
+      return this;
+    }
+
+    /**
+     * The registry the meters go to. Without one, they go to a private {@link SimpleMeterRegistry}.
+     *
+     * @param registry the application's registry
+     * @return this builder
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /**
+     * The clock of the mismatch log's rate limit and of mismatch timestamps.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * How many candidates may run at once; also the number of bulkhead permits and the queue's bound.
+     *
+     * @param threads at least 1
+     * @return this builder
+     */
+    public Builder threads(int threads) {
+      if (threads < 1) {
+        throw new IllegalArgumentException("threads must be at least 1, was " + threads);
+      }
+      this.threads = threads;
+      return this;
+    }
+
+    /**
+     * How long a candidate may run before it is cancelled and counted as a timeout.
+     *
+     * @param timeout positive
+     * @return this builder
+     */
+    public Builder timeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+      }
+      this.timeout = timeout;
+      return this;
+    }
+
+    /**
+     * Bounds the queue of comparisons that callers hand off when their control finishes after the candidate.
+     * When it is full, the comparison is dropped and counted as rejected.
+     *
+     * @param capacity at least 1
+     * @return this builder
+     */
+    public Builder comparisonQueueCapacity(int capacity) {
+      if (capacity < 1) {
+        throw new IllegalArgumentException("comparisonQueueCapacity must be at least 1, was " + capacity);
+      }
+      this.comparisonQueueCapacity = capacity;
+      return this;
+    }
+
+    /**
+     * How often an idle runner thread looks for work. Callers never wake a thread (that system call would cost them
+     * microseconds); instead idle threads poll, so a candidate starts at most this long after its call. 1 ms by
+     * default: about a thousand short wake-ups a second per idle thread.
+     *
+     * @param interval from 10 µs to 1 s
+     * @return this builder
+     */
+    public Builder idlePollInterval(Duration interval) {
+      Objects.requireNonNull(interval, "interval");
+      if (interval.compareTo(Duration.ofNanos(10_000)) < 0 || interval.compareTo(Duration.ofSeconds(1)) > 0) {
+        throw new IllegalArgumentException("idlePollInterval must be from 10 µs to 1 s, was " + interval);
+      }
+      this.idlePollInterval = interval;
+      return this;
+    }
+
+    /**
+     * Rate-limits the SLF4J log of mismatches, per experiment.
+     *
+     * @param limit lines per interval; 0 turns the log off
+     * @param interval the interval, positive
+     * @return this builder
+     */
+    public Builder mismatchLog(int limit, Duration interval) {
+      if (limit < 0) {
+        throw new IllegalArgumentException("limit must not be negative, was " + limit);
+      }
+      Objects.requireNonNull(interval, "interval");
+      if (interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("interval must be positive, was " + interval);
+      }
+      this.mismatchLogLimit = limit;
+      this.mismatchLogInterval = interval;
+      return this;
+    }
+
+    /** Builds the runner; its threads start with the first candidate. */
+    public ParallelRunner build() {
+      return new ParallelRunner(this);
+    }
+  }
+}

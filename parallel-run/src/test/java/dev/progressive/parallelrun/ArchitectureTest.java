@@ -1,0 +1,36 @@
+package dev.progressive.parallelrun;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** DESIGN.md: parallel-run depends on nothing of ours and never on Spring; only it may reach into its internals. */
+class ArchitectureTest {
+
+  private final JavaClasses classes = new ClassFileImporter()
+      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+      .importPackages("dev.progressive.parallelrun");
+
+  @Test
+  void noSpringAnywhere() {
+    noClasses().should().dependOnClassesThat().resideInAPackage("org.springframework..").check(classes);
+  }
+
+  @Test
+  void noOtherProgressiveModule() {
+    noClasses().should().dependOnClassesThat()
+        .resideInAnyPackage("dev.progressive.toggles..", "dev.progressive.canary..", "dev.progressive.spring..")
+        .check(classes);
+  }
+
+  @Test
+  void theDiffPackageStandsAlone() {
+    noClasses().that().resideInAPackage("dev.progressive.parallelrun.diff..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.progressive.parallelrun",
+            "dev.progressive.parallelrun.http..", "dev.progressive.parallelrun.internal..")
+        .check(classes);
+  }
+}

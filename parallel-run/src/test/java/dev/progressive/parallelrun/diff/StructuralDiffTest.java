@@ -1,0 +1,181 @@
+package dev.progressive.parallelrun.diff;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Values become trees and are compared path by path. */
+class StructuralDiffTest {
+
+  enum Status { OPEN, CLOSED }
+
+  record Line(String sku, BigDecimal price, int quantity) {
+  }
+
+  record Order(UUID id, Status status, Instant at, List<Line> items, Map<String, String> meta) {
+  }
+
+  /** A bean: compared through its getters. */
+  public static final class Customer {
+    private final String name;
+    private final boolean vip;
+
+    Customer(String name, boolean vip) {
+      this.name = name;
+      this.vip = vip;
+    }
+
+    public String getName() {
+      return name;
+    }
+
+    public boolean isVip() {
+      return vip;
+    }
+  }
+
+  private static final ObjectMapper JSON = JsonMapper.builder()
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+      .build();
+
+  private static final UUID ID = UUID.fromString("00000000-0000-0000-0000-000000000001");
+  private static final Instant AT = Instant.parse("2026-11-22T00:00:00Z");
+
+  private static Order order(String price, Status status, Map<String, String> meta, Line... extra) {
+    List<Line> lines = new java.util.ArrayList<>(List.of(new Line("a", new BigDecimal("1.50"), 1),
+        new Line("b", new BigDecimal("2.00"), 2), new Line("c", new BigDecimal(price), 1)));
+    lines.addAll(List.of(extra));
+    return new Order(ID, status, AT, lines, meta);
+  }
+
+  private static List<String> diff(DiffOptions options, Object control, Object candidate) {
+    return StructuralDiff.of(options).diff(control, candidate).stream().map(Difference::toString).toList();
+  }
+
+  @Test
+  void equalRecordsHaveNoDifference() {
+    assertThat(StructuralDiff.defaults().diff(order("10.00", Status.OPEN, Map.of()),
+        order("10.00", Status.OPEN, Map.of()))).isEmpty();
+  }
+
+  @Test
+  void aChangedNestedFieldIsReportedByItsPath() {
+    assertThat(diff(DiffOptions.defaults(), order("10.00", Status.OPEN, Map.of()),
+        order("10.0", Status.CLOSED, Map.of())))
+        .containsExactly("status: \"OPEN\" ≠ \"CLOSED\"", "items[2].price: 10.00 ≠ 10.0");
+  }
+
+  @Test
+  void missingAndAddedFieldsAndElementsAreAbsentOnOneSide() {
+    Map<String, Object> control = new LinkedHashMap<>();
+    control.put("a", 1);
+    control.put("list", List.of(1, 2));
+    Map<String, Object> candidate = new LinkedHashMap<>();
+    candidate.put("list", List.of(1, 2, 3));
+    candidate.put("b", "x");
+
+    assertThat(diff(DiffOptions.defaults(), control, candidate))
+        .containsExactly("a: 1 ≠ (absent)", "list[2]: (absent) ≠ 3", "b: (absent) ≠ \"x\"");
+  }
+
+  @Test
+  void ignoredPathsHideWholeSubtreesWithWildcards() {
+    Order control = order("10.00", Status.OPEN, Map.of("requestId", "r-1", "region", "eu"));
+    Order candidate = new Order(ID, Status.OPEN, AT.plusSeconds(5), List.of(new Line("a", new BigDecimal("1.50"), 9),
+        new Line("b", new BigDecimal("2.00"), 8), new Line("c", new BigDecimal("10.00"), 7)),
+        Map.of("requestId", "r-2", "region", "eu"));
+
+    assertThat(diff(DiffOptions.builder().ignorePaths("at", "items[*].quantity", "meta.requestId").build(),
+        control, candidate)).isEmpty();
+    assertThat(diff(DiffOptions.builder().ignorePaths("**.quantity", "*.requestId", "$.at").build(),
+        control, candidate)).isEmpty();
+    assertThat(diff(DiffOptions.builder().ignorePaths("items[0]", "at", "meta").build(), control, candidate))
+        .containsExactly("items[1].quantity: 2 ≠ 8", "items[2].quantity: 1 ≠ 7");
+  }
+
+  @Test
+  void numbersMustBeWrittenAlikeUnlessAToleranceIsGiven() {
+    assertThat(diff(DiffOptions.defaults(), new BigDecimal("10.00"), 10.0)).containsExactly("$: 10.00 ≠ 10.0");
+    assertThat(diff(DiffOptions.defaults(), 3, 3L)).isEmpty();
+    DiffOptions tolerant = DiffOptions.builder().numericTolerance(new BigDecimal("0.005")).build();
+    assertThat(diff(tolerant, new BigDecimal("10.00"), 10.004)).isEmpty();
+    assertThat(diff(tolerant, new BigDecimal("10.00"), 10.01)).containsExactly("$: 10.00 ≠ 10.01");
+  }
+
+  @Test
+  void arraysCanBeComparedWithoutOrder() {
+    List<Object> control = List.of(Map.of("id", 1), Map.of("id", 2), Map.of("id", 3));
+    List<Object> shuffled = List.of(Map.of("id", 3), Map.of("id", 1), Map.of("id", 2));
+    List<Object> changed = List.of(Map.of("id", 3), Map.of("id", 1), Map.of("id", 4));
+
+    assertThat(diff(DiffOptions.defaults(), control, shuffled)).hasSize(3);
+    DiffOptions unordered = DiffOptions.builder().ignoreArrayOrder(true).build();
+    assertThat(diff(unordered, control, shuffled)).isEmpty();
+    assertThat(diff(unordered, control, changed)).containsExactly("[1].id: 2 ≠ 4");
+  }
+
+  @Test
+  void jsonTreesBeansOptionalsAndArraysAreWalkedAlike() throws Exception {
+    Object fromJson = JSON.readTree("{\"name\":\"Ada\",\"vip\":true,\"tags\":[\"x\",\"y\"],\"total\":10.00}");
+    Map<String, Object> fromMap = Map.of("name", "Ada", "vip", false, "tags", new String[] {"x", "z"},
+        "total", Optional.of(new BigDecimal("10.0")));
+
+    assertThat(diff(DiffOptions.defaults(), fromJson, fromMap))
+        .containsExactlyInAnyOrder("vip: true ≠ false", "tags[1]: \"y\" ≠ \"z\"", "total: 10.00 ≠ 10.0");
+    assertThat(diff(DiffOptions.defaults(), new Customer("Ada", true), JSON.readTree("{\"name\":\"Ada\",\"vip\":true}")))
+        .isEmpty();
+  }
+
+  @Test
+  void jdkValueTypesCompareByTheirText() {
+    assertThat(diff(DiffOptions.defaults(), Map.of("at", AT, "id", ID),
+        Map.of("at", "2026-11-22T00:00:00Z", "id", "00000000-0000-0000-0000-000000000001"))).isEmpty();
+  }
+
+  @Test
+  void theNumberOfDifferencesIsCapped() {
+    Map<String, Integer> control = new LinkedHashMap<>();
+    Map<String, Integer> candidate = new LinkedHashMap<>();
+    for (int i = 0; i < 50; i++) {
+      control.put("f" + i, i);
+      candidate.put("f" + i, i + 1);
+    }
+    assertThat(StructuralDiff.of(DiffOptions.builder().maxDifferences(5).build()).diff(control, candidate))
+        .hasSize(5);
+  }
+
+  @Test
+  void oddKeysAreQuotedInPaths() {
+    assertThat(diff(DiffOptions.defaults(), Map.of("a.b", 1), Map.of("a.b", 2))).containsExactly("[\"a.b\"]: 1 ≠ 2");
+    assertThat(diff(DiffOptions.builder().ignorePaths("[\"a.b\"]").build(), Map.of("a.b", 1), Map.of("a.b", 2)))
+        .isEmpty();
+  }
+
+  @Test
+  void badPatternsAndOptionsAreRefusedAtOnce() {
+    assertThatThrownBy(() -> DiffOptions.builder().ignorePaths("items[x]")).hasMessageContaining("Bad index");
+    assertThatThrownBy(() -> DiffOptions.builder().ignorePaths("items[1")).hasMessageContaining("Unclosed");
+    assertThatThrownBy(() -> DiffOptions.builder().numericTolerance(new BigDecimal("-1")))
+        .hasMessageContaining("negative");
+  }
+
+  @Test
+  void prefixingPutsAPathUnderAnother() {
+    assertThat(new Difference("$", 1, 2).under("body").path()).isEqualTo("body");
+    assertThat(new Difference("items[0]", 1, 2).under("body").path()).isEqualTo("body.items[0]");
+    assertThat(new Difference("[0].id", 1, 2).under("body").path()).isEqualTo("body[0].id");
+  }
+}

@@ -1,0 +1,66 @@
+package dev.progressive.parallelrun.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The mismatch log lets a fixed number of lines through per interval, on a clock that the test moves. */
+class MismatchLogTest {
+
+  /** A clock that only moves when told. */
+  static final class MovableClock extends Clock {
+    private Instant now = Instant.parse("2026-11-22T00:00:00Z");
+
+    void advance(Duration by) {
+      now = now.plus(by);
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+
+  @Test
+  void linesBeyondTheLimitAreSuppressedAndCountedInTheNextLine() {
+    MovableClock clock = new MovableClock();
+    List<String> lines = new ArrayList<>();
+    MismatchLog log = new MismatchLog(clock, 2, Duration.ofSeconds(10), lines::add);
+
+    assertThat(log.log("one")).isTrue();
+    assertThat(log.log("two")).isTrue();
+    assertThat(log.log("three")).isFalse();
+    assertThat(log.log("four")).isFalse();
+    clock.advance(Duration.ofSeconds(9));
+    assertThat(log.log("five")).isFalse();
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(log.log("six")).isTrue();
+
+    assertThat(lines).containsExactly("one", "two", "six (3 similar lines suppressed before this one)");
+  }
+
+  @Test
+  void aZeroLimitLogsNothing() {
+    List<String> lines = new ArrayList<>();
+    MismatchLog log = new MismatchLog(new MovableClock(), 0, Duration.ofSeconds(1), lines::add);
+    log.log("x");
+    assertThat(lines).isEmpty();
+  }
+}
