@@ -151,6 +151,16 @@ public final class Toggles implements AutoCloseable {
     return v == null ? defaultValue : v;
   }
 
+  /**
+   * Evaluates a flag of any type: the value is the variant's (Boolean, String, Integer or Long, Double, or an
+   * unmodifiable Map), or null when the caller's default applies (disabled, no default variant, error).
+   */
+  public Evaluation<Object> evaluate(String key, EvaluationContext context) {
+    CompiledFlag flag = engine.snapshot().get(key);
+    VariantType type = flag == null ? VariantType.OBJECT : flag.definition().variantType();
+    return engine.evaluate(key, type, context).evaluation(null);
+  }
+
   public Evaluation<Boolean> booleanDetails(String key, EvaluationContext context, boolean defaultValue) {
     return engine.evaluate(key, VariantType.BOOLEAN, context).evaluation(defaultValue);
   }

@@ -410,6 +410,41 @@ class TogglesTest {
   }
 
   @Test
+  void evaluateAnswersAnyType() {
+    try (Toggles t = toggles(FLAGS)) {
+      assertThat(t.evaluate("color", EvaluationContext.empty()).value()).isEqualTo("#00f");
+      assertThat(t.evaluate("limit", EvaluationContext.empty()).value()).isEqualTo(1000);
+      assertThat(t.evaluate("layout", EvaluationContext.empty()).value()).isEqualTo(Map.of("cols", 3));
+      Evaluation<Object> beta = t.evaluate("beta", EvaluationContext.builder().attribute("email", "a@beta.example")
+          .build());
+      assertThat(beta.value()).isEqualTo(true);
+      assertThat(beta.reason()).isEqualTo(Reason.TARGETING_MATCH);
+      assertThat(t.evaluate("dark", EvaluationContext.empty()).value()).isNull();
+      assertThat(t.evaluate("nope", EvaluationContext.empty()).errorCode()).isEqualTo(ErrorCode.FLAG_NOT_FOUND);
+    }
+  }
+
+  @Test
+  void aRefusedChangeIsLoggedOnceNotOnEveryRead() {
+    java.io.PrintStream original = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    InMemorySource source = InMemorySource.named("flags.json", FLAGS);
+    try (Toggles t = Toggles.builder().source(source).build()) {
+      System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+      String invalid = FLAGS.replace("\"defaultVariant\": \"high\"", "\"defaultVariant\": \"huge\"");
+      for (int i = 0; i < 5; i++) {
+        source.update(invalid);
+      }
+      source.update(FLAGS.replace("\"defaultVariant\": \"high\"", "\"defaultVariant\": \"other\""));
+    } finally {
+      System.setErr(original);
+    }
+    String log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(log.split("Refused flag definitions", -1)).as("one line per distinct error").hasSize(3);
+    assertThat(log).contains("'huge'").contains("'other'");
+  }
+
+  @Test
   void keysListsTheFlagsInForce() {
     try (Toggles t = toggles(FLAGS)) {
       assertThat(t.keys()).contains("new-menu", "color", "rollout").doesNotContain("nope");
