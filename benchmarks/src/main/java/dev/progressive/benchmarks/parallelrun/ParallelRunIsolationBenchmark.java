@@ -30,9 +30,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * that callers see (p50, p99 from SampleTime) with the experiment in ASYNC mode should stay within 10% of the bare
  * control, and the candidate queue never above its bound (printed at tear-down).
  *
- * <p>{@link #sharedUnboundedPool} is a reference design written here, not a library: control and candidate are both
- * submitted to one fixed pool of 2 threads with an unbounded queue, and the caller waits for the control's future.
- * That is the design the issue measured in Scientist4J's async mode (whose artifact this build cannot resolve).
+ * <p>{@link #scientist4jRunAsync} is Scientist4J 0.6's async mode, the reference. {@link #sharedUnboundedPool} is a
+ * reference design written here, not a library: control and candidate are both submitted to one fixed pool of 2
+ * threads with an unbounded queue, and the caller waits for the control's future.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -42,6 +42,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Threads(8)
 @Fork(1)
 public class ParallelRunIsolationBenchmark {
+
+  private com.github.rawls238.scientist4j.Experiment<Integer> scientist4j;
 
   private static final long CONTROL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
   private static final long CANDIDATE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
@@ -80,6 +82,7 @@ public class ParallelRunIsolationBenchmark {
         .candidate("slow", ParallelRunIsolationBenchmark::candidate)
         .build();
     sharedPool = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
+    scientist4j = new com.github.rawls238.scientist4j.Experiment<>("scientist4j");
   }
 
   @TearDown(Level.Trial)
@@ -104,6 +107,12 @@ public class ParallelRunIsolationBenchmark {
   @Benchmark
   public Integer progressiveAsync() throws Exception {
     return experiment.run(input);
+  }
+
+  /** Scientist4J 0.6, the reference, in its async mode, with its default pool. */
+  @Benchmark
+  public Integer scientist4jRunAsync() throws Exception {
+    return scientist4j.runAsync(() -> control(input), () -> candidate(input));
   }
 
   @Benchmark

@@ -42,6 +42,7 @@ public class ParallelRunOverheadBenchmark {
   private Experiment<Integer, Integer, Integer> sequential;
   private Experiment<Integer, Integer, Integer> disabled;
   private Experiment<Integer, Integer, Integer> unsampled;
+  private com.github.rawls238.scientist4j.Experiment<Integer> scientist4j;
 
   static Integer control(Integer x) {
     return x + 1;
@@ -60,6 +61,7 @@ public class ParallelRunOverheadBenchmark {
     sequential = experiment("sequential").mode(Mode.SEQUENTIAL).build();
     disabled = experiment("disabled").enabled(() -> false).build();
     unsampled = experiment("unsampled").sampleRate(0.0).build();
+    scientist4j = new com.github.rawls238.scientist4j.Experiment<>("scientist4j");
   }
 
   private Experiment.Builder<Integer, Integer, Integer> experiment(String name) {
@@ -105,6 +107,18 @@ public class ParallelRunOverheadBenchmark {
   @Benchmark
   public Integer async() throws Exception {
     return async.run(input);
+  }
+
+  /** Scientist4J 0.6 (the reference): control and candidate one after the other on the caller's thread. */
+  @Benchmark
+  public Integer scientist4jRun() throws Exception {
+    return scientist4j.run(() -> control(input), () -> candidate(input));
+  }
+
+  /** Scientist4J 0.6 (the reference): control and candidate on its own pool; the caller waits for the control. */
+  @Benchmark
+  public Integer scientist4jRunAsync() throws Exception {
+    return scientist4j.runAsync(() -> control(input), () -> candidate(input));
   }
 
   /**
