@@ -12,10 +12,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A fixed set of threads that take tasks from a bounded queue, and that poll it when idle instead of being woken.
- * {@link #execute} therefore never makes a system call to wake a thread: the caller only does a bounded enqueue,
- * which keeps its cost in the hundreds of nanoseconds even when every thread is idle. The price is that an idle
- * thread wakes up once per poll interval, and a task waits at most that long before it starts; neither matters for
- * the candidates of a parallel run, whose latency nobody waits for.
+ * While tasks keep coming, {@link #execute} makes no system call to wake a thread: the caller only does a bounded
+ * enqueue, which keeps its cost in the hundreds of nanoseconds. A thread that finds the queue empty parks for the
+ * poll interval, then for twice as long each time it finds nothing, up to {@value #MAX_IDLE_PARK_MILLIS} ms: a
+ * long-idle executor wakes a few dozen times a second, not a thousand. Only a thread parked longer than the poll
+ * interval is woken by {@link #execute}, so the first task after a quiet spell pays one wake-up and later ones none.
+ * A task waits at most one poll interval to start while the executor is busy; that does not matter for the
+ * candidates of a parallel run, whose latency nobody waits for.
  *
  * <p>The queue holds at most {@code capacity} tasks; beyond that, {@link #execute} throws
  * {@link RejectedExecutionException}.
@@ -30,6 +33,13 @@ public final class PollingExecutor implements Executor {
   private final int capacity;
   private final long pollNanos;
   private final Thread[] workers;
+  /** Per worker: whether it is parked longer than the poll interval, and so must be woken by a new task. */
+  private final java.util.concurrent.atomic.AtomicIntegerArray deeplyParked;
+  private final AtomicInteger deeplyParkedCount = new AtomicInteger();
+  /** Per worker: how long its current park is, in nanoseconds; 0 while it works. For tests. */
+  private final java.util.concurrent.atomic.AtomicLongArray parkNanos;
+  static final long MAX_IDLE_PARK_MILLIS = 50;
+  private final long maxIdleParkNanos;
   private volatile boolean started;
   private volatile boolean shutdown;
 
@@ -42,11 +52,20 @@ public final class PollingExecutor implements Executor {
    * @param factory makes the threads
    */
   public PollingExecutor(int threads, int capacity, Duration pollInterval, ThreadFactory factory) {
+    this(threads, capacity, pollInterval, Duration.ofMillis(MAX_IDLE_PARK_MILLIS), factory);
+  }
+
+  /** As above, with the longest park of an idle thread. */
+  PollingExecutor(int threads, int capacity, Duration pollInterval, Duration maxIdlePark, ThreadFactory factory) {
+    this.maxIdleParkNanos = maxIdlePark.toNanos();
     this.capacity = capacity;
     this.pollNanos = pollInterval.toNanos();
     this.workers = new Thread[threads];
+    this.deeplyParked = new java.util.concurrent.atomic.AtomicIntegerArray(threads);
+    this.parkNanos = new java.util.concurrent.atomic.AtomicLongArray(threads);
     for (int i = 0; i < threads; i++) {
-      workers[i] = factory.newThread(this::work);
+      int index = i;
+      workers[i] = factory.newThread(() -> work(index));
     }
   }
 
@@ -67,6 +86,19 @@ public final class PollingExecutor implements Executor {
     if (!started) {
       start();
     }
+    if (deeplyParkedCount.get() > 0) {
+      wakeOneDeeplyParked();
+    }
+  }
+
+  private void wakeOneDeeplyParked() {
+    for (int i = 0; i < workers.length; i++) {
+      if (deeplyParked.compareAndSet(i, 1, 0)) {
+        deeplyParkedCount.decrementAndGet();
+        LockSupport.unpark(workers[i]);
+        return;
+      }
+    }
   }
 
   private synchronized void start() {
@@ -78,13 +110,32 @@ public final class PollingExecutor implements Executor {
     }
   }
 
-  private void work() {
+  private void work(int index) {
+    long park = pollNanos;
+    long maxPark = Math.max(pollNanos, maxIdleParkNanos);
     while (!shutdown) {
       Runnable task = queue.poll();
       if (task == null) {
-        LockSupport.parkNanos(this, pollNanos);
-        continue;
+        if (park > pollNanos) {
+          // Announce the long park, then look once more: a task offered before the announcement is seen here, and
+          // one offered after it finds the flag and wakes this thread.
+          if (deeplyParked.compareAndSet(index, 0, 1)) {
+            deeplyParkedCount.incrementAndGet();
+          }
+          task = queue.poll();
+        }
+        if (task == null) {
+          parkNanos.lazySet(index, park);
+          LockSupport.parkNanos(this, park);
+          park = Math.min(park * 2, maxPark);
+          continue;
+        }
       }
+      if (deeplyParked.compareAndSet(index, 1, 0)) {
+        deeplyParkedCount.decrementAndGet();
+      }
+      park = pollNanos;
+      parkNanos.lazySet(index, 0);
       size.decrementAndGet();
       try {
         task.run();
@@ -95,6 +146,15 @@ public final class PollingExecutor implements Executor {
         Thread.interrupted();
       }
     }
+  }
+
+  /** The shortest current park of the threads, in nanoseconds; for tests. */
+  long shortestPark() {
+    long min = Long.MAX_VALUE;
+    for (int i = 0; i < workers.length; i++) {
+      min = Math.min(min, parkNanos.get(i));
+    }
+    return min;
   }
 
   /** Tasks waiting now. */
