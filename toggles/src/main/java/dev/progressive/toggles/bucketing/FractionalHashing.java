@@ -19,6 +19,22 @@ public interface FractionalHashing {
   long bucket(CharSequence prefix, CharSequence key, long totalWeight);
 
   /**
+   * Bucketing for keys that all follow one fixed prefix (the flag key of a {@code fractional} rule): an
+   * implementation may do the prefix's work once here. The default hashes the prefix on every call.
+   */
+  default Prepared prepare(CharSequence prefix) {
+    String fixed = prefix.toString();
+    return (key, totalWeight) -> bucket(fixed, key, totalWeight);
+  }
+
+  /** Buckets keys after a fixed prefix; see {@link #prepare}. Thread-safe, allocates nothing. */
+  @FunctionalInterface
+  interface Prepared {
+    /** The same as {@code bucket(prefix, key, totalWeight)} of the hashing that prepared it. */
+    long bucket(CharSequence key, long totalWeight);
+  }
+
+  /**
    * flagd's v2 bucketing: murmur3 32-bit x86, seed 0, over the UTF-8 bytes of the bucket key, and
    * {@code bucket = (unsigned hash * totalWeight) >>> 32}.
    */

@@ -16,6 +16,17 @@ enum FractionalV2 implements FractionalHashing {
     return scale(Murmur3.hash32(prefix, key, 0), totalWeight);
   }
 
+  @Override
+  public Prepared prepare(CharSequence prefix) {
+    Murmur3.Prefix prepared = Murmur3.prefix(prefix, 0);
+    return (key, totalWeight) -> {
+      if (totalWeight < 1) {
+        throw new IllegalArgumentException("totalWeight must be at least 1, was " + totalWeight);
+      }
+      return scale(Murmur3.hash32(prepared, key), totalWeight);
+    };
+  }
+
   /** {@code (hash as unsigned 32 bits * totalWeight) >>> 32}, without overflow. */
   static long scale(int hash, long totalWeight) {
     long unsigned = hash & 0xffffffffL;

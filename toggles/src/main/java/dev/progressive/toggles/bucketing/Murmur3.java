@@ -56,10 +56,57 @@ public final class Murmur3 {
    * @param b the second part, may be empty
    */
   public static int hash32(CharSequence a, CharSequence b, int seed) {
-    int h1 = seed;
-    int k = 0; // up to 4 pending bytes, little-endian
-    int fill = 0; // number of pending bytes in k
-    int total = 0; // bytes hashed
+    return hash(seed, 0, 0, 0, a, b, null);
+  }
+
+  /**
+   * The hashing state after a fixed prefix, so that keys that follow it are hashed without hashing the prefix again.
+   * Built once (it allocates); used without allocating by {@link #hash32(Prefix, CharSequence)}.
+   */
+  public static final class Prefix {
+    private final String text;
+    private final int seed;
+    private final boolean usable;
+    private final int h1;
+    private final int k;
+    private final int fill;
+    private final int total;
+
+    private Prefix(String text, int seed) {
+      this.text = text;
+      this.seed = seed;
+      // A trailing high surrogate pairs with the first char of what follows: then nothing can be precomputed.
+      this.usable = text.isEmpty() || !Character.isHighSurrogate(text.charAt(text.length() - 1));
+      int[] state = new int[4];
+      if (usable) {
+        hash(seed, 0, 0, 0, text, "", state);
+      }
+      this.h1 = state[0];
+      this.k = state[1];
+      this.fill = state[2];
+      this.total = state[3];
+    }
+  }
+
+  /** Prepares a prefix for {@link #hash32(Prefix, CharSequence)}. */
+  public static Prefix prefix(CharSequence prefix, int seed) {
+    return new Prefix(prefix.toString(), seed);
+  }
+
+  /** The same as {@code hash32(prefix, key, seed)}, without hashing the prefix again and without allocating. */
+  public static int hash32(Prefix prefix, CharSequence key) {
+    if (!prefix.usable) {
+      return hash(prefix.seed, 0, 0, 0, prefix.text, key, null);
+    }
+    return hash(prefix.h1, prefix.k, prefix.fill, prefix.total, "", key, null);
+  }
+
+  /**
+   * Hashes {@code a} then {@code b} from the given state. With {@code state} null it returns the final hash;
+   * otherwise it stores the state after both ({@code h1, k, fill, total}) into it and returns 0.
+   */
+  private static int hash(int h1, int k, int fill, int total, CharSequence a, CharSequence b, int[] state) {
+    // k: up to 4 pending bytes, little-endian; fill: how many; total: bytes hashed
     CharSequence s = a;
     int n = a.length();
     int i = 0;
@@ -149,6 +196,13 @@ public final class Murmur3 {
           fill = 0;
         }
       }
+    }
+    if (state != null) {
+      state[0] = h1;
+      state[1] = k;
+      state[2] = fill;
+      state[3] = total;
+      return 0;
     }
     if (fill > 0) {
       h1 ^= mixK1(k);

@@ -133,7 +133,19 @@ public final class CompiledFlag {
     return v == null ? outcome.value() : v;
   }
 
-  /** Evaluates the flag. Never throws; allocates nothing on its usual paths. */
+  /**
+   * Whether an evaluation reads the context: only an enabled flag with compiled targeting does. The others resolve
+   * without any evaluation data.
+   */
+  public boolean readsContext() {
+    return definition.enabled() && targeting != null && parseError == null;
+  }
+
+  /**
+   * Evaluates the flag. Never throws; allocates nothing on its usual paths.
+   *
+   * @param data what targeting reads; may be null when {@link #readsContext()} is false
+   */
   public Outcome resolve(RootData data) {
     if (!definition.enabled()) {
       return disabled;

@@ -38,6 +38,8 @@ public final class Engine {
       outcome = notFound(key);
     } else if (!flag.accepts(wanted)) {
       outcome = flag.mismatch(wanted);
+    } else if (!flag.readsContext()) {
+      outcome = flag.resolve(null);
     } else {
       EvalData d = data.get().bind(key, context == null ? EvaluationContext.empty() : context);
       try {
@@ -58,6 +60,8 @@ public final class Engine {
       outcome = notFound(key);
     } else if (!flag.accepts(wanted)) {
       outcome = flag.mismatch(wanted);
+    } else if (!flag.readsContext()) {
+      outcome = flag.resolve(null);
     } else {
       EvalData d = data.get().bind(key, context);
       try {

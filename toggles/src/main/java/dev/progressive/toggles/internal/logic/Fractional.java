@@ -17,6 +17,8 @@ import java.util.Map;
 final class Fractional extends Expr {
 
   private final FractionalHashing hashing;
+  private final FractionalHashing.Prepared byFlagKey;
+  private final FractionalHashing.Prepared byConstantHead;
   private final String flagKey;
   /** The bucket key rule, or null to use the flag and targeting keys. */
   private final Expr key;
@@ -50,6 +52,10 @@ final class Fractional extends Expr {
       this.keyHead = null;
       this.keyTail = null;
     }
+    // The prefixes known now are hashed once: the flag key, and a constant first part of a cat bucket key.
+    this.byFlagKey = hashing.prepare(flagKey);
+    Object constantHead = keyHead != null && keyHead.isConstant() ? keyHead.eval(null) : null;
+    this.byConstantHead = constantHead instanceof String head ? hashing.prepare(head) : null;
     this.variants = variants;
     this.resultPosition = resultPosition;
     int n = variants.length;
@@ -108,8 +114,13 @@ final class Fractional extends Expr {
   public Object eval(Object data) {
     CharSequence head = null;
     CharSequence tail = null;
+    FractionalHashing.Prepared prepared = null;
     if (keyHead != null) {
-      head = StringOps.Cat.part(keyHead.eval(data));
+      if (byConstantHead != null) {
+        prepared = byConstantHead;
+      } else {
+        head = StringOps.Cat.part(keyHead.eval(data));
+      }
       tail = StringOps.Cat.part(keyTail.eval(data));
     } else if (key != null && key.eval(data) instanceof String s) {
       head = "";
@@ -120,7 +131,7 @@ final class Fractional extends Expr {
       if (targetingKey == null) {
         return null;
       }
-      head = flagKey;
+      prepared = byFlagKey;
       tail = targetingKey;
     }
     int chosen;
@@ -128,7 +139,8 @@ final class Fractional extends Expr {
       if (totalWeight <= 0) {
         return null;
       }
-      chosen = choose(weights, totalWeight, hashing.bucket(head, tail, totalWeight));
+      chosen = choose(weights, totalWeight, prepared != null ? prepared.bucket(tail, totalWeight)
+          : hashing.bucket(head, tail, totalWeight));
     } else {
       long[] dynamicWeights = new long[weightRules.length];
       long total = 0;
@@ -143,7 +155,8 @@ final class Fractional extends Expr {
       if (total <= 0) {
         return null;
       }
-      chosen = choose(dynamicWeights, total, hashing.bucket(head, tail, total));
+      chosen = choose(dynamicWeights, total, prepared != null ? prepared.bucket(tail, total)
+          : hashing.bucket(head, tail, total));
     }
     if (constant[chosen]) {
       return constantAnswers[chosen];

@@ -1,0 +1,70 @@
+package dev.progressive.toggles.bucketing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** A prepared prefix hashes exactly as the prefix followed by the key would. */
+class Murmur3PrefixTest {
+
+  private static final String ALPHABET = "abcXYZ019-_.@ é€中😀";
+
+  private static String random(Random r, int maxLength) {
+    StringBuilder sb = new StringBuilder();
+    int n = r.nextInt(maxLength + 1);
+    for (int i = 0; i < n; i++) {
+      int pick = r.nextInt(ALPHABET.length() + 3);
+      if (pick == ALPHABET.length()) {
+        sb.append('\ud83d'); // a lone high surrogate
+      } else if (pick == ALPHABET.length() + 1) {
+        sb.append('\ude00'); // a lone low surrogate
+      } else if (pick == ALPHABET.length() + 2) {
+        sb.appendCodePoint(0x1F680);
+      } else {
+        sb.append(ALPHABET.charAt(pick));
+      }
+    }
+    return sb.toString();
+  }
+
+  @Test
+  void aPreparedPrefixHashesLikeTheWholeKey() {
+    Random r = new Random(7);
+    for (int i = 0; i < 20_000; i++) {
+      String prefix = random(r, 13);
+      String key = random(r, 30);
+      int seed = i % 3 == 0 ? 0 : r.nextInt();
+      assertThat(Murmur3.hash32(Murmur3.prefix(prefix, seed), key)).as("%s + %s", prefix, key)
+          .isEqualTo(Murmur3.hash32(prefix, key, seed));
+    }
+  }
+
+  @Test
+  void aSurrogatePairSplitBetweenPrefixAndKeyStillHashesAsOnePair() {
+    String prefix = "flag-\ud83d";
+    String key = "\ude00user";
+    assertThat(Murmur3.hash32(Murmur3.prefix(prefix, 0), key)).isEqualTo(Murmur3.hash32(prefix, key, 0));
+    assertThat(Murmur3.hash32(Murmur3.prefix(prefix, 0), key))
+        .isEqualTo(Murmur3.hash32("flag-😀user".getBytes(java.nio.charset.StandardCharsets.UTF_8), 0,
+            "flag-😀user".getBytes(java.nio.charset.StandardCharsets.UTF_8).length, 0));
+  }
+
+  @Test
+  void preparedBucketingAgreesWithPlainBucketing() {
+    FractionalHashing v2 = FractionalHashing.v2();
+    FractionalHashing.Prepared prepared = v2.prepare("rollout-flag");
+    FractionalHashing.Prepared byDefault = new FractionalHashing() {
+      @Override
+      public long bucket(CharSequence prefix, CharSequence key, long totalWeight) {
+        return v2.bucket(prefix, key, totalWeight);
+      }
+    }.prepare("rollout-flag");
+    for (int i = 0; i < 5_000; i++) {
+      String user = "user-" + i;
+      long expected = v2.bucket("rollout-flag", user, 10_000);
+      assertThat(prepared.bucket(user, 10_000)).isEqualTo(expected);
+      assertThat(byDefault.bucket(user, 10_000)).isEqualTo(expected);
+    }
+  }
+}
