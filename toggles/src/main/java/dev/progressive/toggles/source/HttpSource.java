@@ -1,0 +1,575 @@
+package dev.progressive.toggles.source;
+
+import static java.nio.file.StandardCopyOption.ATOMIC_MOVE;
+import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.progressive.toggles.FlagDefinitionException;
+import dev.progressive.toggles.internal.definition.FlagSetParser;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.core.functions.CheckedSupplier;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A flagd-format document served over HTTP, polled with {@code If-None-Match}, retried with exponential backoff and
+ * guarded by a circuit breaker.
+ *
+ * <pre>{@code
+ * HttpSource flags = HttpSource.builder(URI.create("https://flags.example.com/v1/flags"))
+ *     .pollInterval(Duration.ofSeconds(10))
+ *     .header("Authorization", "Bearer " + token)
+ *     .backupFile(Path.of("/var/cache/app/flags-backup.json"))
+ *     .build();
+ * }</pre>
+ *
+ * <p>The body is either a flag document (JSON or YAML) or flagd's sync response, {@code {"flagConfiguration":
+ * "<the document as a string>"}}, which is unwrapped. A {@code 304 Not Modified} changes nothing. Any other status, a
+ * timeout, a reset connection or an unreadable response is reported as a failure once, and the last good flags stay
+ * in force. A document that is not valid is reported as it is, so that {@link dev.progressive.toggles.Toggles}
+ * refuses it and shows why; it never replaces the backup file.
+ *
+ * <p>With a backup file, every new valid document is written to it atomically, and {@link #load()} serves it when
+ * the server cannot be reached at start. Header values and the URL's query string and user info never appear in
+ * names, errors or logs.
+ */
+public final class HttpSource implements FlagSource {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpSource.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final URI uri;
+  private final String safeUrl;
+  private final Duration pollInterval;
+  private final Duration timeout;
+  private final Map<String, String> headers;
+  private final Path backupFile;
+  private final HttpClient client;
+  private final CircuitBreaker circuitBreaker;
+  private final CheckedSupplier<HttpResponse<String>> guardedFetch;
+
+  private final Object lock = new Object();
+  /** The ETag of the server's current document, or null. Guarded by lock. */
+  private String etag;
+  /** The documents last reported (or returned by load), valid or not. Guarded by lock. */
+  private List<FlagDocument> current;
+  /** The message of the failure last reported, or null after a success. Guarded by lock. */
+  private String lastFailure;
+  /** The content last written to (or read from) the backup file. Guarded by lock. */
+  private String backedUp;
+  /** Whether load() fell back to the backup file, so that the first poll runs at once. Guarded by lock. */
+  private boolean servingBackup;
+  private ScheduledExecutorService scheduler;
+  private Thread pollingThread;
+  private boolean closed;
+
+  private HttpSource(Builder b) {
+    this.uri = b.uri;
+    this.safeUrl = safe(b.uri);
+    this.pollInterval = b.pollInterval;
+    this.timeout = b.timeout;
+    this.headers = Map.copyOf(b.headers);
+    this.backupFile = b.backupFile;
+    this.client = b.httpClient != null ? b.httpClient
+        : HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(b.timeout)
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+    RetryConfig retryConfig = RetryConfig.custom()
+        .maxAttempts(b.retryAttempts)
+        .intervalFunction(IntervalFunction.ofExponentialBackoff(b.retryBackoff, 2.0))
+        .retryOnException(HttpSource::worthRetrying)
+        .build();
+    Retry retry = Retry.of(safeUrl, retryConfig);
+    CircuitBreakerConfig cbConfig = b.circuitBreakerConfig != null ? b.circuitBreakerConfig : defaultCircuitBreaker();
+    this.circuitBreaker = CircuitBreaker.of(safeUrl, cbConfig);
+    this.guardedFetch = circuitBreaker.decorateCheckedSupplier(retry.decorateCheckedSupplier(this::fetchOnce));
+  }
+
+  /** A source polling this URL with the defaults. */
+  public static HttpSource of(URI uri) {
+    return builder(uri).build();
+  }
+
+  public static Builder builder(URI uri) {
+    return new Builder(uri);
+  }
+
+  /**
+   * The default circuit breaker: it opens when half of the last 10 polls failed (after at least 5), stays open 30 s,
+   * then lets one trial poll decide whether it closes.
+   */
+  static CircuitBreakerConfig defaultCircuitBreaker() {
+    return CircuitBreakerConfig.custom()
+        .failureRateThreshold(50)
+        .slidingWindowSize(10)
+        .minimumNumberOfCalls(5)
+        .waitDurationInOpenState(Duration.ofSeconds(30))
+        .permittedNumberOfCallsInHalfOpenState(1)
+        .build();
+  }
+
+  /** The URL without user info, query or fragment, which may hold secrets. */
+  static String safe(URI uri) {
+    try {
+      return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), null, null).toString();
+    } catch (URISyntaxException e) {
+      return uri.getScheme() + "://" + uri.getHost();
+    }
+  }
+
+  @Override
+  public String name() {
+    return safeUrl;
+  }
+
+  /**
+   * Fetches the document, with retries. When the server cannot be reached, or serves an invalid document, and the
+   * backup file exists, returns the backup instead; the first poll then follows at once and reports what is wrong.
+   *
+   * @throws IOException when the document cannot be fetched and there is no backup to serve
+   */
+  @Override
+  public List<FlagDocument> load() throws IOException {
+    synchronized (lock) {
+      IOException failure;
+      try {
+        HttpResponse<String> response = fetch();
+        if (response.statusCode() == 304) {
+          throw new IOException("GET " + safeUrl + " answered 304 to a request without a cached copy");
+        }
+        FlagDocument document = document(response.body());
+        boolean valid = isValid(document);
+        if (valid || !backupExists()) {
+          etag = response.headers().firstValue("ETag").orElse(null);
+          current = List.of(document);
+          lastFailure = null;
+          if (valid) {
+            writeBackup(document.content());
+          }
+          return current;
+        }
+        failure = new IOException("GET " + safeUrl + " served an invalid flag document");
+      } catch (IOException e) {
+        failure = e;
+      }
+      if (!backupExists()) {
+        lastFailure = failure.getMessage();
+        if (backupFile != null) {
+          failure.addSuppressed(new IOException("and the backup file " + backupFile + " does not exist"));
+        }
+        throw failure;
+      }
+      String content = Files.readString(backupFile, StandardCharsets.UTF_8);
+      LOG.warn("Flag source {} cannot be fetched ({}); serving the backup file {} until it can", safeUrl,
+          failure.getMessage(), backupFile);
+      etag = null;
+      backedUp = content;
+      servingBackup = true;
+      lastFailure = null;
+      current = List.of(new FlagDocument(safeUrl + " (backup file " + backupFile + ")", content));
+      return current;
+    }
+  }
+
+  /** Starts polling on a daemon thread of its own; at once when {@link #load()} served the backup file. */
+  @Override
+  public void watch(Listener listener) {
+    Objects.requireNonNull(listener, "listener");
+    synchronized (lock) {
+      if (closed || scheduler != null) {
+        return;
+      }
+      String threadName = "progressive-flags-http-" + safeUrl;
+      scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, threadName);
+        t.setDaemon(true);
+        synchronized (lock) {
+          pollingThread = t;
+        }
+        return t;
+      });
+      long first = servingBackup ? 0 : pollInterval.toNanos();
+      scheduler.scheduleWithFixedDelay(() -> poll(listener), first, pollInterval.toNanos(), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** One poll: fetch, compare, report. Never throws, so that the schedule goes on. */
+  private void poll(Listener listener) {
+    try {
+      pollOnce(listener);
+    } catch (RuntimeException e) {
+      report(listener, new IOException("polling " + safeUrl + " failed: " + e, e));
+    }
+  }
+
+  private void pollOnce(Listener listener) {
+    HttpResponse<String> response;
+    try {
+      response = fetch();
+    } catch (IOException e) {
+      report(listener, e);
+      return;
+    }
+    List<FlagDocument> toReport = null;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      servingBackup = false;
+      if (response.statusCode() == 304) {
+        LOG.debug("Flag source {} is unchanged (304)", safeUrl);
+        if (lastFailure != null && current != null) {
+          toReport = current;
+        }
+      } else {
+        String newEtag = response.headers().firstValue("ETag").orElse(null);
+        FlagDocument document = document(response.body());
+        List<FlagDocument> documents = List.of(document);
+        if (lastFailure != null || !documents.equals(current)) {
+          toReport = documents;
+        }
+        etag = newEtag;
+        current = documents;
+        if (isValid(document)) {
+          writeBackup(document.content());
+        }
+      }
+      lastFailure = null;
+    }
+    if (toReport != null) {
+      listener.changed(toReport);
+    }
+  }
+
+  /** Reports a failure once per distinct message, unless the source is closed. */
+  private void report(Listener listener, IOException failure) {
+    synchronized (lock) {
+      if (closed || failure.getMessage().equals(lastFailure)) {
+        return;
+      }
+      lastFailure = failure.getMessage();
+    }
+    listener.failed(failure);
+  }
+
+  /** One guarded fetch: the circuit breaker around the retries. Every failure becomes a clear IOException. */
+  private HttpResponse<String> fetch() throws IOException {
+    try {
+      return guardedFetch.get();
+    } catch (CallNotPermittedException e) {
+      throw new IOException("the circuit breaker for " + safeUrl + " is open after repeated failures; the server is "
+          + "not called until it lets a trial poll through", e);
+    } catch (StatusException e) {
+      throw new IOException(e.getMessage(), e);
+    } catch (HttpTimeoutException e) {
+      throw new IOException("GET " + safeUrl + " timed out after " + timeout.toMillis() + " ms", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("GET " + safeUrl + " was interrupted", e);
+    } catch (Error e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new IOException("GET " + safeUrl + " failed: " + describe(e), e);
+    }
+  }
+
+  /**
+   * The first message in a cause chain, with its exception's simple name (the JDK's {@code ConnectException} has
+   * none of its own), and with the URL's query and user info masked should a message repeat the URL.
+   */
+  private String describe(Throwable e) {
+    String text = e.getClass().getSimpleName();
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c.getMessage() != null && !c.getMessage().isBlank()) {
+        text = c.getClass().getSimpleName() + ": " + c.getMessage();
+        break;
+      }
+    }
+    text = text.replace(uri.toString(), safeUrl);
+    if (uri.getRawQuery() != null) {
+      text = text.replace(uri.getRawQuery(), "<query>");
+    }
+    if (uri.getRawUserInfo() != null) {
+      text = text.replace(uri.getRawUserInfo(), "<user>");
+    }
+    return text;
+  }
+
+  /** One HTTP exchange, without retry. */
+  private HttpResponse<String> fetchOnce() throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(timeout);
+    if (headers.keySet().stream().noneMatch("Accept"::equalsIgnoreCase)) {
+      request.header("Accept", "application/json, application/yaml;q=0.9, */*;q=0.1");
+    }
+    headers.forEach(request::header);
+    String knownEtag;
+    synchronized (lock) {
+      knownEtag = etag;
+    }
+    if (knownEtag != null) {
+      request.header("If-None-Match", knownEtag);
+    }
+    HttpResponse<String> response = client.send(request.build(),
+        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    int status = response.statusCode();
+    if (status == 304 || (status >= 200 && status < 300 && status != 204)) {
+      return response;
+    }
+    throw new StatusException(status, "GET " + safeUrl + " answered HTTP " + status);
+  }
+
+  /** Whether a failed attempt is worth retrying: network errors, 5xx, 408 and 429, not other client errors. */
+  private static boolean worthRetrying(Throwable e) {
+    if (e instanceof StatusException s) {
+      return s.status >= 500 || s.status == 408 || s.status == 429;
+    }
+    return e instanceof IOException;
+  }
+
+  /** The body as a flag document, unwrapping flagd's sync response {@code {"flagConfiguration": "..."}}. */
+  private FlagDocument document(String body) {
+    String content = body == null ? "" : body;
+    String trimmed = content.strip();
+    if (trimmed.startsWith("{")) {
+      try {
+        JsonNode root = JSON.readTree(trimmed);
+        if (root != null && root.isObject() && !root.has("flags")) {
+          JsonNode wrapped = root.has("flagConfiguration") ? root.get("flagConfiguration")
+              : root.get("flag_configuration");
+          if (wrapped != null && wrapped.isTextual()) {
+            content = wrapped.asText();
+          }
+        }
+      } catch (IOException e) {
+        // Not JSON: reported as it is, so that the parser names the line and column.
+      }
+    }
+    return new FlagDocument(safeUrl, content);
+  }
+
+  private static boolean isValid(FlagDocument document) {
+    try {
+      FlagSetParser.parse(document.origin(), document.content());
+      return true;
+    } catch (FlagDefinitionException e) {
+      return false;
+    }
+  }
+
+  private boolean backupExists() {
+    return backupFile != null && Files.isRegularFile(backupFile);
+  }
+
+  /** Writes a valid document to the backup file, atomically, unless it holds that already. Holds lock. */
+  private void writeBackup(String content) {
+    if (backupFile == null || content.equals(backedUp)) {
+      return;
+    }
+    Path dir = backupFile.toAbsolutePath().getParent();
+    Path tmp = null;
+    try {
+      Files.createDirectories(dir);
+      tmp = Files.createTempFile(dir, "." + backupFile.getFileName(), ".tmp");
+      Files.writeString(tmp, content, StandardCharsets.UTF_8);
+      Files.move(tmp, backupFile, ATOMIC_MOVE, REPLACE_EXISTING);
+      backedUp = content;
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Cannot write the backup of flag source {} to {}: {}", safeUrl, backupFile, e.toString());
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // Nothing more to do: the next good document tries again.
+        }
+      }
+    }
+  }
+
+  /** The circuit breaker's state, for tests. */
+  CircuitBreaker.State circuitState() {
+    return circuitBreaker.getState();
+  }
+
+  /** Stops polling and waits for a poll in progress to end. Idempotent. */
+  @Override
+  public void close() {
+    ScheduledExecutorService s;
+    Thread t;
+    synchronized (lock) {
+      closed = true;
+      s = scheduler;
+      t = pollingThread;
+      scheduler = null;
+      pollingThread = null;
+    }
+    if (s == null) {
+      return;
+    }
+    s.shutdownNow();
+    try {
+      long waitMillis = timeout.toMillis() + 1_000;
+      boolean stopped = s.awaitTermination(waitMillis, TimeUnit.MILLISECONDS);
+      if (t != null) {
+        t.join(waitMillis);
+        stopped &= !t.isAlive();
+      }
+      if (!stopped) {
+        LOG.warn("The polling thread of flag source {} did not stop in time", safeUrl);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "HttpSource[" + safeUrl + "]";
+  }
+
+  /** A response whose status is neither 2xx nor 304. */
+  private static final class StatusException extends IOException {
+    private static final long serialVersionUID = 1L;
+    final int status;
+
+    StatusException(int status, String message) {
+      super(message);
+      this.status = status;
+    }
+  }
+
+  /** Builds an {@link HttpSource}. Every setter checks its argument at once. */
+  public static final class Builder {
+    private final URI uri;
+    private Duration pollInterval = Duration.ofSeconds(10);
+    private Duration timeout = Duration.ofSeconds(5);
+    private final Map<String, String> headers = new LinkedHashMap<>();
+    private Path backupFile;
+    private int retryAttempts = 3;
+    private Duration retryBackoff = Duration.ofMillis(200);
+    private CircuitBreakerConfig circuitBreakerConfig;
+    private HttpClient httpClient;
+
+    private Builder(URI uri) {
+      Objects.requireNonNull(uri, "uri");
+      String scheme = Optional.ofNullable(uri.getScheme()).orElse("").toLowerCase(Locale.ROOT);
+      if (!scheme.equals("http") && !scheme.equals("https")) {
+        throw new IllegalArgumentException("uri must be an absolute http or https URL, was " + safe(uri));
+      }
+      if (uri.getHost() == null) {
+        throw new IllegalArgumentException("uri must name a host, was " + safe(uri));
+      }
+      this.uri = uri;
+    }
+
+    /** How long to wait between the end of one poll and the start of the next. Default 10 s. */
+    public Builder pollInterval(Duration pollInterval) {
+      this.pollInterval = FileSource.positive(pollInterval, "pollInterval");
+      return this;
+    }
+
+    /** How long connecting, and then each request, may take. Default 5 s. */
+    public Builder timeout(Duration timeout) {
+      this.timeout = FileSource.positive(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * A header sent with every request, e.g. {@code header("Authorization", "Bearer " + token)}. Repeatable; a
+     * second value for the same name replaces the first. Values are never logged.
+     */
+    public Builder header(String name, String value) {
+      Objects.requireNonNull(name, "header name");
+      Objects.requireNonNull(value, "header value of " + name);
+      if (name.isBlank()) {
+        throw new IllegalArgumentException("header name must not be blank");
+      }
+      if (name.equalsIgnoreCase("If-None-Match")) {
+        throw new IllegalArgumentException("header If-None-Match is managed by the source");
+      }
+      try {
+        HttpRequest.newBuilder().header(name, value);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("header " + name
+            + " cannot be sent: java.net.http refuses its name or its value (restricted or malformed)");
+      }
+      headers.put(name, value);
+      return this;
+    }
+
+    /**
+     * A file that keeps the last valid document, written atomically after each change, and served by
+     * {@link HttpSource#load()} when the server cannot be reached at start. Default: none.
+     */
+    public Builder backupFile(Path backupFile) {
+      Objects.requireNonNull(backupFile, "backupFile");
+      if (backupFile.getFileName() == null) {
+        throw new IllegalArgumentException("backupFile must name a file, was " + backupFile);
+      }
+      this.backupFile = backupFile;
+      return this;
+    }
+
+    /**
+     * How often one poll tries: {@code maxAttempts} in all, waiting {@code initialBackoff}, then twice as long each
+     * time. Network errors, timeouts, 5xx, 408 and 429 are retried; other statuses are not. Default 3 attempts from
+     * 200 ms. {@code maxAttempts} 1 turns retries off.
+     */
+    public Builder retry(int maxAttempts, Duration initialBackoff) {
+      if (maxAttempts < 1) {
+        throw new IllegalArgumentException("retry maxAttempts must be at least 1, was " + maxAttempts);
+      }
+      this.retryBackoff = FileSource.positive(initialBackoff, "retry initialBackoff");
+      this.retryAttempts = maxAttempts;
+      return this;
+    }
+
+    /**
+     * The circuit breaker around each poll (one poll, retries included, is one call). While it is open, polls do
+     * not call the server and the source reports that the circuit is open. Default: open when 50% of the last 10
+     * polls failed, with at least 5 polls; stay open 30 s; then one trial poll.
+     */
+    public Builder circuitBreaker(CircuitBreakerConfig config) {
+      this.circuitBreakerConfig = Objects.requireNonNull(config, "circuitBreaker");
+      return this;
+    }
+
+    /**
+     * The client to send requests with, e.g. one with a proxy or TLS settings of your own. Its connect timeout is its
+     * own; {@link #timeout} still bounds each request. Default: an HTTP/1.1 client that follows no redirect, so
+     * that headers such as a token are never sent to another host; a 3xx is a failure.
+     */
+    public Builder httpClient(HttpClient httpClient) {
+      this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
+      return this;
+    }
+
+    public HttpSource build() {
+      return new HttpSource(this);
+    }
+  }
+}
