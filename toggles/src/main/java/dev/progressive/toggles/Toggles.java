@@ -355,11 +355,13 @@ public final class Toggles implements AutoCloseable {
         compiled = compile(documents);
       } catch (FlagDefinitionException e) {
         refuse(slot, e);
+        tellSource(slot, documents, false);
         return e;
       } catch (RuntimeException e) {
         FlagDefinitionException wrapped = new FlagDefinitionException(slot.source.name(), null, null,
             "could not be compiled: " + e, e);
         refuse(slot, wrapped);
+        tellSource(slot, documents, false);
         return wrapped;
       }
       slot.flags = compiled;
@@ -373,7 +375,16 @@ public final class Toggles implements AutoCloseable {
       if (recovered) {
         fireHealth(slot.health());
       }
+      tellSource(slot, documents, true);
       return null;
+    }
+  }
+
+  private static void tellSource(Slot slot, List<FlagDocument> documents, boolean accepted) {
+    try {
+      slot.source.applied(documents, accepted);
+    } catch (RuntimeException e) {
+      LOG.warn("Flag source {} failed to take note of its documents", slot.source.name(), e);
     }
   }
 

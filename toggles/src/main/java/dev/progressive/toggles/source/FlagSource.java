@@ -30,6 +30,13 @@ public interface FlagSource extends AutoCloseable {
    */
   default void watch(Listener listener) {}
 
+  /**
+   * Told after every read of this source, from {@link #load()} or through the listener, whether its documents were
+   * applied (every flag valid) or refused. A source that keeps a copy of its last good documents, such as a backup
+   * file, keeps only applied ones. The default does nothing. Called on the thread that applied them.
+   */
+  default void applied(List<FlagDocument> documents, boolean accepted) {}
+
   /** Stops watching and releases threads and handles. Idempotent. */
   @Override
   default void close() {}

@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * in force. A document that is not valid is reported as it is, so that {@link dev.progressive.toggles.Toggles}
  * refuses it and shows why; it never replaces the backup file.
  *
- * <p>With a backup file, every new valid document is written to it atomically, and {@link #load()} serves it when
+ * <p>With a backup file, every new document that Toggles applied is written to it atomically, and {@link #load()} serves it when
  * the server cannot be reached at start. Header values and the URL's query string and user info never appear in
  * names, errors or logs.
  */
@@ -168,9 +168,6 @@ public final class HttpSource implements FlagSource {
           etag = response.headers().firstValue("ETag").orElse(null);
           current = List.of(document);
           lastFailure = null;
-          if (valid) {
-            writeBackup(document.content());
-          }
           return current;
         }
         failure = new IOException("GET " + safeUrl + " served an invalid flag document");
@@ -255,9 +252,6 @@ public final class HttpSource implements FlagSource {
         }
         etag = newEtag;
         current = documents;
-        if (isValid(document)) {
-          writeBackup(document.content());
-        }
       }
       lastFailure = null;
     }
@@ -370,6 +364,23 @@ public final class HttpSource implements FlagSource {
       }
     }
     return new FlagDocument(safeUrl, content);
+  }
+
+  /**
+   * Keeps the backup file in step with what {@link dev.progressive.toggles.Toggles} applied: a document that was
+   * refused, by the parser or by the compiler, never replaces the backup.
+   */
+  @Override
+  public void applied(List<FlagDocument> documents, boolean accepted) {
+    if (!accepted || documents.size() != 1) {
+      return;
+    }
+    synchronized (lock) {
+      FlagDocument document = documents.get(0);
+      if (current != null && current.equals(documents) && document.origin().equals(safeUrl)) {
+        writeBackup(document.content());
+      }
+    }
   }
 
   private static boolean isValid(FlagDocument document) {

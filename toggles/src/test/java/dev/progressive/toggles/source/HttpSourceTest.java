@@ -385,6 +385,23 @@ class HttpSourceTest {
   }
 
   @Test
+  void aDocumentThatParsesButDoesNotCompileNeverOverwritesTheBackup() throws Exception {
+    Path backup = dir.resolve("flags-backup.json");
+    serve(okJson(flags("red")));
+    try (Toggles t = Toggles.builder().source(source().backupFile(backup).build()).requireValidSources(true)
+        .build()) {
+      BlockingQueue<Object> q = events(t);
+      String badRule = flags("blue").replace("\"defaultVariant\"", "\"targeting\": {\"nope\": [1]}, \"defaultVariant\"");
+      assertThat(badRule).contains("nope");
+      serve(okJson(badRule));
+      awaitUntil(q, () -> !t.isHealthy(), "the compiler's refusal");
+      assertThat(health(t).error()).contains("nope");
+      awaitRequests(3);
+      assertThat(backup).as("only what Toggles applied is backed up").hasContent(flags("red"));
+    }
+  }
+
+  @Test
   void theBackupIsNotRewrittenWhenTheContentIsUnchanged() throws Exception {
     Path backup = dir.resolve("flags-backup.json");
     serve(okJson(flags("red")));
