@@ -56,8 +56,8 @@ import org.slf4j.LoggerFactory;
  * refuses it and shows why; it never replaces the backup file.
  *
  * <p>With a backup file, every new document that Toggles applied is written to it atomically, and {@link #load()}
- * serves it when the server cannot be reached at start. Header values and the URL's query string and user info never appear in
- * names, errors or logs.
+ * serves it when the server cannot be reached at start. Header values and the URL's query string and user info never
+ * appear in names, errors or logs.
  */
 public final class HttpSource implements FlagSource {
 
