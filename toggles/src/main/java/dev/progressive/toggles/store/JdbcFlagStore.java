@@ -66,6 +66,9 @@ public final class JdbcFlagStore implements FlagStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(JdbcFlagStore.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The override columns that {@link #rows} reads, in its order; followed by the table. */
+  private static final String COLUMNS =
+      "SELECT flag_key, override_json, version, change_id, updated_at, updated_by, reason FROM ";
   private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,40}");
 
   private final DataSource dataSource;
@@ -144,17 +147,9 @@ public final class JdbcFlagStore implements FlagStore {
   /** Reads one flag's row; the cache's loader, run in the background by refresh-after-write. */
   private StoredOverride readRow(String flagKey) {
     List<StoredOverride> rows = call("reading flag '" + flagKey + "'", c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT flag_key, override_json, version, change_id, "
-          + "updated_at, updated_by, reason FROM " + p + "flag_overrides WHERE flag_key = ?")) {
+      try (PreparedStatement ps = c.prepareStatement(COLUMNS + p + "flag_overrides WHERE flag_key = ?")) {
         ps.setString(1, flagKey);
-        List<StoredOverride> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(new StoredOverride(rs.getString(1), fromJson(rs.getString(2)), rs.getLong(3), rs.getLong(4),
-                Instant.ofEpochMilli(rs.getLong(5)), rs.getString(6), rs.getString(7)));
-          }
-        }
-        return out;
+        return rows(ps);
       }
     });
     return rows.isEmpty() ? null : rows.get(0);
@@ -279,8 +274,7 @@ public final class JdbcFlagStore implements FlagStore {
   private List<StoredOverride> loadAllRows() {
     return call("reading the overrides", c -> {
       long seq = lastChange(c);
-      List<StoredOverride> rows = select(c, "SELECT flag_key, override_json, version, change_id, updated_at, "
-          + "updated_by, reason FROM " + p + "flag_overrides", null);
+      List<StoredOverride> rows = select(c, COLUMNS + p + "flag_overrides", null);
       synchronized (pollLock) {
         lastSeenChange = Math.max(lastSeenChange, seq);
       }
@@ -302,15 +296,20 @@ public final class JdbcFlagStore implements FlagStore {
           ps.setLong(i + 1, params[i]);
         }
       }
-      List<StoredOverride> out = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(new StoredOverride(rs.getString(1), fromJson(rs.getString(2)), rs.getLong(3), rs.getLong(4),
-              Instant.ofEpochMilli(rs.getLong(5)), rs.getString(6), rs.getString(7)));
-        }
-      }
-      return out;
+      return rows(ps);
     }
+  }
+
+  /** The overrides that a query of the override columns, in table order, answers. */
+  private static List<StoredOverride> rows(PreparedStatement ps) throws SQLException {
+    List<StoredOverride> out = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(new StoredOverride(rs.getString(1), fromJson(rs.getString(2)), rs.getLong(3), rs.getLong(4),
+            Instant.ofEpochMilli(rs.getLong(5)), rs.getString(6), rs.getString(7)));
+      }
+    }
+    return out;
   }
 
   @Override
@@ -484,8 +483,8 @@ public final class JdbcFlagStore implements FlagStore {
           if (seq <= since) {
             return List.of();
           }
-          List<StoredOverride> rows = select(c, "SELECT flag_key, override_json, version, change_id, updated_at, "
-              + "updated_by, reason FROM " + p + "flag_overrides WHERE change_id > ? AND change_id <= ?",
+          List<StoredOverride> rows = select(c, COLUMNS + p
+              + "flag_overrides WHERE change_id > ? AND change_id <= ?",
               new long[] {since, seq});
           lastSeenChange = seq;
           return rows;

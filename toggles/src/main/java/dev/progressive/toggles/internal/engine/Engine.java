@@ -33,20 +33,9 @@ public final class Engine {
   /** Resolves and counts a flag for a native context. */
   public Outcome evaluate(String key, VariantType wanted, EvaluationContext context) {
     CompiledFlag flag = snapshot.get(key);
-    Outcome outcome;
-    if (flag == null) {
-      outcome = notFound(key);
-    } else if (!flag.accepts(wanted)) {
-      outcome = flag.mismatch(wanted);
-    } else if (!flag.readsContext()) {
-      outcome = flag.resolve(null);
-    } else {
-      EvalData d = data.get().bind(key, context == null ? EvaluationContext.empty() : context);
-      try {
-        outcome = flag.resolve(d);
-      } finally {
-        d.clear();
-      }
+    Outcome outcome = withoutContext(key, flag, wanted);
+    if (outcome == null) {
+      outcome = resolve(flag, data.get().bind(key, context == null ? EvaluationContext.empty() : context));
     }
     outcome.record();
     return outcome;
@@ -55,23 +44,31 @@ public final class Engine {
   /** Resolves and counts a flag for an OpenFeature context. */
   public Outcome evaluate(String key, VariantType wanted, dev.openfeature.sdk.EvaluationContext context) {
     CompiledFlag flag = snapshot.get(key);
-    Outcome outcome;
-    if (flag == null) {
-      outcome = notFound(key);
-    } else if (!flag.accepts(wanted)) {
-      outcome = flag.mismatch(wanted);
-    } else if (!flag.readsContext()) {
-      outcome = flag.resolve(null);
-    } else {
-      EvalData d = data.get().bind(key, context);
-      try {
-        outcome = flag.resolve(d);
-      } finally {
-        d.clear();
-      }
+    Outcome outcome = withoutContext(key, flag, wanted);
+    if (outcome == null) {
+      outcome = resolve(flag, data.get().bind(key, context));
     }
     outcome.record();
     return outcome;
+  }
+
+  /** The outcome when it does not depend on the context (not found, wrong type, no targeting), or null. */
+  private Outcome withoutContext(String key, CompiledFlag flag, VariantType wanted) {
+    if (flag == null) {
+      return notFound(key);
+    }
+    if (!flag.accepts(wanted)) {
+      return flag.mismatch(wanted);
+    }
+    return flag.readsContext() ? null : flag.resolve(null);
+  }
+
+  private static Outcome resolve(CompiledFlag flag, EvalData data) {
+    try {
+      return flag.resolve(data);
+    } finally {
+      data.clear();
+    }
   }
 
   private Outcome notFound(String key) {
