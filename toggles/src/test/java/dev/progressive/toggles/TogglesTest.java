@@ -208,14 +208,28 @@ class TogglesTest {
       assertThat(count(registry, "dark", "none", "disabled")).isEqualTo(1.0);
       assertThat(count(registry, "missing", "none", "error")).isEqualTo(1.0);
       assertThat(count(registry, "beta", "on", "targeting_match")).isEqualTo(1.0);
-      assertThat(registry.find("progressive.toggle.evaluations").tagKeys("targetingKey").counter()).isNull();
+      assertThat(registry.find("progressive.toggle.evaluations").tagKeys("targetingKey").meters()).isEmpty();
     }
   }
 
   static double count(SimpleMeterRegistry registry, String key, String variant, String reason) {
     var counter = registry.find("progressive.toggle.evaluations").tag("feature_flag.key", key)
-        .tag("feature_flag.result.variant", variant).tag("feature_flag.result.reason", reason).counter();
+        .tag("feature_flag.result.variant", variant).tag("feature_flag.result.reason", reason).functionCounter();
     return counter == null ? 0 : counter.count();
+  }
+
+  @Test
+  void countsSurviveSnapshotSwaps() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    InMemorySource source = InMemorySource.of(FLAGS);
+    try (Toggles t = Toggles.builder().source(source).meterRegistry(registry).build()) {
+      t.isEnabled("new-menu");
+      source.update(FLAGS.replace("\"defaultVariant\": \"blue\"", "\"defaultVariant\": \"red\""));
+      t.isEnabled("new-menu");
+      source.update(FLAGS);
+      t.isEnabled("new-menu");
+      assertThat(count(registry, "new-menu", "on", "static")).isEqualTo(3.0);
+    }
   }
 
   @Test

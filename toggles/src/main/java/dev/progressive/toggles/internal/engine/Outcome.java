@@ -4,8 +4,8 @@ import dev.progressive.toggles.ErrorCode;
 import dev.progressive.toggles.Evaluation;
 import dev.progressive.toggles.Reason;
 import dev.openfeature.sdk.ImmutableMetadata;
-import io.micrometer.core.instrument.Counter;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One way an evaluation can end: a variant with a reason, or the caller's default with a reason or an error. The
@@ -23,7 +23,7 @@ public final class Outcome {
   private final Map<String, Object> metadata;
   private final Evaluation<Object> evaluation;
   private final EvaluationMeters meters;
-  private Counter counter; // racy lazy init is benign: the registry returns the same counter for the same id
+  private LongAdder counter; // racy lazy init is benign: the meters return the same adder for the same id
   private ImmutableMetadata openFeatureMetadata; // likewise: equal values, built at most a few times
 
   Outcome(String flagKey, String variant, Object value, Reason reason, ErrorCode errorCode, String errorMessage,
@@ -58,7 +58,7 @@ public final class Outcome {
 
   /** Counts this outcome in {@code progressive.toggle.evaluations}. Allocates nothing after the first call. */
   public void record() {
-    Counter c = counter;
+    LongAdder c = counter;
     if (c == null) {
       if (meters == null) {
         return;
