@@ -26,11 +26,14 @@ public final class EvaluationContext {
   private static final EvaluationContext EMPTY = new EvaluationContext(null, Map.of());
 
   private final String targetingKey;
+  /** Never modified after construction; read directly on the evaluation path. */
+  private final Map<String, Object> values;
   private final Map<String, Object> attributes;
 
-  private EvaluationContext(String targetingKey, Map<String, Object> attributes) {
+  private EvaluationContext(String targetingKey, Map<String, Object> values) {
     this.targetingKey = targetingKey;
-    this.attributes = attributes;
+    this.values = values;
+    this.attributes = values.isEmpty() ? Map.of() : Collections.unmodifiableMap(values);
   }
 
   /** The context with no targeting key and no attributes. */
@@ -46,7 +49,7 @@ public final class EvaluationContext {
   /** A context with a targeting key (may be null) and a copy of the given attributes. */
   public static EvaluationContext of(String targetingKey, Map<String, ?> attributes) {
     Objects.requireNonNull(attributes, "attributes");
-    return new EvaluationContext(targetingKey, Collections.unmodifiableMap(new LinkedHashMap<>(attributes)));
+    return new EvaluationContext(targetingKey, new LinkedHashMap<>(attributes));
   }
 
   public static Builder builder() {
@@ -60,7 +63,7 @@ public final class EvaluationContext {
 
   /** One attribute by its top-level name, or null. {@code "targetingKey"} answers the targeting key. */
   public Object attribute(String name) {
-    Object value = attributes.get(name);
+    Object value = values.get(name);
     if (value == null && targetingKey != null && "targetingKey".equals(name)) {
       return targetingKey;
     }
@@ -115,8 +118,7 @@ public final class EvaluationContext {
     }
 
     public EvaluationContext build() {
-      return new EvaluationContext(targetingKey,
-          attributes.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(attributes)));
+      return new EvaluationContext(targetingKey, attributes.isEmpty() ? Map.of() : new LinkedHashMap<>(attributes));
     }
   }
 }
