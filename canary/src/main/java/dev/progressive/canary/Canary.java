@@ -74,11 +74,13 @@ public final class Canary implements AutoCloseable {
   private final List<Consumer<CanaryTransition>> transitionListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<VerdictReported>> verdictListeners = new CopyOnWriteArrayList<>();
   private final Object analysisLock = new Object();
+  private final Object windowLock = new Object();
   private final AutoCloseable changeSubscription;
   private final AutoCloseable schedule;
 
   private volatile int weight;
   private volatile StoredCanary stored = StoredCanary.initial();
+  /** Under windowLock. */
   private long windowStart = -1;
 
   private Canary(Builder b) {
@@ -110,13 +112,13 @@ public final class Canary implements AutoCloseable {
         .description("The share of keys sent to the canary, in percent")
         .tag("canary", release.name())
         .register(registry);
-    ensureStored();
-    refresh();
     this.changeSubscription = toggles.onChange(changed -> {
       if (changed.keys().contains(flagKey)) {
         refresh();
       }
     });
+    ensureStored();
+    refresh();
     if (breaker != null) {
       breaker.getEventPublisher().onStateTransition(event -> {
         if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
@@ -513,13 +515,20 @@ public final class Canary implements AutoCloseable {
   private void apply(StoredCanary s) {
     stored = s;
     weight = s.weight();
-    synchronized (analysisLock) {
-      syncWindow(s);
+    syncWindow(s);
+  }
+
+  /**
+   * Starts a new window when the step (or its resumption) changed. Takes only its own lock and never calls the
+   * toggles, so that the store's listener thread and the analysis cannot block each other.
+   */
+  private void syncWindow(StoredCanary s) {
+    synchronized (windowLock) {
+      syncWindowLocked(s);
     }
   }
 
-  /** Holds analysisLock. Starts a new window when the step (or its resumption) changed. */
-  private void syncWindow(StoredCanary s) {
+  private void syncWindowLocked(StoredCanary s) {
     if (s.state() == CanaryState.PROGRESSING && s.stepStartedAt() != windowStart) {
       windowStart = s.stepStartedAt();
       Instant from = Instant.ofEpochMilli(windowStart);

@@ -24,10 +24,13 @@ class CanaryJudgeSimulationTest {
     for (int i = 0; i < CanarySimulator.SCENARIOS.length; i++) {
       Scenario scenario = CanarySimulator.SCENARIOS[i];
       statistical[i] = CanarySimulator.run(scenario, "statistical", Judge::statistical, ROLLOUTS);
-      Summary reference = CanarySimulator.run(scenario, "threshold (Flagger-style)", ThresholdJudge::flaggerStyle,
+      Summary reference = CanarySimulator.run(scenario, "threshold 99% (Flagger-style)", ThresholdJudge::flaggerStyle,
           ROLLOUTS);
+      Summary loose = CanarySimulator.run(scenario, "threshold 98% (Flagger-style)",
+          ThresholdJudge::flaggerStyleLoose, ROLLOUTS);
       rows.add(statistical[i].row());
       rows.add(reference.row());
+      rows.add(loose.row());
     }
     System.out.println("| scenario | | judge | rolled back | promoted | median requests to a decision |");
     System.out.println("|---|---|---|---|---|---|");

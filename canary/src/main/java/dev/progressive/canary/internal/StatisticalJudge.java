@@ -311,7 +311,7 @@ public final class StatisticalJudge implements Judge {
     if (Double.isInfinite(fraction)) {
       return fraction > 0 ? "+inf%" : "-inf%";
     }
-    return String.format(Locale.ROOT, "%.0f%%", fraction * 100);
+    return Math.round(fraction * 100) + "%";
   }
 
   private static String pct2(double fraction) {
