@@ -45,8 +45,8 @@ public class CanaryRoutingBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     toggles = Toggles.builder().store(new InMemoryFlagStore()).build();
-    plain = canary("plain", false);
-    allowListed = canary("allow-listed", true);
+    plain = canary("pricing-a", false);
+    allowListed = canary("pricing-b", true);
     keys = new String[KEYS];
     for (int i = 0; i < KEYS; i++) {
       keys[i] = "user-" + (i * 7919);
