@@ -1,0 +1,247 @@
+package dev.progressive.canary;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * The definition of a canary release: its name, its schedule of weights with each step's minimum duration and
+ * minimum requests per side, the metrics the judge compares, and how long a step may stay inconclusive. Immutable.
+ *
+ * <pre>{@code
+ * CanaryRelease release = CanaryRelease.builder("pricing")
+ *     .step(1, Duration.ofMinutes(10), 500)
+ *     .step(5, Duration.ofMinutes(10), 1_000)
+ *     .step(25, Duration.ofMinutes(10), 2_000)
+ *     .step(50, Duration.ofMinutes(10), 5_000)
+ *     .metric(Metric.errorRate().allowedChange(0.10))
+ *     .metric(Metric.latency())
+ *     .metric(Metric.latencyQuantile(0.99))
+ *     .maxInconclusive(Duration.ofMinutes(30))
+ *     .build();
+ * }</pre>
+ *
+ * <p>Passing the last step promotes the canary to 100%. The canary lives in the toggles store as the flag
+ * {@code canary.<name>}.
+ */
+public final class CanaryRelease {
+
+  /** Routing uses this many buckets: a weight is kept in basis points (1% = 100). */
+  public static final int BUCKETS = 10_000;
+
+  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
+
+  private final String name;
+  private final List<Step> steps;
+  private final List<Metric> metrics;
+  private final Duration maxInconclusive;
+  private final Duration analysisInterval;
+  private final double alpha;
+  private final int latencySamples;
+  private final boolean dryRun;
+
+  /**
+   * One step of the schedule.
+   *
+   * @param weight the share of keys sent to the canary, in basis points (1% = 100), in (0, 10,000)
+   * @param minDuration how long the step lasts at least before it can pass
+   * @param minRequestsPerSide how many requests each side must have served in the step before it can pass
+   */
+  public record Step(int weight, Duration minDuration, long minRequestsPerSide) {
+    public Step {
+      if (weight <= 0 || weight >= BUCKETS) {
+        throw new IllegalArgumentException("a step's weight must be above 0% and below 100%, was "
+            + weight / 100.0 + "%");
+      }
+      Objects.requireNonNull(minDuration, "minDuration");
+      if (minDuration.isNegative()) {
+        throw new IllegalArgumentException("minDuration must not be negative, was " + minDuration);
+      }
+      if (minRequestsPerSide < 1) {
+        throw new IllegalArgumentException("minRequestsPerSide must be at least 1, was " + minRequestsPerSide);
+      }
+    }
+
+    /** The weight as a percentage. */
+    public double percent() {
+      return weight / 100.0;
+    }
+  }
+
+  private CanaryRelease(Builder b) {
+    this.name = b.name;
+    this.steps = List.copyOf(b.steps);
+    this.metrics = List.copyOf(b.metrics);
+    this.maxInconclusive = b.maxInconclusive;
+    this.analysisInterval = b.analysisInterval;
+    this.alpha = b.alpha;
+    this.latencySamples = b.latencySamples;
+    this.dryRun = b.dryRun;
+  }
+
+  /** Starts a definition; the name becomes the flag {@code canary.<name>}. */
+  public static Builder builder(String name) {
+    return new Builder(name);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** The key of the flag that holds this canary's live state. */
+  public String flagKey() {
+    return "canary." + name;
+  }
+
+  /** The steps, in order; passing the last one promotes to 100%. */
+  public List<Step> steps() {
+    return steps;
+  }
+
+  public List<Metric> metrics() {
+    return metrics;
+  }
+
+  /** How long a step may stay inconclusive after its minimum duration before the canary is rolled back. */
+  public Duration maxInconclusive() {
+    return maxInconclusive;
+  }
+
+  /** How often the controller judges the current step. */
+  public Duration analysisInterval() {
+    return analysisInterval;
+  }
+
+  /** The false-rollback budget of one step, shared by its metrics. */
+  public double alpha() {
+    return alpha;
+  }
+
+  /** How many latencies per side the judge keeps in a step (a uniform reservoir sample). */
+  public int latencySamples() {
+    return latencySamples;
+  }
+
+  /** Whether the controller only judges and reports, and never changes the weight by itself. */
+  public boolean dryRun() {
+    return dryRun;
+  }
+
+  @Override
+  public String toString() {
+    return "CanaryRelease[" + name + ", steps=" + steps + ", metrics=" + metrics + ", dryRun=" + dryRun + "]";
+  }
+
+  /** Builds a {@link CanaryRelease}; every setter checks its argument at once. */
+  public static final class Builder {
+    private final String name;
+    private final List<Step> steps = new ArrayList<>();
+    private final List<Metric> metrics = new ArrayList<>();
+    private Duration maxInconclusive = Duration.ofMinutes(30);
+    private Duration analysisInterval = Duration.ofMinutes(1);
+    private double alpha = 0.005;
+    private int latencySamples = 2_000;
+    private boolean dryRun;
+
+    private Builder(String name) {
+      Objects.requireNonNull(name, "name");
+      if (!NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException("a canary name is 1 to 100 of [a-z0-9._-], starting with a letter or "
+            + "digit; was '" + name + "'");
+      }
+      this.name = name;
+    }
+
+    /**
+     * Adds a step.
+     *
+     * @param percent the canary's share, in (0, 100), with at most two decimals; steps must increase
+     * @param minDuration how long the step lasts at least
+     * @param minRequestsPerSide how many requests each side must serve in the step before it can pass
+     */
+    public Builder step(double percent, Duration minDuration, long minRequestsPerSide) {
+      if (!(percent > 0 && percent < 100)) {
+        throw new IllegalArgumentException("a step's percent must be in (0, 100), was " + percent
+            + " (passing the last step promotes to 100)");
+      }
+      int weight = (int) Math.round(percent * 100);
+      if (Math.abs(weight - percent * 100) > 1e-6) {
+        throw new IllegalArgumentException("a step's percent has at most two decimals, was " + percent);
+      }
+      if (!steps.isEmpty() && weight <= steps.get(steps.size() - 1).weight()) {
+        throw new IllegalArgumentException("steps must increase: " + percent + "% after "
+            + steps.get(steps.size() - 1).percent() + "%");
+      }
+      steps.add(new Step(weight, minDuration, minRequestsPerSide));
+      return this;
+    }
+
+    /** Adds a metric to judge. Without any, the error rate, the latency and the p99 latency are judged. */
+    public Builder metric(Metric metric) {
+      metrics.add(Objects.requireNonNull(metric, "metric"));
+      return this;
+    }
+
+    /** How long a step may stay inconclusive past its minimum duration; default 30 minutes. */
+    public Builder maxInconclusive(Duration maxInconclusive) {
+      Objects.requireNonNull(maxInconclusive, "maxInconclusive");
+      if (maxInconclusive.isNegative()) {
+        throw new IllegalArgumentException("maxInconclusive must not be negative, was " + maxInconclusive);
+      }
+      this.maxInconclusive = maxInconclusive;
+      return this;
+    }
+
+    /** How often the current step is judged; default 1 minute. */
+    public Builder analysisInterval(Duration analysisInterval) {
+      Objects.requireNonNull(analysisInterval, "analysisInterval");
+      if (analysisInterval.isNegative() || analysisInterval.isZero()) {
+        throw new IllegalArgumentException("analysisInterval must be positive, was " + analysisInterval);
+      }
+      this.analysisInterval = analysisInterval;
+      return this;
+    }
+
+    /**
+     * The false-rollback budget of one step, split evenly between the metrics; default 0.005. Each metric's test
+     * keeps its share over all the looks of the step.
+     */
+    public Builder alpha(double alpha) {
+      if (!(alpha > 0 && alpha < 0.5)) {
+        throw new IllegalArgumentException("alpha must be in (0, 0.5), was " + alpha);
+      }
+      this.alpha = alpha;
+      return this;
+    }
+
+    /** How many latencies per side are kept per step for the latency tests; default 2,000. */
+    public Builder latencySamples(int latencySamples) {
+      if (latencySamples < 100 || latencySamples > 1_000_000) {
+        throw new IllegalArgumentException("latencySamples must be in [100, 1,000,000], was " + latencySamples);
+      }
+      this.latencySamples = latencySamples;
+      return this;
+    }
+
+    /** Whether to judge and report only, never changing the weight automatically; default false. */
+    public Builder dryRun(boolean dryRun) {
+      this.dryRun = dryRun;
+      return this;
+    }
+
+    /** Builds the definition; it needs at least one step. */
+    public CanaryRelease build() {
+      if (steps.isEmpty()) {
+        throw new IllegalStateException("canary '" + name + "' needs at least one step");
+      }
+      if (metrics.isEmpty()) {
+        metrics.add(Metric.errorRate());
+        metrics.add(Metric.latency());
+        metrics.add(Metric.latencyQuantile(0.99));
+      }
+      return new CanaryRelease(this);
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package dev.progressive.canary.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The rules of DESIGN.md for this module, checked on its compiled classes. */
+class ArchitectureTest {
+
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void importClasses() {
+    classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("dev.progressive.canary");
+  }
+
+  @Test
+  void noSpring() {
+    noClasses().should().dependOnClassesThat().resideInAPackage("org.springframework..")
+        .because("library modules never import Spring (DESIGN.md)").check(classes);
+  }
+
+  @Test
+  void dependsOnTogglesButOnNoOtherProgressiveModule() {
+    noClasses().should().dependOnClassesThat().resideInAnyPackage("dev.progressive.parallelrun..",
+        "dev.progressive.spring..")
+        .because("dependencies run one way: spring-starter -> canary -> toggles").check(classes);
+  }
+
+  @Test
+  void usesOnlyThePublicApiOfToggles() {
+    noClasses().should().dependOnClassesThat().resideInAPackage("dev.progressive.toggles.internal..")
+        .because("toggles' internals may change without notice").check(classes);
+  }
+
+  @Test
+  void neverTheGlobalMeterRegistry() {
+    noClasses().should().accessField(io.micrometer.core.instrument.Metrics.class, "globalRegistry")
+        .because("the application passes its MeterRegistry (STYLE.md)").check(classes);
+  }
+
+  @Test
+  void eventsKnowNothingOfTheInternals() {
+    noClasses().that().resideInAPackage("dev.progressive.canary.event..")
+        .should().dependOnClassesThat().resideInAPackage("dev.progressive.canary.internal..").check(classes);
+  }
+}
