@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -71,6 +72,7 @@ public final class Canary implements AutoCloseable {
   private final FractionalHashing hashing = FractionalHashing.v2();
   private final Timer[] timers = new Timer[4];
   private final Map<Verdict.Result, Counter> verdicts = new HashMap<>();
+  private final MeterRegistry registry;
   private final List<Consumer<CanaryTransition>> transitionListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<VerdictReported>> verdictListeners = new CopyOnWriteArrayList<>();
   private final Object analysisLock = new Object();
@@ -94,6 +96,7 @@ public final class Canary implements AutoCloseable {
     this.allowList = Map.copyOf(b.allowList);
     this.breaker = b.breaker;
     MeterRegistry registry = b.registry;
+    this.registry = registry;
     for (Cohort cohort : Cohort.values()) {
       for (Outcome outcome : Outcome.values()) {
         timers[index(cohort, outcome)] = Timer.builder("progressive.canary.requests")
@@ -460,6 +463,11 @@ public final class Canary implements AutoCloseable {
         to.weight(), to.step(), action, actor, reason, verdict, clock.instant());
     log.info("canary '{}' {}: {} {}% -> {} {}% by {}: {}", release.name(), action, from.state(),
         from.weight() / 100.0, to.state(), to.weight() / 100.0, actor, reason);
+    Counter.builder("progressive.canary.transitions")
+        .description("Transitions of a canary release made by this instance, by action and resulting state")
+        .tags("canary", release.name(), "action", action, "state", to.state().name().toLowerCase(Locale.ROOT))
+        .register(registry)
+        .increment();
     for (Consumer<CanaryTransition> listener : transitionListeners) {
       try {
         listener.accept(event);

@@ -92,6 +92,9 @@ class CanaryLifecycleTest {
     assertThat(transitions.get(1).actor()).isEqualTo(Canary.CONTROLLER);
     assertThat(transitions.get(1).verdict().result()).isEqualTo(Result.PASS);
     assertThat(verdictCount("pass")).isEqualTo(3);
+    assertThat(transitionCount("advance", "progressing")).isEqualTo(2);
+    assertThat(transitionCount("promote", "promoted")).isEqualTo(1);
+    assertThat(transitionCount("start", "progressing")).isEqualTo(1);
 
     List<AuditEntry> history = canary.history(T0.minusSeconds(1), clock.instant().plusSeconds(1), 100);
     assertThat(history).extracting(AuditEntry::actor)
@@ -129,6 +132,13 @@ class CanaryLifecycleTest {
     assertThat(canary.lastVerdictSummary()).isEqualTo("FAIL (scripted)");
     assertThat(verdictCount("fail")).isEqualTo(1);
     assertThat(verdictCount("inconclusive")).isEqualTo(1);
+    assertThat(transitionCount("rollback", "rolled_back")).isEqualTo(1);
+  }
+
+  private double transitionCount(String action, String state) {
+    var counter = registry.find("progressive.canary.transitions").tags("canary", "pricing", "action", action,
+        "state", state).counter();
+    return counter == null ? 0 : counter.count();
   }
 
   @Test
