@@ -111,7 +111,9 @@ public final class FlagSetParser {
 
     Map<String, FlagDefinition> parsed = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> e : flags.properties()) {
-      parsed.put(e.getKey(), flag(origin, e.getKey(), e.getValue()));
+      // Interned: code names flags with literals, so the snapshot's lookup finds the very same instance.
+      String key = e.getKey().intern();
+      parsed.put(key, flag(origin, key, e.getValue()));
     }
     return new FlagSetDocument(origin, Collections.unmodifiableMap(parsed), setMetadata, evaluators);
   }
@@ -164,7 +166,7 @@ public final class FlagSetParser {
               + article(vt) + " but '" + firstName + "' is " + article(type));
         }
       }
-      variants.put(v.getKey(), JsonValues.toJava(v.getValue()));
+      variants.put(v.getKey().intern(), JsonValues.toJava(v.getValue()));
     }
     if (type == VariantType.FLOAT) {
       variants.replaceAll((name, value) -> ((Number) value).doubleValue());

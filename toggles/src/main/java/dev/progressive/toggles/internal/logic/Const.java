@@ -22,6 +22,10 @@ final class Const extends Expr {
     if (value instanceof Boolean b) {
       return b ? TRUE : FALSE;
     }
+    if (value instanceof String s) {
+      // Interned: a rule's variant names then are the very instances the flag's outcome table is keyed by.
+      return new Const(s.intern());
+    }
     return new Const(value);
   }
 

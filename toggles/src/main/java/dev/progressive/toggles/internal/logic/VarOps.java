@@ -137,6 +137,8 @@ final class VarOps {
       this.keys = path.split("\\.", -1);
       this.indexes = new int[keys.length];
       for (int i = 0; i < keys.length; i++) {
+        // Interned: callers name attributes with literals, so map lookups find the very same instance.
+        keys[i] = keys[i].intern();
         indexes[i] = indexOf(keys[i]);
       }
       this.fallback = fallback;

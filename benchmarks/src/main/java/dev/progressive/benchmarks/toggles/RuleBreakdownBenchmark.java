@@ -1,0 +1,118 @@
+package dev.progressive.benchmarks.toggles;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.progressive.toggles.bucketing.FractionalHashing;
+import dev.progressive.toggles.internal.logic.CompileScope;
+import dev.progressive.toggles.internal.logic.Expr;
+import dev.progressive.toggles.internal.logic.LogicCompiler;
+import dev.progressive.toggles.internal.logic.RootData;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Where the time of the {@code rule} and {@code rollout} evaluations goes: the compiled rules alone, and their
+ * parts, evaluated against a fixed root, without the engine around them. A diagnostic for work on the hot path.
+ *
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar RuleBreakdown}
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 4, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class RuleBreakdownBenchmark {
+
+  private Expr rule;
+  private Expr endsWith;
+  private Expr equals;
+  private Expr var;
+  private Expr rollout;
+  private RootData root;
+
+  /** A root over a plain map, as the engine's per-thread data reads a context. */
+  static final class MapRoot implements RootData {
+    final Map<String, Object> values;
+    final String targetingKey;
+
+    MapRoot(Map<String, Object> values, String targetingKey) {
+      this.values = values;
+      this.targetingKey = targetingKey;
+    }
+
+    @Override
+    public Object attribute(String name) {
+      return values.get(name);
+    }
+
+    @Override
+    public String targetingKey() {
+      return targetingKey;
+    }
+
+    @Override
+    public String flagKey() {
+      return "rule-flag";
+    }
+
+    @Override
+    public long timestampSeconds() {
+      return 0;
+    }
+  }
+
+  private static Expr compile(String json) throws Exception {
+    return LogicCompiler.compile(new ObjectMapper().readTree(json),
+        new CompileScope("bench", "rule-flag", "$.flags.rule-flag.targeting", Map.of(), FractionalHashing.v2()));
+  }
+
+  @Setup
+  public void setUp() throws Exception {
+    rule = compile("{\"if\": [{\"and\": [{\"ends_with\": [{\"var\": \"email\"}, \"@example.com\"]}, "
+        + "{\"==\": [{\"var\": \"tier\"}, \"gold\"]}]}, \"on\", \"off\"]}");
+    endsWith = compile("{\"ends_with\": [{\"var\": \"email\"}, \"@example.com\"]}");
+    equals = compile("{\"==\": [{\"var\": \"tier\"}, \"gold\"]}");
+    var = compile("{\"var\": \"email\"}");
+    rollout = compile("{\"fractional\": [[\"on\", 50], [\"off\", 50]]}");
+    Map<String, Object> values = new HashMap<>();
+    values.put("email", "ada@example.com");
+    values.put("tier", "gold");
+    root = new MapRoot(values, "user-1@example.org");
+  }
+
+  @Benchmark
+  public Object rule() {
+    return rule.eval(root);
+  }
+
+  @Benchmark
+  public Object endsWith() {
+    return endsWith.eval(root);
+  }
+
+  @Benchmark
+  public Object equalsConstant() {
+    return equals.eval(root);
+  }
+
+  @Benchmark
+  public Object var() {
+    return var.eval(root);
+  }
+
+  @Benchmark
+  public Object rollout() {
+    return rollout.eval(root);
+  }
+}
