@@ -4,10 +4,13 @@ import dev.progressive.parallelrun.ParallelRunner;
 import dev.progressive.spring.actuate.ParallelRunsEndpoint;
 import dev.progressive.spring.actuate.TogglesEndpoint;
 import dev.progressive.spring.actuate.TogglesHealthContributor;
+import dev.progressive.spring.actuate.TogglesRequestBodyAdvice;
 import dev.progressive.toggles.Toggles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointProperties;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -21,6 +24,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -58,8 +62,9 @@ public class ProgressiveActuatorAutoConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnBean(Toggles.class)
     @ConditionalOnAvailableEndpoint
-    TogglesEndpoint togglesEndpoint(Toggles toggles, ProgressiveSecurityProperties security) {
-      boolean securityPresent = ClassUtils.isPresent(SECURITY_CLASS, TogglesEndpoint.class.getClassLoader());
+    TogglesEndpoint togglesEndpoint(Toggles toggles, ProgressiveSecurityProperties security,
+        ResourceLoader resourceLoader) {
+      boolean securityPresent = ClassUtils.isPresent(SECURITY_CLASS, resourceLoader.getClassLoader());
       boolean writes = securityPresent || security.isAllowUnsecuredWrites();
       if (!writes) {
         LOG.warn("The toggles actuator endpoint is read-only: Spring Security is not on the classpath. Add "
@@ -71,6 +76,17 @@ public class ProgressiveActuatorAutoConfiguration {
             + " can change flags.");
       }
       return new TogglesEndpoint(toggles, writes, securityPresent && !security.isAllowUnsecuredWrites());
+    }
+
+    /** Lets Spring MVC clients send {@code "weights"} as a JSON object, as DESIGN.md's contract says. */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(TogglesEndpoint.class)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    @ConditionalOnClass(name = "org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAdapter")
+    TogglesRequestBodyAdvice togglesRequestBodyAdvice(ObjectProvider<WebEndpointProperties> webEndpoints) {
+      WebEndpointProperties properties = webEndpoints.getIfAvailable();
+      return new TogglesRequestBodyAdvice(properties == null ? "/actuator" : properties.getBasePath());
     }
 
     @Bean

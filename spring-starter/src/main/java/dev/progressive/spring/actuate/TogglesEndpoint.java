@@ -9,6 +9,9 @@ import dev.progressive.toggles.store.FlagOverride;
 import dev.progressive.toggles.store.FlagView;
 import dev.progressive.toggles.store.StoreUnavailableException;
 import dev.progressive.toggles.store.VersionConflictException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.security.Principal;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,6 +57,8 @@ public class TogglesEndpoint {
       + " or set progressive.security.allow-unsecured-writes=true if the endpoint is otherwise protected.";
 
   static final int STATUS_FORBIDDEN = 403;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   static final String NO_PRINCIPAL = "Changes need an authenticated principal; this request has none (JMX, or a "
       + "web request that bypassed the security filter chain).";
@@ -103,7 +108,8 @@ public class TogglesEndpoint {
    * @param key the flag's key
    * @param state {@code ENABLED} or {@code DISABLED}
    * @param defaultVariant the new default variant
-   * @param weights variant name to weight, for the flag's fractional rule
+   * @param weights variant name to weight, for the flag's fractional rule: a JSON object, which the actuator's web
+   *     layer hands over as its JSON text (see {@link TogglesRequestBodyAdvice})
    * @param reason why, for the audit
    * @param version the version read before deciding the change; absent means the version in force now
    * @param securityContext who asks
@@ -111,7 +117,7 @@ public class TogglesEndpoint {
    */
   @WriteOperation
   public WebEndpointResponse<Object> change(@Selector String key, @Nullable String state,
-      @Nullable String defaultVariant, @Nullable Map<String, Object> weights, @Nullable String reason,
+      @Nullable String defaultVariant, @Nullable String weights, @Nullable String reason,
       @Nullable Long version, SecurityContext securityContext) {
     WebEndpointResponse<Object> refused = refuse(key, securityContext);
     if (refused != null) {
@@ -128,8 +134,18 @@ public class TogglesEndpoint {
     }
     Map<String, Integer> parsedWeights = null;
     if (weights != null) {
+      Map<String, Object> weightMap;
+      try {
+        weightMap = JSON.readValue(weights, new TypeReference<LinkedHashMap<String, Object>>() {});
+      } catch (IOException | RuntimeException e) {
+        weightMap = null;
+      }
+      if (weightMap == null) {
+        return error(WebEndpointResponse.STATUS_BAD_REQUEST,
+            "\"weights\" must be an object of variant names to whole numbers, such as {\"on\": 20, \"off\": 80}", key);
+      }
       parsedWeights = new LinkedHashMap<>();
-      for (Map.Entry<String, Object> e : weights.entrySet()) {
+      for (Map.Entry<String, Object> e : weightMap.entrySet()) {
         if (!(e.getValue() instanceof Integer || e.getValue() instanceof Long || e.getValue() instanceof Short)) {
           return error(WebEndpointResponse.STATUS_BAD_REQUEST,
               "The weight of \"" + e.getKey() + "\" must be a whole number, was " + e.getValue(), key);
