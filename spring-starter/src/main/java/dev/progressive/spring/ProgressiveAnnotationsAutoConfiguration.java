@@ -1,12 +1,16 @@
 package dev.progressive.spring;
 
+import dev.progressive.parallelrun.ParallelRunner;
 import dev.progressive.spring.annotation.FeatureToggleAspect;
+import dev.progressive.spring.annotation.ParallelRunAspect;
 import dev.progressive.spring.annotation.ProgressiveAnnotationValidator;
 import dev.progressive.toggles.Toggles;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -17,6 +21,7 @@ import org.springframework.context.annotation.Configuration;
 @AutoConfiguration(after = ProgressiveAutoConfiguration.class,
     afterName = "org.springframework.boot.autoconfigure.aop.AopAutoConfiguration")
 @ConditionalOnClass(name = "org.aspectj.weaver.Advice")
+@EnableConfigurationProperties(ProgressiveParallelRunProperties.class)
 public class ProgressiveAnnotationsAutoConfiguration {
 
   /** {@code @FeatureToggle}. */
@@ -28,6 +33,19 @@ public class ProgressiveAnnotationsAutoConfiguration {
     @ConditionalOnMissingBean
     FeatureToggleAspect featureToggleAspect(Toggles toggles) {
       return new FeatureToggleAspect(toggles, FeatureToggleAspect.DEFAULT_ORDER);
+    }
+  }
+
+  /** {@code @ParallelRun}. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnBean(ParallelRunner.class)
+  static class ParallelRunAnnotationConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    ParallelRunAspect parallelRunAspect(ParallelRunner runner, ProgressiveParallelRunProperties properties,
+        BeanFactory beanFactory) {
+      return new ParallelRunAspect(runner, properties, beanFactory, ParallelRunAspect.DEFAULT_ORDER);
     }
   }
 
