@@ -1,10 +1,13 @@
 package dev.progressive.spring;
 
 import dev.openfeature.sdk.Client;
+import dev.openfeature.sdk.FeatureProvider;
 import dev.openfeature.sdk.OpenFeatureAPI;
 import dev.progressive.parallelrun.ParallelRunner;
 import dev.progressive.spring.ProgressiveTogglesProperties.Source;
 import dev.progressive.spring.ProgressiveTogglesProperties.StoreType;
+import dev.progressive.spring.test.FlagValueOverrides;
+import dev.progressive.spring.test.OverridingProvider;
 import dev.progressive.toggles.ProgressiveProvider;
 import dev.progressive.toggles.Toggles;
 import dev.progressive.toggles.source.ClasspathSource;
@@ -161,8 +164,10 @@ public class ProgressiveAutoConfiguration {
       @Bean
       @ConditionalOnMissingBean
       OpenFeatureRegistration progressiveOpenFeatureRegistration(OpenFeatureAPI api, ProgressiveProvider provider,
-          ProgressiveTogglesProperties properties) {
-        return new OpenFeatureRegistration(api, provider, properties.getOpenFeature().getDomain());
+          ProgressiveTogglesProperties properties, ObjectProvider<FlagValueOverrides> testOverrides) {
+        FlagValueOverrides overrides = testOverrides.getIfAvailable();
+        FeatureProvider registered = overrides == null ? provider : new OverridingProvider(provider, overrides);
+        return new OpenFeatureRegistration(api, registered, properties.getOpenFeature().getDomain());
       }
 
       @Bean

@@ -1,5 +1,6 @@
 package dev.progressive.spring.annotation;
 
+import dev.progressive.spring.test.FlagValueOverrides;
 import dev.progressive.toggles.EvaluationContext;
 import dev.progressive.toggles.Toggles;
 import java.lang.reflect.InvocationTargetException;
@@ -26,6 +27,7 @@ public class FeatureToggleAspect implements Ordered {
   public static final int DEFAULT_ORDER = Ordered.HIGHEST_PRECEDENCE + 1000;
 
   private final Toggles toggles;
+  private final FlagValueOverrides overrides;
   private final int order;
   private final Map<MethodKey, ToggledMethod> methods = new ConcurrentHashMap<>();
 
@@ -36,7 +38,19 @@ public class FeatureToggleAspect implements Ordered {
    * @param order its place among the other advice
    */
   public FeatureToggleAspect(Toggles toggles, int order) {
+    this(toggles, null, order);
+  }
+
+  /**
+   * Creates the aspect for a test context.
+   *
+   * @param toggles where flags are evaluated
+   * @param overrides values set by tests, consulted first; null outside tests
+   * @param order its place among the other advice
+   */
+  public FeatureToggleAspect(Toggles toggles, FlagValueOverrides overrides, int order) {
     this.toggles = Objects.requireNonNull(toggles, "toggles");
+    this.overrides = overrides;
     this.order = order;
   }
 
@@ -66,7 +80,7 @@ public class FeatureToggleAspect implements Ordered {
     ToggledMethod toggled = methods.computeIfAbsent(new MethodKey(targetClass, specific),
         k -> ToggledMethod.resolve(targetClass, specific, annotation));
     Object[] args = call.getArgs();
-    if (toggles.isEnabled(toggled.flag, context(toggled, target, specific, args))) {
+    if (enabled(toggled, target, specific, args)) {
       return call.proceed();
     }
     if (toggled.fallback == null) {
@@ -77,6 +91,16 @@ public class FeatureToggleAspect implements Ordered {
     } catch (InvocationTargetException e) {
       throw e.getTargetException();
     }
+  }
+
+  private boolean enabled(ToggledMethod toggled, Object target, Method method, Object[] args) {
+    if (overrides != null) {
+      String value = overrides.value(toggled.flag);
+      if (value != null) {
+        return Boolean.parseBoolean(value);
+      }
+    }
+    return toggles.isEnabled(toggled.flag, context(toggled, target, method, args));
   }
 
   private static EvaluationContext context(ToggledMethod toggled, Object target, Method method, Object[] args) {
