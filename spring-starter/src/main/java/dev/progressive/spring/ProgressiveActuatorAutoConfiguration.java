@@ -1,6 +1,7 @@
 package dev.progressive.spring;
 
 import dev.progressive.parallelrun.ParallelRunner;
+import dev.progressive.parallelrun.http.HttpShadow;
 import dev.progressive.spring.actuate.ParallelRunsEndpoint;
 import dev.progressive.spring.actuate.TogglesEndpoint;
 import dev.progressive.spring.actuate.TogglesHealthContributor;
@@ -93,8 +94,8 @@ public class ProgressiveActuatorAutoConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnBean(ParallelRunner.class)
     @ConditionalOnAvailableEndpoint
-    ParallelRunsEndpoint parallelRunsEndpoint(ParallelRunner runner) {
-      return new ParallelRunsEndpoint(runner);
+    ParallelRunsEndpoint parallelRunsEndpoint(ParallelRunner runner, ObjectProvider<HttpShadow> shadow) {
+      return new ParallelRunsEndpoint(runner, shadow.getIfUnique());
     }
   }
 

@@ -4,10 +4,14 @@ import dev.openfeature.sdk.Client;
 import dev.openfeature.sdk.FeatureProvider;
 import dev.openfeature.sdk.OpenFeatureAPI;
 import dev.progressive.parallelrun.ParallelRunner;
+import dev.progressive.parallelrun.diff.DiffOptions;
+import dev.progressive.parallelrun.http.HttpShadow;
+import dev.progressive.parallelrun.http.ShadowRoute;
 import dev.progressive.spring.ProgressiveTogglesProperties.Source;
 import dev.progressive.spring.ProgressiveTogglesProperties.StoreType;
 import dev.progressive.spring.test.FlagValueOverrides;
 import dev.progressive.spring.test.OverridingProvider;
+import dev.progressive.spring.web.ShadowFilter;
 import dev.progressive.toggles.ProgressiveProvider;
 import dev.progressive.toggles.Toggles;
 import dev.progressive.toggles.source.ClasspathSource;
@@ -26,6 +30,8 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -175,6 +181,65 @@ public class ProgressiveAutoConfiguration {
       Client progressiveOpenFeatureClient(OpenFeatureAPI api, OpenFeatureRegistration registration) {
         return registration.domain() == null ? api.getClient() : api.getClient(registration.domain());
       }
+    }
+  }
+
+  /**
+   * HTTP shadowing: in a servlet application with {@code progressive.parallel-run.shadow.candidate} set, a filter
+   * hands the requests of the configured routes to an {@link HttpShadow}, which replays them against the candidate.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = {"dev.progressive.parallelrun.http.HttpShadow",
+      "org.springframework.web.filter.OncePerRequestFilter", "jakarta.servlet.Filter"})
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+  @ConditionalOnBooleanProperty(name = "progressive.parallel-run.enabled", matchIfMissing = true)
+  @ConditionalOnProperty(prefix = "progressive.parallel-run.shadow", name = "candidate")
+  static class ShadowConfiguration {
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    HttpShadow progressiveHttpShadow(ProgressiveParallelRunProperties properties,
+        ObjectProvider<MeterRegistry> meterRegistry) {
+      ProgressiveParallelRunProperties.Shadow shadow = properties.getShadow();
+      HttpShadow.Builder builder = HttpShadow.builder()
+          .candidate(shadow.getCandidate())
+          .sampleRate(shadow.getSampleRate())
+          .maxConcurrent(shadow.getMaxConcurrent())
+          .threads(shadow.getThreads())
+          .timeout(shadow.getTimeout());
+      if (shadow.getSecondary() != null) {
+        builder.secondary(shadow.getSecondary());
+      }
+      List<ProgressiveParallelRunProperties.Route> routes = shadow.getRoutes();
+      if (routes.isEmpty()) {
+        throw new IllegalArgumentException("progressive.parallel-run.shadow.candidate is set but no "
+            + "progressive.parallel-run.shadow.routes are: name at least one route to shadow");
+      }
+      for (int i = 0; i < routes.size(); i++) {
+        ProgressiveParallelRunProperties.Route route = routes.get(i);
+        String property = "progressive.parallel-run.shadow.routes[" + i + "]";
+        if (route.getName() == null || route.getName().isBlank() || route.getPath() == null
+            || !route.getPath().startsWith("/")) {
+          throw new IllegalArgumentException(property + " needs a name and a path starting with '/'");
+        }
+        builder.route(ShadowRoute.builder(route.getName(), route.getPath())
+            .compareHeaders(route.getCompareHeaders().toArray(String[]::new))
+            .allowUnsafeMethods(route.getAllowUnsafeMethods().toArray(String[]::new))
+            .diffOptions(DiffOptions.builder()
+                .ignorePaths(route.getIgnorePaths().toArray(String[]::new))
+                .ignoreArrayOrder(route.isIgnoreArrayOrder())
+                .build())
+            .build());
+      }
+      meterRegistry.ifUnique(builder::meterRegistry);
+      return builder.build();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    ShadowFilter progressiveShadowFilter(HttpShadow shadow, ProgressiveParallelRunProperties properties) {
+      return new ShadowFilter(shadow,
+          properties.getShadow().getRoutes().stream().map(ProgressiveParallelRunProperties.Route::getPath).toList());
     }
   }
 

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.openfeature.sdk.Client;
 import dev.openfeature.sdk.OpenFeatureAPI;
 import dev.progressive.parallelrun.ParallelRunner;
+import dev.progressive.parallelrun.http.HttpShadow;
+import dev.progressive.spring.web.ShadowFilter;
 import dev.progressive.toggles.ProgressiveProvider;
 import dev.progressive.toggles.Toggles;
 import dev.progressive.toggles.source.FlagSource;
@@ -28,6 +30,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -204,6 +207,30 @@ class ProgressiveAutoConfigurationTest {
         assertThat(context).doesNotHaveBean(ParallelRunner.class).hasSingleBean(Toggles.class));
     runner.withClassLoader(new FilteredClassLoader(ParallelRunner.class)).run(context ->
         assertThat(context).doesNotHaveBean(ParallelRunner.class).hasSingleBean(Toggles.class));
+  }
+
+  @Test
+  void httpShadowingNeedsAServletApplicationAndACandidate() {
+    ApplicationContextRunner shadowing = runner.withPropertyValues(
+        "progressive.parallel-run.shadow.candidate=http://127.0.0.1:1",
+        "progressive.parallel-run.shadow.routes[0].name=orders",
+        "progressive.parallel-run.shadow.routes[0].path=/orders/**");
+    shadowing.run(context -> assertThat(context).doesNotHaveBean(HttpShadow.class));
+    new WebApplicationContextRunner().withConfiguration(AutoConfigurations.of(ProgressiveAutoConfiguration.class))
+        .withPropertyValues("progressive.toggles.enabled=false").run(context ->
+            assertThat(context).doesNotHaveBean(HttpShadow.class).doesNotHaveBean(ShadowFilter.class));
+    WebApplicationContextRunner web = new WebApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(ProgressiveAutoConfiguration.class))
+        .withPropertyValues("progressive.toggles.enabled=false",
+            "progressive.parallel-run.shadow.candidate=http://127.0.0.1:1",
+            "progressive.parallel-run.shadow.routes[0].name=orders",
+            "progressive.parallel-run.shadow.routes[0].path=/orders/**");
+    web.run(context -> assertThat(context).hasSingleBean(HttpShadow.class).hasSingleBean(ShadowFilter.class));
+    web.withPropertyValues("progressive.parallel-run.enabled=false").run(context ->
+        assertThat(context).doesNotHaveBean(HttpShadow.class));
+    web.withPropertyValues("progressive.parallel-run.shadow.routes[0].path=orders").run(context ->
+        assertThat(context).getFailure().rootCause()
+            .hasMessageContaining("progressive.parallel-run.shadow.routes[0] needs a name and a path"));
   }
 
   @Test

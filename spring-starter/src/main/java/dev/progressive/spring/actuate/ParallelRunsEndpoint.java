@@ -6,6 +6,8 @@ import dev.progressive.parallelrun.Outcome;
 import dev.progressive.parallelrun.ParallelRunner;
 import dev.progressive.parallelrun.RunnerStats;
 import dev.progressive.parallelrun.diff.Difference;
+import dev.progressive.parallelrun.http.HttpShadow;
+import dev.progressive.parallelrun.http.ShadowReport;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
@@ -31,6 +33,7 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 public class ParallelRunsEndpoint {
 
   private final ParallelRunner runner;
+  private final HttpShadow shadow;
 
   /**
    * Creates the endpoint.
@@ -38,7 +41,18 @@ public class ParallelRunsEndpoint {
    * @param runner the runner whose experiments it shows
    */
   public ParallelRunsEndpoint(ParallelRunner runner) {
+    this(runner, null);
+  }
+
+  /**
+   * Creates the endpoint with HTTP shadowing.
+   *
+   * @param runner the runner whose experiments it shows
+   * @param shadow the HTTP shadow whose routes it shows too, or null
+   */
+  public ParallelRunsEndpoint(ParallelRunner runner, HttpShadow shadow) {
     this.runner = Objects.requireNonNull(runner, "runner");
+    this.shadow = shadow;
   }
 
   /** Every experiment, sorted by name, and the runner's bounds. */
@@ -48,7 +62,9 @@ public class ParallelRunsEndpoint {
         .sorted(Comparator.comparing(Experiment::name))
         .map(e -> describe(e, false))
         .toList();
-    return new ParallelRunsReport(runner.stats(), experiments);
+    List<ShadowRouteDescriptor> routes = shadow == null ? null
+        : shadow.report().endpoints().stream().map(ShadowRouteDescriptor::of).toList();
+    return new ParallelRunsReport(runner.stats(), experiments, routes);
   }
 
   /**
@@ -93,8 +109,44 @@ public class ParallelRunsEndpoint {
    *
    * @param runner the runner's threads, queue and permits
    * @param experiments every experiment
+   * @param shadowRoutes the HTTP shadow's routes, or null without HTTP shadowing
    */
-  public record ParallelRunsReport(RunnerStats runner, List<ExperimentDescriptor> experiments) {}
+  public record ParallelRunsReport(RunnerStats runner, List<ExperimentDescriptor> experiments,
+      List<ShadowRouteDescriptor> shadowRoutes) {}
+
+  /**
+   * One shadowed route.
+   *
+   * @param name the route's name
+   * @param compared requests compared
+   * @param mismatched requests whose answers differed
+   * @param candidateErrors requests the candidate failed to answer
+   * @param timeouts requests the candidate answered too late
+   * @param rejected requests not sent because too many were in flight
+   * @param realDifferences the fields judged real differences, not noise
+   */
+  public record ShadowRouteDescriptor(String name, long compared, long mismatched, long candidateErrors,
+      long timeouts, long rejected, List<ShadowFieldDescriptor> realDifferences) {
+    static ShadowRouteDescriptor of(ShadowReport.Endpoint e) {
+      return new ShadowRouteDescriptor(e.name(), e.compared(), e.mismatched(), e.candidateErrors(), e.timeouts(),
+          e.rejected(), e.realDifferences().stream().map(ShadowFieldDescriptor::of).toList());
+    }
+  }
+
+  /**
+   * One field that differed.
+   *
+   * @param path the field, such as {@code body.total}
+   * @param raw requests where primary and candidate differed here
+   * @param noise requests where two copies of the primary differed here
+   * @param samples recent differences, as {@code path: primary ≠ candidate}
+   */
+  public record ShadowFieldDescriptor(String path, long raw, long noise, List<String> samples) {
+    static ShadowFieldDescriptor of(ShadowReport.Field f) {
+      return new ShadowFieldDescriptor(f.path(), f.raw(), f.noise(),
+          f.samples().stream().map(Difference::toString).toList());
+    }
+  }
 
   /**
    * One experiment.
