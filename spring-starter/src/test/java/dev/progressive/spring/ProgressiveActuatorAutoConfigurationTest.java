@@ -151,7 +151,7 @@ class ProgressiveActuatorAutoConfigurationTest {
     runner.withPropertyValues("progressive.toggles.sources[1].type=file",
         "progressive.toggles.sources[1].location=" + bad).run(context -> {
           HealthContributors health = context.getBean(TogglesHealthContributor.class);
-          String badName = TogglesHealthContributorNames.safe("file:" + bad);
+          String badName = TogglesHealthContributor.safe("file:" + bad);
           assertThat(health.stream().map(HealthContributors.Entry::name))
               .containsExactly("classpath-flags.json", badName, "store");
           Health classpath = ((HealthIndicator) health.getContributor("classpath-flags.json")).health();

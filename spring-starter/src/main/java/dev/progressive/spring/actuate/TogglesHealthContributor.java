@@ -62,7 +62,14 @@ public class TogglesHealthContributor implements CompositeHealthContributor {
     return byName;
   }
 
-  static String safe(String name) {
+  /**
+   * The contributor name of a source: its name with every run of characters other than letters, digits, dots and
+   * underscores turned into one dash, such as {@code file-etc-flags-ops.yaml} for {@code file:/etc/flags/ops.yaml}.
+   *
+   * @param name the source's name
+   * @return a name that a health path can hold
+   */
+  public static String safe(String name) {
     String safe = name.replaceAll("[^A-Za-z0-9._]+", "-").replaceAll("^-+|-+$", "");
     return safe.isEmpty() ? "source" : safe;
   }
