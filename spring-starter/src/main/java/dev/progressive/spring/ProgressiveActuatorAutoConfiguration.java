@@ -79,23 +79,32 @@ public class ProgressiveActuatorAutoConfiguration {
       return new TogglesEndpoint(toggles, writes, securityPresent && !security.isAllowUnsecuredWrites());
     }
 
-    /** Lets Spring MVC clients send {@code "weights"} as a JSON object, as DESIGN.md's contract says. */
-    @Bean
-    @ConditionalOnMissingBean
-    @ConditionalOnBean(TogglesEndpoint.class)
-    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-    @ConditionalOnClass(name = "org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAdapter")
-    TogglesRequestBodyAdvice togglesRequestBodyAdvice(ObjectProvider<WebEndpointProperties> webEndpoints) {
-      WebEndpointProperties properties = webEndpoints.getIfAvailable();
-      return new TogglesRequestBodyAdvice(properties == null ? "/actuator" : properties.getBasePath());
-    }
-
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnBean(ParallelRunner.class)
     @ConditionalOnAvailableEndpoint
     ParallelRunsEndpoint parallelRunsEndpoint(ParallelRunner runner, ObjectProvider<HttpShadow> shadow) {
       return new ParallelRunsEndpoint(runner, shadow.getIfUnique());
+    }
+  }
+
+  /**
+   * Lets Spring MVC clients send {@code "weights"} as a JSON object, as DESIGN.md's contract says. Apart from the
+   * endpoints, so that an application without Spring MVC never loads the advice's class.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = {"org.springframework.boot.actuate.endpoint.annotation.Endpoint",
+      "org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAdapter"})
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+  @ConditionalOnBean(Toggles.class)
+  static class WebMvcEndpointConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnAvailableEndpoint(endpoint = TogglesEndpoint.class)
+    TogglesRequestBodyAdvice togglesRequestBodyAdvice(ObjectProvider<WebEndpointProperties> webEndpoints) {
+      WebEndpointProperties properties = webEndpoints.getIfAvailable();
+      return new TogglesRequestBodyAdvice(properties == null ? "/actuator" : properties.getBasePath());
     }
   }
 

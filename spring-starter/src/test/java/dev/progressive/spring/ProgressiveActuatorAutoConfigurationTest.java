@@ -10,6 +10,7 @@ import dev.progressive.spring.actuate.ParallelRunsEndpoint.ExperimentDescriptor;
 import dev.progressive.spring.actuate.TogglesEndpoint;
 import dev.progressive.spring.actuate.TogglesEndpoint.FlagDescriptor;
 import dev.progressive.spring.actuate.TogglesHealthContributor;
+import dev.progressive.spring.actuate.TogglesRequestBodyAdvice;
 import dev.progressive.toggles.Toggles;
 import dev.progressive.toggles.store.AuditEntry;
 import java.nio.file.Files;
@@ -31,6 +32,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
@@ -73,6 +75,21 @@ class ProgressiveActuatorAutoConfigurationTest {
             .hasSingleBean(Toggles.class));
     runner.withPropertyValues("management.health.progressive.enabled=false").run(context ->
         assertThat(context).doesNotHaveBean("progressiveHealthContributor"));
+  }
+
+  @Test
+  void theWeightsBodyAdviceComesOnlyWithSpringMvc() {
+    WebApplicationContextRunner web = new WebApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(ProgressiveAutoConfiguration.class,
+            ProgressiveActuatorAutoConfiguration.class))
+        .withPropertyValues("progressive.toggles.sources[0].location=flags.json",
+            "progressive.toggles.open-feature.enabled=false",
+            "management.endpoints.web.exposure.include=toggles");
+    web.run(context -> assertThat(context).hasSingleBean(TogglesRequestBodyAdvice.class));
+    web.withClassLoader(new FilteredClassLoader("org.springframework.web.servlet")).run(context ->
+        assertThat(context).hasNotFailed().hasSingleBean(TogglesEndpoint.class)
+            .doesNotHaveBean(TogglesRequestBodyAdvice.class));
+    runner.run(context -> assertThat(context).doesNotHaveBean(TogglesRequestBodyAdvice.class));
   }
 
   @Test
