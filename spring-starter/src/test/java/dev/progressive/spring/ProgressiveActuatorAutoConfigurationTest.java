@@ -16,6 +16,10 @@ import dev.progressive.toggles.store.AuditEntry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Principal;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.springframework.jdbc.datasource.AbstractDataSource;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -179,6 +183,39 @@ class ProgressiveActuatorAutoConfigurationTest {
           assertThat(down.getDetails().get("error").toString()).contains("defaultVariant");
           assertThat(((HealthIndicator) health.getContributor("store")).health().getStatus()).isEqualTo(Status.UP);
           assertThat(health.getContributor("nope")).isNull();
+        });
+  }
+
+  /** A database that is down. */
+  static class DownDataSource extends AbstractDataSource {
+    @Override
+    public Connection getConnection() throws SQLException {
+      throw new SQLException("connection refused");
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+      return getConnection();
+    }
+  }
+
+  @Test
+  void whenTheStoreIsDownAWriteIs503AndTheStoresHealthIsDownWithTheCause() {
+    runner.withBean(DataSource.class, DownDataSource::new)
+        .withPropertyValues("progressive.toggles.store=jdbc", "progressive.toggles.jdbc.retry-attempts=1",
+            "progressive.toggles.jdbc.retry-wait=1ms", "progressive.toggles.jdbc.listen-notify=false",
+            "progressive.toggles.jdbc.poll-interval=1h")
+        .run(context -> {
+          TogglesEndpoint endpoint = context.getBean(TogglesEndpoint.class);
+          WebEndpointResponse<Object> response =
+              endpoint.change("new-menu", "DISABLED", null, null, null, null, user("alice"));
+          assertThat(response.getStatus()).isEqualTo(503);
+          assertThat(((Map<?, ?>) response.getBody()).get("error").toString()).contains("unavailable");
+          assertThat(context.getBean(Toggles.class).isEnabled("new-menu")).isFalse();
+          Health store = ((HealthIndicator) context.getBean(TogglesHealthContributor.class).getContributor("store"))
+              .health();
+          assertThat(store.getStatus()).isEqualTo(Status.DOWN);
+          assertThat(store.getDetails().get("error").toString()).contains("connection refused");
         });
   }
 
