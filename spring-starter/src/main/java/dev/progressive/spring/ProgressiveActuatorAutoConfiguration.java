@@ -155,7 +155,8 @@ public class ProgressiveActuatorAutoConfiguration {
           })
           .httpBasic(Customizer.withDefaults())
           .csrf(csrf -> csrf.disable())
-          .securityContext(context -> context.securityContextRepository(new RequestAttributeSecurityContextRepository()))
+          .securityContext(context -> context
+              .securityContextRepository(new RequestAttributeSecurityContextRepository()))
           .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
       return http.build();
     }
