@@ -54,7 +54,8 @@ public class TogglesEndpoint {
 
   static final String WRITES_OFF = "Changes through the actuator are off because Spring Security is not on the "
       + "classpath. Add spring-boot-starter-security (writes then need the role set by "
-      + "progressive.security.write-role), or set progressive.security.allow-unsecured-writes=true if the endpoint is otherwise protected.";
+      + "progressive.security.write-role), or set progressive.security.allow-unsecured-writes=true if the endpoint "
+      + "is otherwise protected.";
 
   static final int STATUS_FORBIDDEN = 403;
 
