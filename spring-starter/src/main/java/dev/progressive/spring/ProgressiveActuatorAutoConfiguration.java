@@ -1,0 +1,164 @@
+package dev.progressive.spring;
+
+import dev.progressive.parallelrun.ParallelRunner;
+import dev.progressive.parallelrun.http.HttpShadow;
+import dev.progressive.spring.actuate.ParallelRunsEndpoint;
+import dev.progressive.spring.actuate.TogglesEndpoint;
+import dev.progressive.spring.actuate.TogglesHealthContributor;
+import dev.progressive.spring.actuate.TogglesRequestBodyAdvice;
+import dev.progressive.toggles.Toggles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointProperties;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthContributor;
+import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Auto-configuration of the operations side: the {@code toggles} and {@code parallelruns} actuator endpoints, the
+ * health of flag sources and store, and, with Spring Security, the security of the endpoints. It runs after
+ * {@link ProgressiveAutoConfiguration} and after Spring Boot's own web security, so that Boot's default security
+ * of the rest of the application stays in place beside the chain added here.
+ */
+@AutoConfiguration(after = ProgressiveAutoConfiguration.class, afterName = {
+    "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
+    "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration"})
+public class ProgressiveActuatorAutoConfiguration {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProgressiveActuatorAutoConfiguration.class);
+
+  static final String SECURITY_CLASS = "org.springframework.security.web.SecurityFilterChain";
+
+  /** The actuator endpoints. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(Endpoint.class)
+  static class EndpointConfiguration {
+
+    /**
+     * The {@code toggles} endpoint. Its writes are on when Spring Security is on the classpath (and then need the
+     * write role, see {@link SecurityConfiguration}), or when {@code progressive.security.allow-unsecured-writes}
+     * is true; otherwise they answer 403, and a warning at startup says how to turn them on.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(Toggles.class)
+    @ConditionalOnAvailableEndpoint
+    TogglesEndpoint togglesEndpoint(Toggles toggles, ProgressiveSecurityProperties security,
+        ResourceLoader resourceLoader) {
+      boolean securityPresent = ClassUtils.isPresent(SECURITY_CLASS, resourceLoader.getClassLoader());
+      boolean writes = securityPresent || security.isAllowUnsecuredWrites();
+      if (!writes) {
+        LOG.warn("The toggles actuator endpoint is read-only: Spring Security is not on the classpath. Add "
+            + "spring-boot-starter-security to let users with role {} change flags, or set "
+            + "progressive.security.allow-unsecured-writes=true if the management port is protected otherwise.",
+            security.getWriteRole());
+      } else if (!securityPresent) {
+        LOG.warn("progressive.security.allow-unsecured-writes=true: anyone who reaches the toggles actuator endpoint"
+            + " can change flags.");
+      }
+      return new TogglesEndpoint(toggles, writes, securityPresent && !security.isAllowUnsecuredWrites());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(ParallelRunner.class)
+    @ConditionalOnAvailableEndpoint
+    ParallelRunsEndpoint parallelRunsEndpoint(ParallelRunner runner, ObjectProvider<HttpShadow> shadow) {
+      return new ParallelRunsEndpoint(runner, shadow.getIfUnique());
+    }
+  }
+
+  /**
+   * Lets Spring MVC clients send {@code "weights"} as a JSON object, as DESIGN.md's contract says. Apart from the
+   * endpoints, so that an application without Spring MVC never loads the advice's class.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = {"org.springframework.boot.actuate.endpoint.annotation.Endpoint",
+      "org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAdapter"})
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+  @ConditionalOnBean(Toggles.class)
+  static class WebMvcEndpointConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnAvailableEndpoint(endpoint = TogglesEndpoint.class)
+    TogglesRequestBodyAdvice togglesRequestBodyAdvice(ObjectProvider<WebEndpointProperties> webEndpoints) {
+      WebEndpointProperties properties = webEndpoints.getIfAvailable();
+      return new TogglesRequestBodyAdvice(properties == null ? "/actuator" : properties.getBasePath());
+    }
+  }
+
+  /** The health of flag sources and store, as the {@code progressive} contributor. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(HealthContributor.class)
+  @ConditionalOnBean(Toggles.class)
+  @ConditionalOnEnabledHealthIndicator("progressive")
+  static class HealthConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean(name = "progressiveHealthContributor")
+    TogglesHealthContributor progressiveHealthContributor(Toggles toggles) {
+      return new TogglesHealthContributor(toggles);
+    }
+  }
+
+  /**
+   * With Spring Security in a servlet application: a filter chain for the Progressive endpoints only, ordered before
+   * the application's chains. Reads need an authenticated user unless {@code progressive.security.read-public} is
+   * true; writes need the role {@code progressive.security.write-role}. Authentication is HTTP Basic, stateless (no
+   * session is read or created, so CSRF does not apply). Replace it by declaring a bean named
+   * {@code progressiveSecurityFilterChain}.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass({SecurityFilterChain.class, HttpSecurity.class, EndpointRequest.class})
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+  @ConditionalOnBean(HttpSecurity.class)
+  static class SecurityConfiguration {
+
+    /** Where the chain sits among the application's chains: before any chain that Boot or users usually add. */
+    static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 100;
+
+    @Bean
+    @Order(ORDER)
+    @ConditionalOnMissingBean(name = "progressiveSecurityFilterChain")
+    SecurityFilterChain progressiveSecurityFilterChain(HttpSecurity http, ProgressiveSecurityProperties security)
+        throws Exception {
+      RequestMatcher reads = request -> "GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod());
+      http.securityMatcher(EndpointRequest.to("toggles", "parallelruns"))
+          .authorizeHttpRequests(authorize -> {
+            if (security.isReadPublic()) {
+              authorize.requestMatchers(reads).permitAll();
+            } else {
+              authorize.requestMatchers(reads).authenticated();
+            }
+            authorize.anyRequest().hasRole(security.getWriteRole());
+          })
+          .httpBasic(Customizer.withDefaults())
+          .csrf(csrf -> csrf.disable())
+          .securityContext(context -> context
+              .securityContextRepository(new RequestAttributeSecurityContextRepository()))
+          .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+      return http.build();
+    }
+  }
+}

@@ -1,0 +1,267 @@
+package dev.progressive.spring;
+
+import dev.openfeature.sdk.Client;
+import dev.openfeature.sdk.FeatureProvider;
+import dev.openfeature.sdk.OpenFeatureAPI;
+import dev.progressive.parallelrun.ParallelRunner;
+import dev.progressive.parallelrun.diff.DiffOptions;
+import dev.progressive.parallelrun.http.HttpShadow;
+import dev.progressive.parallelrun.http.ShadowRoute;
+import dev.progressive.spring.ProgressiveTogglesProperties.Source;
+import dev.progressive.spring.ProgressiveTogglesProperties.StoreType;
+import dev.progressive.spring.test.FlagValueOverrides;
+import dev.progressive.spring.test.OverridingProvider;
+import dev.progressive.spring.web.ShadowFilter;
+import dev.progressive.toggles.ProgressiveProvider;
+import dev.progressive.toggles.Toggles;
+import dev.progressive.toggles.source.ClasspathSource;
+import dev.progressive.toggles.source.DirectorySource;
+import dev.progressive.toggles.source.FileSource;
+import dev.progressive.toggles.source.FlagSource;
+import dev.progressive.toggles.store.FlagStore;
+import dev.progressive.toggles.store.InMemoryFlagStore;
+import dev.progressive.toggles.store.JdbcFlagStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.util.List;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Auto-configuration of Progressive's feature toggles and parallel runs. It runs after Micrometer's and the
+ * DataSource's auto-configuration, so that the application's {@link MeterRegistry} and {@link DataSource} are used.
+ * Every bean backs off when the application declares its own.
+ */
+@AutoConfiguration(afterName = {
+    "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+    "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+    "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration",
+    "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration"})
+@EnableConfigurationProperties({ProgressiveTogglesProperties.class, ProgressiveParallelRunProperties.class,
+    ProgressiveSecurityProperties.class})
+public class ProgressiveAutoConfiguration {
+
+  /** Feature toggles: the flag store, the {@link Toggles} bean and its OpenFeature face. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(Toggles.class)
+  @ConditionalOnBooleanProperty(name = "progressive.toggles.enabled", matchIfMissing = true)
+  static class TogglesConfiguration {
+
+    /**
+     * The store of runtime changes. {@link Toggles} closes its store, so the context does not close it again.
+     */
+    @Bean(destroyMethod = "")
+    @ConditionalOnMissingBean
+    FlagStore progressiveFlagStore(ProgressiveTogglesProperties properties, ObjectProvider<DataSource> dataSource) {
+      if (properties.getStore() == StoreType.MEMORY) {
+        return new InMemoryFlagStore();
+      }
+      DataSource db = dataSource.getIfUnique();
+      if (db == null) {
+        throw new IllegalStateException("progressive.toggles.store=jdbc needs one DataSource bean in the "
+            + "application context, and there is none or more than one. Configure spring.datasource.*, declare a "
+            + "FlagStore bean of your own, or set progressive.toggles.store=memory.");
+      }
+      ProgressiveTogglesProperties.Jdbc jdbc = properties.getJdbc();
+      return JdbcFlagStore.builder(db)
+          .tablePrefix(jdbc.getTablePrefix())
+          .pollInterval(jdbc.getPollInterval())
+          .listenNotify(jdbc.isListenNotify())
+          .retryAttempts(jdbc.getRetryAttempts())
+          .retryWait(jdbc.getRetryWait())
+          .circuitOpenWait(jdbc.getCircuitOpenWait())
+          .reconnectMax(jdbc.getReconnectMax())
+          .build();
+    }
+
+    /**
+     * The flags: the sources of {@code progressive.toggles.sources} in order, then every {@link FlagSource} bean in
+     * its order, over the store; meters go to the application's registry when there is exactly one.
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    Toggles progressiveToggles(ProgressiveTogglesProperties properties, FlagStore store,
+        ObjectProvider<FlagSource> sourceBeans, ObjectProvider<MeterRegistry> meterRegistry,
+        ResourceLoader resourceLoader) {
+      Toggles.Builder builder = Toggles.builder().store(store)
+          .requireValidSources(properties.isRequireValidSources());
+      ClassLoader classLoader = resourceLoader.getClassLoader() != null
+          ? resourceLoader.getClassLoader() : ClassUtils.getDefaultClassLoader();
+      List<Source> sources = properties.getSources();
+      for (int i = 0; i < sources.size(); i++) {
+        builder.source(source(sources.get(i), i, classLoader));
+      }
+      sourceBeans.orderedStream().forEach(builder::source);
+      meterRegistry.ifUnique(builder::meterRegistry);
+      return builder.build();
+    }
+
+    static FlagSource source(Source source, int index, ClassLoader classLoader) {
+      String property = "progressive.toggles.sources[" + index + "]";
+      if (source.getType() == null) {
+        throw new IllegalArgumentException(property + ".type must be classpath, file or directory");
+      }
+      String location = source.getLocation();
+      if (location == null || location.isBlank()) {
+        throw new IllegalArgumentException(property + ".location is required");
+      }
+      switch (source.getType()) {
+        case CLASSPATH -> {
+          String resource = location.startsWith("classpath:") ? location.substring("classpath:".length()) : location;
+          while (resource.startsWith("/")) {
+            resource = resource.substring(1);
+          }
+          return ClasspathSource.of(resource, classLoader);
+        }
+        case FILE -> {
+          FileSource.Builder file = FileSource.builder(Path.of(location));
+          if (source.getPollInterval() != null) {
+            file.pollInterval(source.getPollInterval());
+          }
+          if (source.getDebounce() != null) {
+            file.debounce(source.getDebounce());
+          }
+          return file.build();
+        }
+        case DIRECTORY -> {
+          DirectorySource.Builder directory = DirectorySource.builder(Path.of(location));
+          if (source.getPollInterval() != null) {
+            directory.pollInterval(source.getPollInterval());
+          }
+          if (source.getDebounce() != null) {
+            directory.debounce(source.getDebounce());
+          }
+          return directory.build();
+        }
+        default -> throw new IllegalArgumentException(property + ".type " + source.getType() + " is not supported");
+      }
+    }
+
+    /** The OpenFeature face of the same {@link Toggles}: a provider, its registration and a client. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(OpenFeatureAPI.class)
+    @ConditionalOnBooleanProperty(name = "progressive.toggles.open-feature.enabled", matchIfMissing = true)
+    static class OpenFeatureConfiguration {
+
+      @Bean
+      @ConditionalOnMissingBean
+      ProgressiveProvider progressiveProvider(Toggles toggles) {
+        return new ProgressiveProvider(toggles);
+      }
+
+      /** The JVM-wide API. Closing the context must not shut it down for everyone else in the JVM. */
+      @Bean(destroyMethod = "")
+      @ConditionalOnMissingBean
+      OpenFeatureAPI openFeatureApi() {
+        return OpenFeatureAPI.getInstance();
+      }
+
+      @Bean
+      @ConditionalOnMissingBean
+      OpenFeatureRegistration progressiveOpenFeatureRegistration(OpenFeatureAPI api, ProgressiveProvider provider,
+          ProgressiveTogglesProperties properties, ObjectProvider<FlagValueOverrides> testOverrides) {
+        FlagValueOverrides overrides = testOverrides.getIfAvailable();
+        FeatureProvider registered = overrides == null ? provider : new OverridingProvider(provider, overrides);
+        return new OpenFeatureRegistration(api, registered, properties.getOpenFeature().getDomain());
+      }
+
+      @Bean
+      @ConditionalOnMissingBean
+      Client progressiveOpenFeatureClient(OpenFeatureAPI api, OpenFeatureRegistration registration) {
+        return registration.domain() == null ? api.getClient() : api.getClient(registration.domain());
+      }
+    }
+  }
+
+  /**
+   * HTTP shadowing: in a servlet application with {@code progressive.parallel-run.shadow.candidate} set, a filter
+   * hands the requests of the configured routes to an {@link HttpShadow}, which replays them against the candidate.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = {"dev.progressive.parallelrun.http.HttpShadow",
+      "org.springframework.web.filter.OncePerRequestFilter", "jakarta.servlet.Filter"})
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+  @ConditionalOnBooleanProperty(name = "progressive.parallel-run.enabled", matchIfMissing = true)
+  @ConditionalOnProperty(prefix = "progressive.parallel-run.shadow", name = "candidate")
+  static class ShadowConfiguration {
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    HttpShadow progressiveHttpShadow(ProgressiveParallelRunProperties properties,
+        ObjectProvider<MeterRegistry> meterRegistry) {
+      ProgressiveParallelRunProperties.Shadow shadow = properties.getShadow();
+      HttpShadow.Builder builder = HttpShadow.builder()
+          .candidate(shadow.getCandidate())
+          .sampleRate(shadow.getSampleRate())
+          .maxConcurrent(shadow.getMaxConcurrent())
+          .threads(shadow.getThreads())
+          .timeout(shadow.getTimeout());
+      if (shadow.getSecondary() != null) {
+        builder.secondary(shadow.getSecondary());
+      }
+      List<ProgressiveParallelRunProperties.Route> routes = shadow.getRoutes();
+      if (routes.isEmpty()) {
+        throw new IllegalArgumentException("progressive.parallel-run.shadow.candidate is set but no "
+            + "progressive.parallel-run.shadow.routes are: name at least one route to shadow");
+      }
+      for (int i = 0; i < routes.size(); i++) {
+        ProgressiveParallelRunProperties.Route route = routes.get(i);
+        String property = "progressive.parallel-run.shadow.routes[" + i + "]";
+        if (route.getName() == null || route.getName().isBlank() || route.getPath() == null
+            || !route.getPath().startsWith("/")) {
+          throw new IllegalArgumentException(property + " needs a name and a path starting with '/'");
+        }
+        builder.route(ShadowRoute.builder(route.getName(), route.getPath())
+            .compareHeaders(route.getCompareHeaders().toArray(String[]::new))
+            .allowUnsafeMethods(route.getAllowUnsafeMethods().toArray(String[]::new))
+            .diffOptions(DiffOptions.builder()
+                .ignorePaths(route.getIgnorePaths().toArray(String[]::new))
+                .ignoreArrayOrder(route.isIgnoreArrayOrder())
+                .build())
+            .build());
+      }
+      meterRegistry.ifUnique(builder::meterRegistry);
+      return builder.build();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    ShadowFilter progressiveShadowFilter(HttpShadow shadow, ProgressiveParallelRunProperties properties) {
+      return new ShadowFilter(shadow,
+          properties.getShadow().getRoutes().stream().map(ProgressiveParallelRunProperties.Route::getPath).toList());
+    }
+  }
+
+  /** Parallel runs: the bounded runner that candidates run on. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(ParallelRunner.class)
+  @ConditionalOnBooleanProperty(name = "progressive.parallel-run.enabled", matchIfMissing = true)
+  static class ParallelRunConfiguration {
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    ParallelRunner progressiveParallelRunner(ProgressiveParallelRunProperties properties,
+        ObjectProvider<MeterRegistry> meterRegistry) {
+      ParallelRunner.Builder builder = ParallelRunner.builder()
+          .name("progressive")
+          .threads(properties.getThreads())
+          .timeout(properties.getTimeout())
+          .idlePollInterval(properties.getIdlePollInterval())
+          .comparisonQueueCapacity(properties.getComparisonQueueCapacity())
+          .mismatchLog(properties.getMismatchLogLimit(), properties.getMismatchLogInterval());
+      meterRegistry.ifUnique(builder::meterRegistry);
+      return builder.build();
+    }
+  }
+}

@@ -1,0 +1,263 @@
+package dev.progressive.spring;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration of feature toggles: where flag definitions come from, where ops' runtime changes are kept, and how
+ * the OpenFeature provider is registered.
+ */
+@ConfigurationProperties("progressive.toggles")
+public class ProgressiveTogglesProperties {
+
+  /** Whether to configure feature toggles (a {@code Toggles} bean, its provider and its client). */
+  private boolean enabled = true;
+
+  /**
+   * Flag sources, read in order: a later source wins for a key defined by several. Each has a type (classpath, file
+   * or directory) and a location.
+   */
+  private List<Source> sources = new ArrayList<>();
+
+  /**
+   * Whether startup fails when a source is invalid or unreadable. Otherwise such a source starts DOWN and is applied
+   * as soon as it is valid.
+   */
+  private boolean requireValidSources = false;
+
+  /** Where runtime changes made by ops are kept: memory (one instance) or jdbc (the application's DataSource). */
+  private StoreType store = StoreType.MEMORY;
+
+  /** Options of the JDBC store, used when the store is jdbc. */
+  private final Jdbc jdbc = new Jdbc();
+
+  /** How the OpenFeature provider is registered. */
+  private final OpenFeature openFeature = new OpenFeature();
+
+  public boolean isEnabled() {
+    return enabled;
+  }
+
+  public void setEnabled(boolean enabled) {
+    this.enabled = enabled;
+  }
+
+  public List<Source> getSources() {
+    return sources;
+  }
+
+  public void setSources(List<Source> sources) {
+    this.sources = sources;
+  }
+
+  public boolean isRequireValidSources() {
+    return requireValidSources;
+  }
+
+  public void setRequireValidSources(boolean requireValidSources) {
+    this.requireValidSources = requireValidSources;
+  }
+
+  public StoreType getStore() {
+    return store;
+  }
+
+  public void setStore(StoreType store) {
+    this.store = store;
+  }
+
+  public Jdbc getJdbc() {
+    return jdbc;
+  }
+
+  public OpenFeature getOpenFeature() {
+    return openFeature;
+  }
+
+  /** The kinds of flag source that can be configured by properties. */
+  public enum SourceType {
+    /** A resource on the application's classpath, read once at startup. */
+    CLASSPATH,
+    /** A file, watched for changes. */
+    FILE,
+    /** Every JSON and YAML file of a directory, merged and watched. */
+    DIRECTORY
+  }
+
+  /** The kinds of store for runtime changes. */
+  public enum StoreType {
+    /** In the process: changes are lost on restart and not shared between instances. */
+    MEMORY,
+    /** In the application's database, shared by every instance, with an audit table. */
+    JDBC
+  }
+
+  /** One flag source. */
+  public static class Source {
+
+    /** The kind of source. */
+    private SourceType type = SourceType.CLASSPATH;
+
+    /**
+     * Where the definitions are: a resource name for classpath (a leading "classpath:" is allowed), a path for file
+     * and directory.
+     */
+    private String location;
+
+    /**
+     * How often a file or directory source is read again as a safety net besides watching it. The library's
+     * default (5s) when not set.
+     */
+    private Duration pollInterval;
+
+    /**
+     * How long a file or directory source waits after a burst of change events before reading. The library's
+     * default when not set.
+     */
+    private Duration debounce;
+
+    public SourceType getType() {
+      return type;
+    }
+
+    public void setType(SourceType type) {
+      this.type = type;
+    }
+
+    public String getLocation() {
+      return location;
+    }
+
+    public void setLocation(String location) {
+      this.location = location;
+    }
+
+    public Duration getPollInterval() {
+      return pollInterval;
+    }
+
+    public void setPollInterval(Duration pollInterval) {
+      this.pollInterval = pollInterval;
+    }
+
+    public Duration getDebounce() {
+      return debounce;
+    }
+
+    public void setDebounce(Duration debounce) {
+      this.debounce = debounce;
+    }
+  }
+
+  /** Options of the JDBC store. */
+  public static class Jdbc {
+
+    /** Prefix of the store's table names. */
+    private String tablePrefix = "progressive_";
+
+    /** How often every instance polls for changes, the safety net behind PostgreSQL's LISTEN/NOTIFY. */
+    private Duration pollInterval = Duration.ofSeconds(5);
+
+    /** Whether to hear of changes at once through PostgreSQL's LISTEN/NOTIFY (ignored on other databases). */
+    private boolean listenNotify = true;
+
+    /** How many times a failed database call is tried in all. */
+    private int retryAttempts = 3;
+
+    /** The first wait between two tries of a failed database call; it grows exponentially. */
+    private Duration retryWait = Duration.ofMillis(100);
+
+    /** How long the circuit breaker stays open, failing writes fast, before it tries the database again. */
+    private Duration circuitOpenWait = Duration.ofSeconds(10);
+
+    /** The longest wait between two attempts to reopen a lost LISTEN connection. */
+    private Duration reconnectMax = Duration.ofSeconds(30);
+
+    public String getTablePrefix() {
+      return tablePrefix;
+    }
+
+    public void setTablePrefix(String tablePrefix) {
+      this.tablePrefix = tablePrefix;
+    }
+
+    public Duration getPollInterval() {
+      return pollInterval;
+    }
+
+    public void setPollInterval(Duration pollInterval) {
+      this.pollInterval = pollInterval;
+    }
+
+    public boolean isListenNotify() {
+      return listenNotify;
+    }
+
+    public void setListenNotify(boolean listenNotify) {
+      this.listenNotify = listenNotify;
+    }
+
+    public int getRetryAttempts() {
+      return retryAttempts;
+    }
+
+    public void setRetryAttempts(int retryAttempts) {
+      this.retryAttempts = retryAttempts;
+    }
+
+    public Duration getRetryWait() {
+      return retryWait;
+    }
+
+    public void setRetryWait(Duration retryWait) {
+      this.retryWait = retryWait;
+    }
+
+    public Duration getCircuitOpenWait() {
+      return circuitOpenWait;
+    }
+
+    public void setCircuitOpenWait(Duration circuitOpenWait) {
+      this.circuitOpenWait = circuitOpenWait;
+    }
+
+    public Duration getReconnectMax() {
+      return reconnectMax;
+    }
+
+    public void setReconnectMax(Duration reconnectMax) {
+      this.reconnectMax = reconnectMax;
+    }
+  }
+
+  /** How the OpenFeature provider is registered with {@code OpenFeatureAPI}. */
+  public static class OpenFeature {
+
+    /** Whether to register the provider with OpenFeature and offer a {@code Client} bean. */
+    private boolean enabled = true;
+
+    /**
+     * The OpenFeature domain to register the provider under; when not set, it becomes the default provider. The
+     * {@code Client} bean is bound to the same domain.
+     */
+    private String domain;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public String getDomain() {
+      return domain;
+    }
+
+    public void setDomain(String domain) {
+      this.domain = domain;
+    }
+  }
+}

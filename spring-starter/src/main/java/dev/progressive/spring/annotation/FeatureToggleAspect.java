@@ -1,0 +1,133 @@
+package dev.progressive.spring.annotation;
+
+import dev.progressive.spring.test.FlagValueOverrides;
+import dev.progressive.toggles.EvaluationContext;
+import dev.progressive.toggles.Toggles;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import org.aspectj.lang.ProceedingJoinPoint;
+import org.aspectj.lang.annotation.Around;
+import org.aspectj.lang.annotation.Aspect;
+import org.aspectj.lang.reflect.MethodSignature;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.core.Ordered;
+
+/**
+ * Applies {@link FeatureToggle}: evaluates the flag for the call and runs the method, its fallback, or throws
+ * {@link FeatureDisabledException}. Its order is {@link #DEFAULT_ORDER} unless set otherwise, so that it runs
+ * outside transactions and retries: a switched-off feature neither opens a transaction nor is retried.
+ */
+@Aspect
+public class FeatureToggleAspect implements Ordered {
+
+  /** The default order: early, before most other advice. */
+  public static final int DEFAULT_ORDER = Ordered.HIGHEST_PRECEDENCE + 1000;
+
+  private final Toggles toggles;
+  private final FlagValueOverrides overrides;
+  private final int order;
+  private final Map<MethodKey, ToggledMethod> methods = new ConcurrentHashMap<>();
+
+  /**
+   * Creates the aspect.
+   *
+   * @param toggles where flags are evaluated
+   * @param order its place among the other advice
+   */
+  public FeatureToggleAspect(Toggles toggles, int order) {
+    this(toggles, null, order);
+  }
+
+  /**
+   * Creates the aspect for a test context.
+   *
+   * @param toggles where flags are evaluated
+   * @param overrides values set by tests, consulted first; null outside tests
+   * @param order its place among the other advice
+   */
+  public FeatureToggleAspect(Toggles toggles, FlagValueOverrides overrides, int order) {
+    this.toggles = Objects.requireNonNull(toggles, "toggles");
+    this.overrides = overrides;
+    this.order = order;
+  }
+
+  @Override
+  public int getOrder() {
+    return order;
+  }
+
+  /**
+   * Runs around a toggled method.
+   *
+   * @param call the call
+   * @return the method's or the fallback's result
+   * @throws Throwable what the method or the fallback throws, or {@link FeatureDisabledException}
+   */
+  @Around("@annotation(dev.progressive.spring.annotation.FeatureToggle) "
+      + "|| @within(dev.progressive.spring.annotation.FeatureToggle)")
+  public Object around(ProceedingJoinPoint call) throws Throwable {
+    Object target = call.getTarget();
+    Method method = ((MethodSignature) call.getSignature()).getMethod();
+    Class<?> targetClass = AopUtils.getTargetClass(target);
+    Method specific = AopUtils.getMostSpecificMethod(method, targetClass);
+    FeatureToggle annotation = ToggledMethod.annotation(targetClass, specific);
+    if (annotation == null) {
+      return call.proceed();
+    }
+    ToggledMethod toggled = methods.computeIfAbsent(new MethodKey(targetClass, specific),
+        k -> ToggledMethod.resolve(targetClass, specific, annotation));
+    Object[] args = call.getArgs();
+    if (enabled(toggled, target, specific, args)) {
+      return call.proceed();
+    }
+    if (toggled.fallback == null) {
+      throw new FeatureDisabledException(toggled.flag, toggled.description);
+    }
+    try {
+      return toggled.fallback.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getTargetException();
+    }
+  }
+
+  private boolean enabled(ToggledMethod toggled, Object target, Method method, Object[] args) {
+    if (overrides != null) {
+      String value = overrides.value(toggled.flag);
+      if (value != null) {
+        return Boolean.parseBoolean(value);
+      }
+    }
+    return toggles.isEnabled(toggled.flag, context(toggled, target, method, args));
+  }
+
+  private static EvaluationContext context(ToggledMethod toggled, Object target, Method method, Object[] args) {
+    if (toggled.key == null && toggled.attributes.isEmpty()) {
+      String principal = MethodExpressions.principalName();
+      return principal == null ? EvaluationContext.empty()
+          : EvaluationContext.builder().targetingKey(principal).build();
+    }
+    EvaluationContext.Builder builder = EvaluationContext.builder();
+    String key = null;
+    if (toggled.key != null) {
+      Object value = MethodExpressions.evaluate(toggled.key, target, method, args);
+      key = value == null ? null : value.toString();
+    } else {
+      key = MethodExpressions.principalName();
+    }
+    if (key != null) {
+      builder.targetingKey(key);
+    }
+    toggled.attributes.forEach((name, expression) -> {
+      Object value = MethodExpressions.evaluate(expression, target, method, args);
+      if (value != null) {
+        builder.attribute(name, value);
+      }
+    });
+    return builder.build();
+  }
+
+  private record MethodKey(Class<?> type, Method method) {}
+}

@@ -1,0 +1,52 @@
+package dev.progressive.spring.annotation;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.Arrays;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.NoSuchBeanDefinitionException;
+
+/** Finds, for a {@link ParallelRun} method, the candidate bean's method with the same signature. */
+final class ParallelRunMethod {
+
+  private ParallelRunMethod() {
+  }
+
+  /**
+   * Finds the candidate's method.
+   *
+   * @throws IllegalArgumentException saying what is missing
+   */
+  static Method candidateMethod(BeanFactory beanFactory, String description, Method method, ParallelRun annotation) {
+    String candidate = annotation.candidate();
+    if (annotation.name().isBlank()) {
+      throw new IllegalArgumentException("@ParallelRun on " + description + " has no name");
+    }
+    Class<?> candidateType;
+    try {
+      candidateType = beanFactory.getType(candidate);
+    } catch (NoSuchBeanDefinitionException e) {
+      candidateType = null;
+    }
+    if (candidateType == null) {
+      throw new IllegalArgumentException("@ParallelRun(name = \"" + annotation.name() + "\") on " + description
+          + ": no candidate bean named '" + candidate + "'");
+    }
+    Class<?> userType = org.springframework.util.ClassUtils.getUserClass(candidateType);
+    for (Method m : userType.getMethods()) {
+      if (m.getName().equals(method.getName()) && Arrays.equals(m.getParameterTypes(), method.getParameterTypes())
+          && !Modifier.isStatic(m.getModifiers())) {
+        return m;
+      }
+    }
+    throw new IllegalArgumentException("@ParallelRun(name = \"" + annotation.name() + "\") on " + description
+        + ": the candidate bean '" + candidate + "' (" + userType.getName() + ") has no public method "
+        + ToggledMethod.describe(userType, method).substring(userType.getName().length() + 1));
+  }
+
+  /** The method to invoke on the candidate bean, which may be a proxy. */
+  static Method invocable(Method candidateMethod, Object candidateBean) {
+    return AopUtils.selectInvocableMethod(candidateMethod, candidateBean.getClass());
+  }
+}

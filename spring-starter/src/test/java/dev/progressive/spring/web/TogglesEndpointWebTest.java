@@ -1,0 +1,218 @@
+package dev.progressive.spring.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasItems;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.httpBasic;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import dev.progressive.toggles.Toggles;
+import dev.progressive.toggles.store.AuditEntry;
+import dev.progressive.toggles.store.ChangeRequest;
+import dev.progressive.toggles.store.FlagView;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.MediaType;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+
+/** The toggles endpoint over HTTP with Spring Security: every answer, and no change on a refused write. */
+@SpringBootTest(classes = TogglesEndpointWebTest.App.class, properties = {
+    "management.endpoints.web.exposure.include=toggles,parallelruns,health",
+    "progressive.toggles.sources[0].location=flags.json",
+    "progressive.toggles.open-feature.domain=toggles-endpoint-web-test"})
+@AutoConfigureMockMvc
+class TogglesEndpointWebTest {
+
+  @Autowired
+  MockMvc mvc;
+
+  @Autowired
+  Toggles toggles;
+
+  @BeforeEach
+  void removeOverrides() {
+    for (FlagView flag : toggles.admin().flags()) {
+      if (!flag.override().isEmpty()) {
+        toggles.admin().removeOverride(flag.key(), ChangeRequest.of("test", "reset", flag.version()));
+      }
+    }
+  }
+
+  @Test
+  void readsNeedAnAuthenticatedUser() throws Exception {
+    mvc.perform(get("/actuator/toggles")).andExpect(status().isUnauthorized());
+    mvc.perform(get("/actuator/toggles/new-menu")).andExpect(status().isUnauthorized());
+  }
+
+  @Test
+  void listsEveryFlagWithStateDefaultVariantVariantsSourceAndVersion() throws Exception {
+    mvc.perform(get("/actuator/toggles").with(httpBasic("viewer", "secret")))
+        .andExpect(status().isOk())
+        .andExpect(jsonPath("$.flags[*].key", hasItems("checkout", "color", "new-menu")))
+        .andExpect(jsonPath("$.flags[?(@.key == 'new-menu')].state").value("ENABLED"))
+        .andExpect(jsonPath("$.flags[?(@.key == 'new-menu')].defaultVariant").value("off"))
+        .andExpect(jsonPath("$.flags[?(@.key == 'new-menu')].variants[*]", hasItems("on", "off")))
+        .andExpect(jsonPath("$.flags[?(@.key == 'new-menu')].source").value("classpath:flags.json"))
+        .andExpect(jsonPath("$.sources[0].name").value("classpath:flags.json"))
+        .andExpect(jsonPath("$.sources[0].status").value("UP"));
+  }
+
+  @Test
+  void readsOneFlagWithItsDefinitions() throws Exception {
+    mvc.perform(get("/actuator/toggles/color").with(httpBasic("viewer", "secret")))
+        .andExpect(status().isOk())
+        .andExpect(jsonPath("$.key").value("color"))
+        .andExpect(jsonPath("$.origins.defaultVariant").value("source"))
+        .andExpect(jsonPath("$.effectiveDefinition", containsString("\"blue\"")));
+  }
+
+  @Test
+  void anUnknownFlagIs404() throws Exception {
+    mvc.perform(get("/actuator/toggles/nope").with(httpBasic("viewer", "secret")))
+        .andExpect(status().isNotFound())
+        .andExpect(jsonPath("$.error").value("No flag 'nope'"));
+    mvc.perform(write("/actuator/toggles/nope", "{\"state\": \"DISABLED\"}").with(httpBasic("admin", "secret")))
+        .andExpect(status().isNotFound());
+  }
+
+  @Test
+  void anAdminTurnsAFlagOffAndIsTheActorInTheAudit() throws Exception {
+    long read = snapshot("new-menu").version();
+    mvc.perform(write("/actuator/toggles/new-menu", "{\"state\": \"DISABLED\", \"reason\": \"incident 4711\"}")
+            .with(httpBasic("admin", "secret")))
+        .andExpect(status().isOk())
+        .andExpect(jsonPath("$.state").value("DISABLED"))
+        .andExpect(jsonPath("$.override.state").value("DISABLED"))
+        .andExpect(jsonPath("$.origins.state").value("store"))
+        .andExpect(jsonPath("$.version").value(read + 1));
+    assertThat(toggles.isEnabled("new-menu")).isFalse();
+    assertThat(toggles.admin().flag("new-menu").orElseThrow().state()).isEqualTo("DISABLED");
+    AuditEntry last = lastAudit("new-menu");
+    assertThat(last.actor()).isEqualTo("admin");
+    assertThat(last.reason()).isEqualTo("incident 4711");
+  }
+
+  @Test
+  void changesTheDefaultVariantAndTheWeights() throws Exception {
+    mvc.perform(write("/actuator/toggles/color", "{\"defaultVariant\": \"red\"}").with(httpBasic("admin", "secret")))
+        .andExpect(status().isOk())
+        .andExpect(jsonPath("$.defaultVariant").value("red"));
+    assertThat(toggles.stringValue("color", null, "none")).isEqualTo("#f00");
+    mvc.perform(write("/actuator/toggles/checkout", "{\"weights\": {\"on\": 100, \"off\": 0}}")
+            .with(httpBasic("admin", "secret")))
+        .andExpect(status().isOk())
+        .andExpect(jsonPath("$.override.weights.on").value(100));
+    assertThat(toggles.isEnabled("checkout", dev.progressive.toggles.EvaluationContext.builder()
+        .targetingKey("user-1").build())).isTrue();
+  }
+
+  @Test
+  void aStaleVersionIs409WithTheCurrentVersionAndChangesNothing() throws Exception {
+    long read = snapshot("new-menu").version();
+    mvc.perform(write("/actuator/toggles/new-menu", "{\"state\": \"DISABLED\", \"version\": " + read + "}")
+            .with(httpBasic("admin", "secret")))
+        .andExpect(status().isOk())
+        .andExpect(jsonPath("$.version").value(read + 1));
+    Snapshot before = snapshot("new-menu");
+    mvc.perform(write("/actuator/toggles/new-menu", "{\"state\": \"ENABLED\", \"version\": " + read + "}")
+            .with(httpBasic("admin", "secret")))
+        .andExpect(status().isConflict())
+        .andExpect(jsonPath("$.currentVersion").value(read + 1))
+        .andExpect(jsonPath("$.expectedVersion").value(read));
+    assertThat(snapshot("new-menu")).isEqualTo(before);
+    assertThat(before.state()).isEqualTo("DISABLED");
+  }
+
+  @Test
+  void badBodiesAre400WithAMessageAndChangeNothing() throws Exception {
+    String[] bodies = {
+        "{\"state\": \"MAYBE\"}",
+        "{}",
+        "{\"state\": \"DISABLED\", \"defaultVariant\": \"on\"}",
+        "{\"defaultVariant\": \"purple\"}",
+        "{\"weights\": {\"on\": -1}}",
+        "{\"weights\": {\"on\": \"many\"}}",
+        "{\"weights\": {\"on\": 20, \"nope\": 80}}",
+        "{\"state\": \"DISABLED\", \"version\": -1}"};
+    Snapshot before = snapshot("new-menu");
+    for (String body : bodies) {
+      mvc.perform(write("/actuator/toggles/new-menu", body).with(httpBasic("admin", "secret")))
+          .andExpect(status().isBadRequest())
+          .andExpect(jsonPath("$.error").isNotEmpty());
+    }
+    assertThat(snapshot("new-menu")).isEqualTo(before);
+  }
+
+  @Test
+  void writesNeedTheWriteRoleAndARefusedWriteChangesNothing() throws Exception {
+    Snapshot before = snapshot("new-menu");
+    mvc.perform(write("/actuator/toggles/new-menu", "{\"state\": \"DISABLED\"}"))
+        .andExpect(status().isUnauthorized());
+    mvc.perform(write("/actuator/toggles/new-menu", "{\"state\": \"DISABLED\"}").with(httpBasic("viewer", "secret")))
+        .andExpect(status().isForbidden());
+    mvc.perform(write("/actuator/toggles/new-menu", "{\"state\": \"DISABLED\"}").with(httpBasic("admin", "wrong")))
+        .andExpect(status().isUnauthorized());
+    mvc.perform(delete("/actuator/toggles/new-menu").with(httpBasic("viewer", "secret")))
+        .andExpect(status().isForbidden());
+    assertThat(snapshot("new-menu")).isEqualTo(before);
+  }
+
+  @Test
+  void deleteRemovesTheOverride() throws Exception {
+    mvc.perform(write("/actuator/toggles/new-menu", "{\"state\": \"DISABLED\"}").with(httpBasic("admin", "secret")))
+        .andExpect(status().isOk());
+    mvc.perform(delete("/actuator/toggles/new-menu").param("reason", "back to the file")
+            .with(httpBasic("admin", "secret")))
+        .andExpect(status().isOk())
+        .andExpect(jsonPath("$.state").value("ENABLED"))
+        .andExpect(jsonPath("$.origins.state").value("source"));
+    assertThat(lastAudit("new-menu").reason()).isEqualTo("back to the file");
+  }
+
+  @Test
+  void theRestOfTheApplicationKeepsBootsDefaultSecurity() throws Exception {
+    mvc.perform(get("/anything")).andExpect(status().isUnauthorized());
+  }
+
+  private record Snapshot(long version, String state, String defaultVariant, int auditEntries) {}
+
+  private Snapshot snapshot(String key) {
+    FlagView flag = toggles.admin().flag(key).orElseThrow();
+    return new Snapshot(flag.version(), flag.state(), flag.defaultVariant(),
+        toggles.admin().history(key, Instant.EPOCH, Instant.now().plusSeconds(60), 1000).size());
+  }
+
+  private AuditEntry lastAudit(String key) {
+    List<AuditEntry> history = toggles.admin().history(key, Instant.EPOCH, Instant.now().plusSeconds(60), 100);
+    assertThat(history).isNotEmpty();
+    return history.stream().max(java.util.Comparator.comparingLong(AuditEntry::version)).orElseThrow();
+  }
+
+  private static MockHttpServletRequestBuilder write(String path, String body) {
+    return post(path).contentType(MediaType.APPLICATION_JSON).content(body);
+  }
+
+  @SpringBootApplication(proxyBeanMethods = false)
+  static class App {
+    @Bean
+    InMemoryUserDetailsManager users() {
+      return new InMemoryUserDetailsManager(
+          User.withUsername("admin").password("{noop}secret").roles("PROGRESSIVE_ADMIN").build(),
+          User.withUsername("viewer").password("{noop}secret").roles("USER").build());
+    }
+  }
+}
