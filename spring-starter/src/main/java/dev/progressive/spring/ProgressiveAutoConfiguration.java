@@ -17,11 +17,13 @@ import dev.progressive.toggles.Toggles;
 import dev.progressive.toggles.source.ClasspathSource;
 import dev.progressive.toggles.source.DirectorySource;
 import dev.progressive.toggles.source.FileSource;
+import dev.progressive.toggles.source.HttpSource;
 import dev.progressive.toggles.source.FlagSource;
 import dev.progressive.toggles.store.FlagStore;
 import dev.progressive.toggles.store.InMemoryFlagStore;
 import dev.progressive.toggles.store.JdbcFlagStore;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import javax.sql.DataSource;
@@ -110,7 +112,7 @@ public class ProgressiveAutoConfiguration {
     static FlagSource source(Source source, int index, ClassLoader classLoader) {
       String property = "progressive.toggles.sources[" + index + "]";
       if (source.getType() == null) {
-        throw new IllegalArgumentException(property + ".type must be classpath, file or directory");
+        throw new IllegalArgumentException(property + ".type must be classpath, file, directory or http");
       }
       String location = source.getLocation();
       if (location == null || location.isBlank()) {
@@ -143,6 +145,26 @@ public class ProgressiveAutoConfiguration {
             directory.debounce(source.getDebounce());
           }
           return directory.build();
+        }
+        case HTTP -> {
+          URI uri;
+          try {
+            uri = URI.create(location);
+          } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(property + ".location is not a URL: " + location, e);
+          }
+          HttpSource.Builder http = HttpSource.builder(uri);
+          if (source.getPollInterval() != null) {
+            http.pollInterval(source.getPollInterval());
+          }
+          if (source.getTimeout() != null) {
+            http.timeout(source.getTimeout());
+          }
+          source.getHeaders().forEach(http::header);
+          if (source.getBackupFile() != null && !source.getBackupFile().isBlank()) {
+            http.backupFile(Path.of(source.getBackupFile()));
+          }
+          return http.build();
         }
         default -> throw new IllegalArgumentException(property + ".type " + source.getType() + " is not supported");
       }

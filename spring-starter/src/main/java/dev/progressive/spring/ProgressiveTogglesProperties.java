@@ -2,7 +2,9 @@ package dev.progressive.spring;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -16,8 +18,8 @@ public class ProgressiveTogglesProperties {
   private boolean enabled = true;
 
   /**
-   * Flag sources, read in order: a later source wins for a key defined by several. Each has a type (classpath, file
-   * or directory) and a location.
+   * Flag sources, read in order: a later source wins for a key defined by several. Each has a type (classpath, file,
+   * directory or http) and a location.
    */
   private List<Source> sources = new ArrayList<>();
 
@@ -83,7 +85,9 @@ public class ProgressiveTogglesProperties {
     /** A file, watched for changes. */
     FILE,
     /** Every JSON and YAML file of a directory, merged and watched. */
-    DIRECTORY
+    DIRECTORY,
+    /** A document served over HTTP (a flag server, or flagd's sync endpoint), polled with ETag. */
+    HTTP
   }
 
   /** The kinds of store for runtime changes. */
@@ -102,13 +106,25 @@ public class ProgressiveTogglesProperties {
 
     /**
      * Where the definitions are: a resource name for classpath (a leading "classpath:" is allowed), a path for file
-     * and directory.
+     * and directory, a URL for http.
      */
     private String location;
 
+    /** How long an http source waits to connect and for each answer. The library's default (5s) when not set. */
+    private Duration timeout;
+
+    /** Headers an http source sends with every request, e.g. Authorization. Their values are never logged. */
+    private Map<String, String> headers = new LinkedHashMap<>();
+
     /**
-     * How often a file or directory source is read again as a safety net besides watching it. The library's
-     * default (5s) when not set.
+     * A file in which an http source keeps the last document that was applied, served at startup when the server
+     * cannot be reached. None when not set.
+     */
+    private String backupFile;
+
+    /**
+     * How often a file or directory source is read again as a safety net besides watching it, or an http source is
+     * polled. The library's defaults (5s for files, 10s for http) when not set.
      */
     private Duration pollInterval;
 
@@ -144,6 +160,30 @@ public class ProgressiveTogglesProperties {
 
     public Duration getDebounce() {
       return debounce;
+    }
+
+    public Duration getTimeout() {
+      return timeout;
+    }
+
+    public void setTimeout(Duration timeout) {
+      this.timeout = timeout;
+    }
+
+    public Map<String, String> getHeaders() {
+      return headers;
+    }
+
+    public void setHeaders(Map<String, String> headers) {
+      this.headers = headers;
+    }
+
+    public String getBackupFile() {
+      return backupFile;
+    }
+
+    public void setBackupFile(String backupFile) {
+      this.backupFile = backupFile;
     }
 
     public void setDebounce(Duration debounce) {

@@ -101,6 +101,35 @@ class ProgressiveAutoConfigurationTest {
   }
 
   @Test
+  void readsAnHttpSourceWithItsOptionsAndServesItsBackupWhenTheServerIsDown(@TempDir Path dir) throws Exception {
+    Path backup = dir.resolve("flags-backup.json");
+    Files.writeString(backup, FLAGS);
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    String url = "http://127.0.0.1:" + closedPort + "/v1/flags";
+    runner.withPropertyValues(
+        "progressive.toggles.sources[1].type=http", "progressive.toggles.sources[1].location=" + url,
+        "progressive.toggles.sources[1].poll-interval=1h", "progressive.toggles.sources[1].timeout=500ms",
+        "progressive.toggles.sources[1].headers.Authorization=Bearer secret-token",
+        "progressive.toggles.sources[1].backup-file=" + backup)
+        .run(context -> {
+          Toggles toggles = context.getBean(Toggles.class);
+          assertThat(toggles.health()).extracting(SourceHealth::source).contains(url);
+          assertThat(toggles.isEnabled("extra")).as("served from the backup file").isTrue();
+          assertThat(toggles.health().toString()).doesNotContain("secret-token");
+        });
+  }
+
+  @Test
+  void anHttpSourceWithoutAUrlFailsAtStartupNamingTheProperty() {
+    runner.withPropertyValues("progressive.toggles.sources[1].type=http",
+        "progressive.toggles.sources[1].location=not a url").run(context ->
+        assertThat(context).getFailure().hasStackTraceContaining("progressive.toggles.sources[1].location is not a URL"));
+  }
+
+  @Test
   void addsFlagSourceBeansAfterTheConfiguredSources() {
     runner.withBean("extraSource", FlagSource.class, () -> InMemorySource.named("extra.json", FLAGS))
         .run(context -> assertThat(context.getBean(Toggles.class).keys()).contains("extra", "new-menu"));
@@ -129,7 +158,7 @@ class ProgressiveAutoConfigurationTest {
     runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run(context -> {
       context.getBean(Toggles.class).isEnabled("new-menu");
       assertThat(context.getBean(MeterRegistry.class).get("progressive.toggle.evaluations")
-          .tag("feature_flag.key", "new-menu").counter().count()).isEqualTo(1.0);
+          .tag("feature_flag.key", "new-menu").functionCounter().count()).isEqualTo(1.0);
       assertThat(context.getBean(ParallelRunner.class).meterRegistry())
           .isSameAs(context.getBean(MeterRegistry.class));
     });
