@@ -40,6 +40,9 @@ public class RuleBreakdownBenchmark {
   private Expr var;
   private Expr rollout;
   private RootData root;
+  private final dev.progressive.toggles.bucketing.Murmur3.Prefix prefix =
+      dev.progressive.toggles.bucketing.Murmur3.prefix("rollout-flag", 0);
+  private final String user = "user-617@example.org";
 
   /** A root over a plain map, as the engine's per-thread data reads a context. */
   static final class MapRoot implements RootData {
@@ -109,6 +112,12 @@ public class RuleBreakdownBenchmark {
   @Benchmark
   public Object var() {
     return var.eval(root);
+  }
+
+  /** The hash alone: murmur3 of the targeting key after the prepared flag key. */
+  @Benchmark
+  public int murmurAfterPrefix() {
+    return dev.progressive.toggles.bucketing.Murmur3.hash32(prefix, user);
   }
 
   @Benchmark

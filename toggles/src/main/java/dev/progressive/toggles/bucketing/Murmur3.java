@@ -98,6 +98,43 @@ public final class Murmur3 {
     if (!prefix.usable) {
       return hash(prefix.seed, 0, 0, 0, prefix.text, key, null);
     }
+    if (prefix.fill == 0) {
+      // The common case, a prefix of whole blocks and an ASCII key, in a tight loop: one block per four chars.
+      int h1 = prefix.h1;
+      int n = key.length();
+      int blocks = n & ~3;
+      int i = 0;
+      while (i < blocks) {
+        char c0 = key.charAt(i);
+        char c1 = key.charAt(i + 1);
+        char c2 = key.charAt(i + 2);
+        char c3 = key.charAt(i + 3);
+        if ((c0 | c1 | c2 | c3) >= 0x80) {
+          break;
+        }
+        h1 = mixH1(h1, c0 | c1 << 8 | c2 << 16 | c3 << 24);
+        i += 4;
+      }
+      if (i == blocks) {
+        int k = 0;
+        boolean ascii = true;
+        for (int j = 0; i + j < n; j++) {
+          char c = key.charAt(i + j);
+          if (c >= 0x80) {
+            ascii = false;
+            break;
+          }
+          k |= c << (j << 3);
+        }
+        if (ascii) {
+          if (n > blocks) {
+            h1 ^= mixK1(k);
+          }
+          return fmix(h1 ^ (prefix.total + n));
+        }
+      }
+      // A non-ASCII char: start again on the general path, which encodes UTF-8.
+    }
     return hash(prefix.h1, prefix.k, prefix.fill, prefix.total, "", key, null);
   }
 

@@ -41,6 +41,28 @@ class Murmur3PrefixTest {
   }
 
   @Test
+  void asciiKeysOnTheFastPathHashLikeTheWholeKey() {
+    Random r = new Random(11);
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder prefix = new StringBuilder();
+      int prefixLength = 4 * r.nextInt(5) + (i % 5 == 0 ? r.nextInt(4) : 0);
+      for (int j = 0; j < prefixLength; j++) {
+        prefix.append((char) (32 + r.nextInt(95)));
+      }
+      StringBuilder key = new StringBuilder();
+      int keyLength = r.nextInt(40);
+      for (int j = 0; j < keyLength; j++) {
+        key.append((char) (r.nextInt(8) == 0 ? r.nextInt(0x80) : 32 + r.nextInt(95)));
+      }
+      if (i % 7 == 0 && keyLength > 0) {
+        key.setCharAt(r.nextInt(keyLength), 'é'); // leaves the fast path part-way
+      }
+      assertThat(Murmur3.hash32(Murmur3.prefix(prefix, 0), key)).as("%s + %s", prefix, key)
+          .isEqualTo(Murmur3.hash32(prefix, key, 0));
+    }
+  }
+
+  @Test
   void aSurrogatePairSplitBetweenPrefixAndKeyStillHashesAsOnePair() {
     String prefix = "flag-\ud83d";
     String key = "\ude00user";
