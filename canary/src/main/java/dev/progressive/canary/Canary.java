@@ -69,7 +69,8 @@ public final class Canary implements AutoCloseable {
   private final Judge judge;
   private final Map<String, Cohort> allowList;
   private final CircuitBreaker breaker;
-  private final FractionalHashing hashing = FractionalHashing.v2();
+  /** Buckets keys after the flag key, whose part of the hash is computed once. */
+  private final FractionalHashing.Prepared buckets;
   private final Timer[] timers = new Timer[4];
   private final Map<Verdict.Result, Counter> verdicts = new HashMap<>();
   private final MeterRegistry registry;
@@ -88,6 +89,7 @@ public final class Canary implements AutoCloseable {
   private Canary(Builder b) {
     this.release = b.release;
     this.flagKey = release.flagKey();
+    this.buckets = FractionalHashing.v2().prepare(flagKey);
     this.toggles = b.toggles;
     this.clock = b.clock;
     this.local = new InProcessMetricSource(release.latencySamples(), b.seed);
@@ -162,7 +164,7 @@ public final class Canary implements AutoCloseable {
     if (w >= CanaryRelease.BUCKETS) {
       return Cohort.CANARY;
     }
-    return hashing.bucket(flagKey, key, CanaryRelease.BUCKETS) < w ? Cohort.CANARY : Cohort.BASELINE;
+    return buckets.bucket(key, CanaryRelease.BUCKETS) < w ? Cohort.CANARY : Cohort.BASELINE;
   }
 
   /**
