@@ -307,8 +307,11 @@ public class ProgressiveAutoConfiguration {
       return new CanaryBeanRegistrar();
     }
 
-    /** The thread of the canaries' analysis; shut down with the context. */
-    @Bean(name = CanaryBeanRegistrar.EXECUTOR_BEAN, destroyMethod = "shutdownNow")
+    /**
+     * The thread of the canaries' analysis; shut down with the context. Not a default candidate, so that it neither
+     * makes Boot's task scheduler back off nor runs the application's {@code @Scheduled} methods.
+     */
+    @Bean(name = CanaryBeanRegistrar.EXECUTOR_BEAN, destroyMethod = "shutdownNow", defaultCandidate = false)
     ScheduledExecutorService progressiveCanaryExecutor() {
       return Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "progressive-canary");

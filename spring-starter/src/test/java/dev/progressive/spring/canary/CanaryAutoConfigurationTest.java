@@ -15,10 +15,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 class CanaryAutoConfigurationTest {
 
@@ -94,11 +98,24 @@ class CanaryAutoConfigurationTest {
   void shutsTheSchedulerDownWithTheContext() {
     AtomicReference<ScheduledExecutorService> executor = new AtomicReference<>();
     runner.run(context -> {
-      assertThat(context).getBeans(ScheduledExecutorService.class).hasSize(1);
-      executor.set(context.getBean(ScheduledExecutorService.class));
+      executor.set(context.getBean(CanaryBeanRegistrar.EXECUTOR_BEAN, ScheduledExecutorService.class));
       assertThat(executor.get().isShutdown()).isFalse();
     });
     assertThat(executor.get().isShutdown()).isTrue();
+  }
+
+  @Test
+  void leavesTheApplicationsScheduledMethodsToBootsTaskScheduler() {
+    runner.withConfiguration(AutoConfigurations.of(TaskSchedulingAutoConfiguration.class))
+        .withUserConfiguration(Scheduling.class).run(context -> {
+          assertThat(context).hasNotFailed().hasSingleBean(ThreadPoolTaskScheduler.class);
+          assertThat(context.getBean(TaskScheduler.class)).isInstanceOf(ThreadPoolTaskScheduler.class);
+        });
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  @EnableScheduling
+  static class Scheduling {
   }
 
   @Test
@@ -114,7 +131,7 @@ class CanaryAutoConfigurationTest {
     runner.withPropertyValues("progressive.canary.enabled=false").run(context -> {
       assertThat(context).hasNotFailed();
       assertThat(context).doesNotHaveBean(Canary.class).doesNotHaveBean(CanaryRegistry.class)
-          .doesNotHaveBean(ScheduledExecutorService.class);
+          .doesNotHaveBean(CanaryBeanRegistrar.EXECUTOR_BEAN);
     });
   }
 
@@ -122,7 +139,7 @@ class CanaryAutoConfigurationTest {
   void isOffWithoutTheCanaryLibrary() {
     runner.withClassLoader(new FilteredClassLoader(Canary.class)).run(context -> {
       assertThat(context).hasNotFailed();
-      assertThat(context).doesNotHaveBean(CanaryRegistry.class).doesNotHaveBean(ScheduledExecutorService.class);
+      assertThat(context).doesNotHaveBean(CanaryRegistry.class).doesNotHaveBean(CanaryBeanRegistrar.EXECUTOR_BEAN);
     });
   }
 
