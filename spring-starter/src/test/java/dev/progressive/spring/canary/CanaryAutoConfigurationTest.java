@@ -75,7 +75,10 @@ class CanaryAutoConfigurationTest {
         .withBean(MeterRegistry.class, SimpleMeterRegistry::new).run(context -> {
           Canary canary = context.getBean(Canary.class);
           canary.call("user-1", () -> "baseline", () -> "canary");
-          assertThat(context.getBean(MeterRegistry.class).getMeters()).isNotEmpty();
+          MeterRegistry meters = context.getBean(MeterRegistry.class);
+          assertThat(meters.find("progressive.canary.requests").tag("canary", "checkout-v2").timers().stream()
+              .mapToLong(timer -> timer.count()).sum()).isEqualTo(1);
+          assertThat(meters.find("progressive.canary.weight").tag("canary", "checkout-v2").gauge()).isNotNull();
         });
   }
 
