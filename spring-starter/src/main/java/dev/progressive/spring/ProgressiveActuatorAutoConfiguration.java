@@ -2,10 +2,13 @@ package dev.progressive.spring;
 
 import dev.progressive.parallelrun.ParallelRunner;
 import dev.progressive.parallelrun.http.HttpShadow;
+import dev.progressive.spring.actuate.CanariesEndpoint;
+import dev.progressive.spring.actuate.CanariesHealthContributor;
 import dev.progressive.spring.actuate.ParallelRunsEndpoint;
 import dev.progressive.spring.actuate.TogglesEndpoint;
 import dev.progressive.spring.actuate.TogglesHealthContributor;
 import dev.progressive.spring.actuate.TogglesRequestBodyAdvice;
+import dev.progressive.spring.canary.CanaryRegistry;
 import dev.progressive.toggles.Toggles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +38,8 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.util.ClassUtils;
 
 /**
- * Auto-configuration of the operations side: the {@code toggles} and {@code parallelruns} actuator endpoints, the
- * health of flag sources and store, and, with Spring Security, the security of the endpoints. It runs after
+ * Auto-configuration of the operations side: the {@code toggles}, {@code parallelruns} and {@code canaries} actuator
+ * endpoints, the health of flag sources, store and canaries, and, with Spring Security, the security of the endpoints. It runs after
  * {@link ProgressiveAutoConfiguration} and after Spring Boot's own web security, so that Boot's default security
  * of the rest of the application stays in place beside the chain added here.
  */
@@ -77,6 +80,27 @@ public class ProgressiveActuatorAutoConfiguration {
             + " can change flags.");
       }
       return new TogglesEndpoint(toggles, writes, securityPresent && !security.isAllowUnsecuredWrites());
+    }
+
+    /**
+     * The {@code canaries} endpoint. Its writes are on or off exactly as the {@code toggles} endpoint's: with Spring
+     * Security (and then need the write role), or with {@code progressive.security.allow-unsecured-writes}.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(CanaryRegistry.class)
+    @ConditionalOnAvailableEndpoint
+    CanariesEndpoint canariesEndpoint(CanaryRegistry registry, ProgressiveSecurityProperties security,
+        ResourceLoader resourceLoader) {
+      boolean securityPresent = ClassUtils.isPresent(SECURITY_CLASS, resourceLoader.getClassLoader());
+      boolean writes = securityPresent || security.isAllowUnsecuredWrites();
+      if (!writes) {
+        LOG.warn("The canaries actuator endpoint is read-only: Spring Security is not on the classpath. Add "
+            + "spring-boot-starter-security to let users with role {} promote, pause, resume or abort canaries, or "
+            + "set progressive.security.allow-unsecured-writes=true if the management port is protected otherwise.",
+            security.getWriteRole());
+      }
+      return new CanariesEndpoint(registry, writes, securityPresent && !security.isAllowUnsecuredWrites());
     }
 
     @Bean
@@ -122,6 +146,20 @@ public class ProgressiveActuatorAutoConfiguration {
     }
   }
 
+  /** The health of canary releases, as the {@code canaries} contributor: one indicator per canary. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(HealthContributor.class)
+  @ConditionalOnBean(CanaryRegistry.class)
+  @ConditionalOnEnabledHealthIndicator("canaries")
+  static class CanaryHealthConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean(name = "canariesHealthContributor")
+    CanariesHealthContributor canariesHealthContributor(CanaryRegistry registry) {
+      return new CanariesHealthContributor(registry);
+    }
+  }
+
   /**
    * With Spring Security in a servlet application: a filter chain for the Progressive endpoints only, ordered before
    * the application's chains. Reads need an authenticated user unless {@code progressive.security.read-public} is
@@ -144,7 +182,7 @@ public class ProgressiveActuatorAutoConfiguration {
     SecurityFilterChain progressiveSecurityFilterChain(HttpSecurity http, ProgressiveSecurityProperties security)
         throws Exception {
       RequestMatcher reads = request -> "GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod());
-      http.securityMatcher(EndpointRequest.to("toggles", "parallelruns"))
+      http.securityMatcher(EndpointRequest.to("toggles", "parallelruns", "canaries"))
           .authorizeHttpRequests(authorize -> {
             if (security.isReadPublic()) {
               authorize.requestMatchers(reads).permitAll();

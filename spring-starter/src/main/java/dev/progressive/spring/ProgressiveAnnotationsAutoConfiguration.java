@@ -1,9 +1,11 @@
 package dev.progressive.spring;
 
 import dev.progressive.parallelrun.ParallelRunner;
+import dev.progressive.spring.annotation.CanaryAspect;
 import dev.progressive.spring.annotation.FeatureToggleAspect;
 import dev.progressive.spring.annotation.ParallelRunAspect;
 import dev.progressive.spring.annotation.ProgressiveAnnotationValidator;
+import dev.progressive.spring.canary.CanaryRegistry;
 import dev.progressive.toggles.Toggles;
 import dev.progressive.spring.test.FlagValueOverrides;
 import org.springframework.beans.factory.BeanFactory;
@@ -48,6 +50,18 @@ public class ProgressiveAnnotationsAutoConfiguration {
     ParallelRunAspect parallelRunAspect(ParallelRunner runner, ProgressiveParallelRunProperties properties,
         BeanFactory beanFactory) {
       return new ParallelRunAspect(runner, properties, beanFactory, ParallelRunAspect.DEFAULT_ORDER);
+    }
+  }
+
+  /** {@code @Canary}. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnBean(CanaryRegistry.class)
+  static class CanaryAnnotationConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    CanaryAspect canaryAspect(CanaryRegistry registry, BeanFactory beanFactory) {
+      return new CanaryAspect(registry, beanFactory, CanaryAspect.DEFAULT_ORDER);
     }
   }
 

@@ -3,12 +3,16 @@ package dev.progressive.spring;
 import dev.openfeature.sdk.Client;
 import dev.openfeature.sdk.FeatureProvider;
 import dev.openfeature.sdk.OpenFeatureAPI;
+import dev.progressive.canary.Canary;
 import dev.progressive.parallelrun.ParallelRunner;
 import dev.progressive.parallelrun.diff.DiffOptions;
 import dev.progressive.parallelrun.http.HttpShadow;
 import dev.progressive.parallelrun.http.ShadowRoute;
 import dev.progressive.spring.ProgressiveTogglesProperties.Source;
 import dev.progressive.spring.ProgressiveTogglesProperties.StoreType;
+import dev.progressive.spring.canary.CanaryAutoStarter;
+import dev.progressive.spring.canary.CanaryBeanRegistrar;
+import dev.progressive.spring.canary.CanaryRegistry;
 import dev.progressive.spring.test.FlagValueOverrides;
 import dev.progressive.spring.test.OverridingProvider;
 import dev.progressive.spring.web.ShadowFilter;
@@ -26,6 +30,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -51,7 +57,7 @@ import org.springframework.util.ClassUtils;
     "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration",
     "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration"})
 @EnableConfigurationProperties({ProgressiveTogglesProperties.class, ProgressiveParallelRunProperties.class,
-    ProgressiveSecurityProperties.class})
+    ProgressiveSecurityProperties.class, ProgressiveCanaryProperties.class})
 public class ProgressiveAutoConfiguration {
 
   /** Feature toggles: the flag store, the {@link Toggles} bean and its OpenFeature face. */
@@ -284,6 +290,46 @@ public class ProgressiveAutoConfiguration {
           .mismatchLog(properties.getMismatchLogLimit(), properties.getMismatchLogInterval());
       meterRegistry.ifUnique(builder::meterRegistry);
       return builder.build();
+    }
+  }
+
+  /**
+   * Canary releases: one {@link Canary} per entry of {@code progressive.canary.canaries}, the {@link CanaryRegistry}
+   * of every {@link Canary} bean, and the single daemon thread that runs their analysis.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(Canary.class)
+  @ConditionalOnBooleanProperty(name = "progressive.canary.enabled", matchIfMissing = true)
+  static class CanaryConfiguration {
+
+    @Bean
+    static CanaryBeanRegistrar progressiveCanaryBeanRegistrar() {
+      return new CanaryBeanRegistrar();
+    }
+
+    /**
+     * The thread of the canaries' analysis; shut down with the context. Not a default candidate, so that it neither
+     * makes Boot's task scheduler back off nor runs the application's {@code @Scheduled} methods.
+     */
+    @Bean(name = CanaryBeanRegistrar.EXECUTOR_BEAN, destroyMethod = "shutdownNow", defaultCandidate = false)
+    ScheduledExecutorService progressiveCanaryExecutor() {
+      return Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "progressive-canary");
+        thread.setDaemon(true);
+        return thread;
+      });
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    CanaryRegistry progressiveCanaryRegistry(ObjectProvider<Canary> canaries) {
+      return new CanaryRegistry(canaries.orderedStream().toList());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    CanaryAutoStarter progressiveCanaryAutoStarter(CanaryRegistry registry, ProgressiveCanaryProperties properties) {
+      return new CanaryAutoStarter(registry, properties);
     }
   }
 }

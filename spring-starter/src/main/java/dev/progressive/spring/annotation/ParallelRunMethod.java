@@ -7,7 +7,7 @@ import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.NoSuchBeanDefinitionException;
 
-/** Finds, for a {@link ParallelRun} method, the candidate bean's method with the same signature. */
+/** Finds, for a {@link ParallelRun} or {@link Canary} method, the candidate bean's method with the same signature. */
 final class ParallelRunMethod {
 
   private ParallelRunMethod() {
@@ -19,10 +19,21 @@ final class ParallelRunMethod {
    * @throws IllegalArgumentException saying what is missing
    */
   static Method candidateMethod(BeanFactory beanFactory, String description, Method method, ParallelRun annotation) {
-    String candidate = annotation.candidate();
     if (annotation.name().isBlank()) {
       throw new IllegalArgumentException("@ParallelRun on " + description + " has no name");
     }
+    return candidateMethod(beanFactory, "@ParallelRun(name = \"" + annotation.name() + "\")", description, method,
+        annotation.candidate());
+  }
+
+  /**
+   * Finds the method of the bean named {@code candidate} with the same signature as {@code method}.
+   *
+   * @param what the annotation, for messages, such as {@code @Canary(name = "x")}
+   * @throws IllegalArgumentException saying what is missing
+   */
+  static Method candidateMethod(BeanFactory beanFactory, String what, String description, Method method,
+      String candidate) {
     Class<?> candidateType;
     try {
       candidateType = beanFactory.getType(candidate);
@@ -30,8 +41,8 @@ final class ParallelRunMethod {
       candidateType = null;
     }
     if (candidateType == null) {
-      throw new IllegalArgumentException("@ParallelRun(name = \"" + annotation.name() + "\") on " + description
-          + ": no candidate bean named '" + candidate + "'");
+      throw new IllegalArgumentException(what + " on " + description + ": no candidate bean named '" + candidate
+          + "'");
     }
     Class<?> userType = org.springframework.util.ClassUtils.getUserClass(candidateType);
     for (Method m : userType.getMethods()) {
@@ -40,8 +51,8 @@ final class ParallelRunMethod {
         return m;
       }
     }
-    throw new IllegalArgumentException("@ParallelRun(name = \"" + annotation.name() + "\") on " + description
-        + ": the candidate bean '" + candidate + "' (" + userType.getName() + ") has no public method "
+    throw new IllegalArgumentException(what + " on " + description + ": the candidate bean '" + candidate + "' ("
+        + userType.getName() + ") has no public method "
         + ToggledMethod.describe(userType, method).substring(userType.getName().length() + 1));
   }
 

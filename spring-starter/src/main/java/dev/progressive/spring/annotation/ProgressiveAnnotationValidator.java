@@ -1,5 +1,6 @@
 package dev.progressive.spring.annotation;
 
+import dev.progressive.spring.canary.CanaryRegistry;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,7 +23,9 @@ import org.springframework.util.ReflectionUtils;
  *   <li>{@link FeatureToggle}: an empty flag, an unknown fallback, an expression that does not parse, as each bean
  *       is created;</li>
  *   <li>{@link ParallelRun}: a name used by two methods as each bean is created; a candidate bean that does not
- *       exist or has no method of the same signature once every singleton exists.</li>
+ *       exist or has no method of the same signature once every singleton exists;</li>
+ *   <li>{@link Canary}: an unknown canary, a candidate bean that does not exist or has no method of the same
+ *       signature, or a key that does not parse, once every singleton exists.</li>
  * </ul>
  */
 public class ProgressiveAnnotationValidator implements BeanPostProcessor, BeanFactoryAware,
@@ -54,6 +57,12 @@ public class ProgressiveAnnotationValidator implements BeanPostProcessor, BeanFa
         throw new BeanInitializationException("Bean '" + beanName + "': " + e.getMessage(), e);
       }
     }
+    Canary canary = AnnotatedElementUtils.findMergedAnnotation(method, Canary.class);
+    if (canary != null) {
+      synchronized (candidateChecks) {
+        candidateChecks.add(() -> checkCanary(beanName, targetClass, method, canary));
+      }
+    }
     ParallelRun parallelRun = AnnotatedElementUtils.findMergedAnnotation(method, ParallelRun.class);
     if (parallelRun != null) {
       String description = ToggledMethod.describe(targetClass, method);
@@ -74,6 +83,20 @@ public class ProgressiveAnnotationValidator implements BeanPostProcessor, BeanFa
           }
         });
       }
+    }
+  }
+
+  private void checkCanary(String beanName, Class<?> targetClass, Method method, Canary canary) {
+    String description = ToggledMethod.describe(targetClass, method);
+    CanaryRegistry registry = beanFactory.getBeanProvider(CanaryRegistry.class).getIfAvailable();
+    try {
+      if (registry == null) {
+        throw new IllegalArgumentException("@Canary(name = \"" + canary.name() + "\") on " + description
+            + ": canaries are off (no CanaryRegistry bean; see progressive.canary.enabled)");
+      }
+      new CanaryAspect.Route(beanFactory, registry, canary, description, method);
+    } catch (IllegalArgumentException e) {
+      throw new BeanInitializationException("Bean '" + beanName + "': " + e.getMessage(), e);
     }
   }
 
