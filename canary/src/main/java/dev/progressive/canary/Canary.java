@@ -78,6 +78,7 @@ public final class Canary implements AutoCloseable {
   private final List<Consumer<VerdictReported>> verdictListeners = new CopyOnWriteArrayList<>();
   private final Object analysisLock = new Object();
   private final Object windowLock = new Object();
+  private final Object stateLock = new Object();
   private final AutoCloseable changeSubscription;
   private final AutoCloseable schedule;
 
@@ -522,9 +523,19 @@ public final class Canary implements AutoCloseable {
     }
   }
 
+  /**
+   * Puts a stored state in force, unless a newer one already is. Two threads can apply at once (the store's listener
+   * and a caller re-reading after a lost compare-and-set), and an older read must not overwrite a newer one: the
+   * weight would stay behind until the next change.
+   */
   private void apply(StoredCanary s) {
-    stored = s;
-    weight = s.weight();
+    synchronized (stateLock) {
+      if (s.version() < stored.version()) {
+        return;
+      }
+      stored = s;
+      weight = s.weight();
+    }
     syncWindow(s);
   }
 
