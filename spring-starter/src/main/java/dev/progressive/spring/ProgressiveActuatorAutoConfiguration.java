@@ -68,18 +68,8 @@ public class ProgressiveActuatorAutoConfiguration {
     @ConditionalOnAvailableEndpoint
     TogglesEndpoint togglesEndpoint(Toggles toggles, ProgressiveSecurityProperties security,
         ResourceLoader resourceLoader) {
-      boolean securityPresent = ClassUtils.isPresent(SECURITY_CLASS, resourceLoader.getClassLoader());
-      boolean writes = securityPresent || security.isAllowUnsecuredWrites();
-      if (!writes) {
-        LOG.warn("The toggles actuator endpoint is read-only: Spring Security is not on the classpath. Add "
-            + "spring-boot-starter-security to let users with role {} change flags, or set "
-            + "progressive.security.allow-unsecured-writes=true if the management port is protected otherwise.",
-            security.getWriteRole());
-      } else if (!securityPresent) {
-        LOG.warn("progressive.security.allow-unsecured-writes=true: anyone who reaches the toggles actuator endpoint"
-            + " can change flags.");
-      }
-      return new TogglesEndpoint(toggles, writes, securityPresent && !security.isAllowUnsecuredWrites());
+      WritePolicy policy = WritePolicy.of("toggles", "change flags", security, resourceLoader);
+      return new TogglesEndpoint(toggles, policy.writes(), policy.requirePrincipal());
     }
 
     /**
@@ -92,15 +82,32 @@ public class ProgressiveActuatorAutoConfiguration {
     @ConditionalOnAvailableEndpoint
     CanariesEndpoint canariesEndpoint(CanaryRegistry registry, ProgressiveSecurityProperties security,
         ResourceLoader resourceLoader) {
-      boolean securityPresent = ClassUtils.isPresent(SECURITY_CLASS, resourceLoader.getClassLoader());
-      boolean writes = securityPresent || security.isAllowUnsecuredWrites();
-      if (!writes) {
-        LOG.warn("The canaries actuator endpoint is read-only: Spring Security is not on the classpath. Add "
-            + "spring-boot-starter-security to let users with role {} promote, pause, resume or abort canaries, or "
-            + "set progressive.security.allow-unsecured-writes=true if the management port is protected otherwise.",
-            security.getWriteRole());
+      WritePolicy policy = WritePolicy.of("canaries", "promote, pause, resume or abort canaries", security,
+          resourceLoader);
+      return new CanariesEndpoint(registry, policy.writes(), policy.requirePrincipal());
+    }
+
+    /**
+     * Whether an endpoint takes writes, and whether a write needs a principal: the same rule for every Progressive
+     * endpoint, with the same startup warnings.
+     */
+    record WritePolicy(boolean writes, boolean requirePrincipal) {
+
+      static WritePolicy of(String endpoint, String what, ProgressiveSecurityProperties security,
+          ResourceLoader resourceLoader) {
+        boolean securityPresent = ClassUtils.isPresent(SECURITY_CLASS, resourceLoader.getClassLoader());
+        boolean writes = securityPresent || security.isAllowUnsecuredWrites();
+        if (!writes) {
+          LOG.warn("The {} actuator endpoint is read-only: Spring Security is not on the classpath. Add "
+              + "spring-boot-starter-security to let users with role {} {}, or set "
+              + "progressive.security.allow-unsecured-writes=true if the management port is protected otherwise.",
+              endpoint, security.getWriteRole(), what);
+        } else if (!securityPresent) {
+          LOG.warn("progressive.security.allow-unsecured-writes=true: anyone who reaches the {} actuator endpoint "
+              + "can {}.", endpoint, what);
+        }
+        return new WritePolicy(writes, securityPresent && !security.isAllowUnsecuredWrites());
       }
-      return new CanariesEndpoint(registry, writes, securityPresent && !security.isAllowUnsecuredWrites());
     }
 
     @Bean
