@@ -56,13 +56,21 @@ class TestPostgresIT {
 
   @Test
   void eachTestClassHasADatabaseOfItsOwn(TestPostgres.Database database) throws SQLException {
+    try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE only_here (id INT)");
+    }
     try (TestPostgres.Database other = TestPostgres.server().createDatabase()) {
       assertThat(other.name()).isNotEqualTo(database.name());
       try (Connection c = other.dataSource().getConnection(); Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_tables WHERE tablename = 'flags'")) {
+          ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_tables WHERE tablename = 'only_here'")) {
         rs.next();
-        assertThat(rs.getInt(1)).isZero();
+        assertThat(rs.getInt(1)).as("a table of one database is not in another").isZero();
       }
+    }
+    try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_tables WHERE tablename = 'only_here'")) {
+      rs.next();
+      assertThat(rs.getInt(1)).as("but it is in its own").isEqualTo(1);
     }
   }
 }
