@@ -51,6 +51,12 @@ import org.slf4j.LoggerFactory;
  * transition is also published to {@link #onTransition} listeners, logged at INFO and shows in the
  * {@code progressive.canary.weight} gauge.
  *
+ * <p>The timer {@code progressive.canary.requests} publishes a latency histogram (Prometheus's
+ * {@code progressive_canary_requests_seconds_bucket}, buckets from 100 µs to 30 s; no client-side percentiles), so
+ * that {@link PrometheusMetricSource} can judge the latencies of the whole fleet. An application that does not want
+ * the buckets turns them off with a {@code MeterFilter} whose {@code configure} returns
+ * {@code DistributionStatisticConfig.builder().percentilesHistogram(false).build().merge(config)}.
+ *
  * <p>Thread-safe. {@link #decide(String)} reads one volatile field and allocates nothing.
  */
 public final class Canary implements AutoCloseable {
@@ -59,6 +65,14 @@ public final class Canary implements AutoCloseable {
   public static final String CONTROLLER = "canary-controller";
 
   private static final Logger log = LoggerFactory.getLogger(Canary.class);
+
+  /**
+   * The histogram of {@code progressive.canary.requests} spans 100 µs to 30 s: Micrometer's buckets between them
+   * (about four per power of four) are what {@link PrometheusMetricSource} judges the fleet's latencies with.
+   */
+  static final Duration MIN_EXPECTED_LATENCY = Duration.ofNanos(100_000);
+
+  static final Duration MAX_EXPECTED_LATENCY = Duration.ofSeconds(30);
 
   private final CanaryRelease release;
   private final String flagKey;
@@ -105,6 +119,9 @@ public final class Canary implements AutoCloseable {
         timers[index(cohort, outcome)] = Timer.builder("progressive.canary.requests")
             .description("Requests served by each side of a canary release")
             .tags("canary", release.name(), "cohort", cohort.tag(), "outcome", outcome.tag())
+            .publishPercentileHistogram()
+            .minimumExpectedValue(MIN_EXPECTED_LATENCY)
+            .maximumExpectedValue(MAX_EXPECTED_LATENCY)
             .register(registry);
       }
     }
