@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.progressive.toggles.Toggles;
 import dev.progressive.toggles.store.InMemoryFlagStore;
-import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.config.MeterFilter;
-import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -57,8 +54,9 @@ class CanaryPrometheusTest {
   }
 
   @Test
-  void theTimerIsScrapedUnderDesignMdsNamesWithLatencyBucketsAndNoPercentiles() {
+  void withTheLatencyHistogramFilterTheTimerIsScrapedUnderDesignMdsNamesWithBucketsAndNoPercentiles() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().meterFilter(Canary.latencyHistogram());
     Canary canary = canary(registry, null);
     canary.record(Cohort.CANARY, Duration.ofMillis(42), Outcome.SUCCESS);
     canary.record(Cohort.CANARY, Duration.ofMillis(3), Outcome.SUCCESS);
@@ -95,18 +93,22 @@ class CanaryPrometheusTest {
   }
 
   @Test
-  void anApplicationTurnsTheBucketsOffWithAMeterFilter() {
+  void byDefaultTheLibraryLeavesHistogramsToTheApplication() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    registry.config().meterFilter(new MeterFilter() {
-      @Override
-      public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
-        return DistributionStatisticConfig.builder().percentilesHistogram(false).build().merge(config);
-      }
-    });
     Canary canary = canary(registry, null);
     canary.record(Cohort.CANARY, Duration.ofMillis(42), Outcome.SUCCESS);
     assertThat(registry.scrape()).contains("progressive_canary_requests_seconds_count")
-        .doesNotContain("progressive_canary_requests_seconds_bucket");
+        .doesNotContain("progressive_canary_requests_seconds_bucket")
+        .doesNotContain("quantile=");
+  }
+
+  @Test
+  void theLatencyHistogramFilterTouchesNoOtherMeter() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().meterFilter(Canary.latencyHistogram());
+    registry.timer("http.server.requests").record(Duration.ofMillis(5));
+    assertThat(registry.scrape()).contains("http_server_requests_seconds_count")
+        .doesNotContain("http_server_requests_seconds_bucket");
   }
 
   /**
@@ -115,6 +117,7 @@ class CanaryPrometheusTest {
    */
   private Canary fleet(double slowdown, FakePrometheus prometheus) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().meterFilter(Canary.latencyHistogram());
     Canary canary = canary(registry, PrometheusMetricSource.builder(prometheus.uri()).build());
     canary.start("alice", "pricing v2 deployed");
     SplittableRandom random = new SplittableRandom(42);
