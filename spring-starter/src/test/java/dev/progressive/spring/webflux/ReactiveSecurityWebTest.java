@@ -134,6 +134,21 @@ class ReactiveSecurityWebTest {
   }
 
   @Test
+  void weightsAreSentAsAJsonStringBecauseTheMvcBodyAdviceDoesNotApply() {
+    client.post().uri("/actuator/toggles/checkout").contentType(MediaType.APPLICATION_JSON)
+        .bodyValue("{\"weights\": \"{\\\"on\\\": 20, \\\"off\\\": 80}\"}")
+        .headers(h -> h.setBasicAuth("admin", "secret")).exchange()
+        .expectStatus().isOk();
+    assertThat(toggles.admin().flag("checkout").orElseThrow().effectiveDefinition()).contains("20").contains("80");
+    long version = toggles.admin().flag("checkout").orElseThrow().version();
+    client.post().uri("/actuator/toggles/checkout").contentType(MediaType.APPLICATION_JSON)
+        .bodyValue("{\"weights\": {\"on\": 30, \"off\": 70}}")
+        .headers(h -> h.setBasicAuth("admin", "secret")).exchange()
+        .expectStatus().isBadRequest();
+    assertThat(toggles.admin().flag("checkout").orElseThrow().version()).isEqualTo(version);
+  }
+
+  @Test
   void theRestOfTheApplicationStaysUnderBootsDefaultSecurity() {
     client.get().uri("/hello").exchange().expectStatus().isUnauthorized();
     client.get().uri("/hello").headers(h -> h.setBasicAuth("viewer", "secret")).exchange()
