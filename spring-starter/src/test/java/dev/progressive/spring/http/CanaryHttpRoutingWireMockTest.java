@@ -18,6 +18,8 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
 import dev.progressive.canary.Canary;
 import dev.progressive.canary.Cohort;
+import dev.progressive.canary.Metric;
+import dev.progressive.canary.Verdict;
 import dev.progressive.spring.ProgressiveAutoConfiguration;
 import dev.progressive.spring.ProgressiveCanaryHttpAutoConfiguration;
 import dev.progressive.spring.canary.CanaryRegistry;
@@ -27,6 +29,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -249,6 +253,48 @@ class CanaryHttpRoutingWireMockTest {
       assertThat(get(client, "/prices/1", "user-1")).isEqualTo("canary");
       assertThat(count(context, "canary", "success")).isEqualTo(1);
     });
+  }
+
+  @Test
+  void theJudgeSeesTheCanarysServerErrorsInItsWindow() {
+    canary.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(502)));
+    ApplicationContextRunner judged = runner().withPropertyValues(
+        "progressive.canary.canaries.pricing-v2.steps[0].min-duration=0s",
+        "progressive.canary.canaries.pricing-v2.steps[0].min-requests=1",
+        "progressive.canary.canaries.pricing-v2.analysis-interval=50ms",
+        "progressive.canary.canaries.pricing-v2.dry-run=true");
+    run(judged, context -> {
+      Canary pricing = canary(context);
+      CompletableFuture<Verdict> verdict = new CompletableFuture<>();
+      pricing.onVerdict(reported -> {
+        if (reported.verdict().canaryRequests() == 3 && reported.verdict().baselineRequests() == 4) {
+          verdict.complete(reported.verdict());
+        }
+      });
+      pricing.start("alice", "test");
+      RestClient client = restClient(context);
+      for (int i = 0; i < 4; i++) {
+        assertThat(client.get().uri(baselineUrl() + "/p").header("X-Canary-Cohort", "baseline").retrieve()
+            .body(String.class)).isEqualTo("baseline");
+      }
+      for (int i = 0; i < 3; i++) {
+        assertThatThrownBy(() -> client.get().uri(baselineUrl() + "/p").header("X-Canary-Cohort", "canary")
+            .retrieve().body(String.class)).isInstanceOf(HttpServerErrorException.class);
+      }
+      Verdict seen = get(verdict);
+      Verdict.MetricResult errorRate = seen.metrics().stream()
+          .filter(metric -> metric.metric().kind() == Metric.Kind.ERROR_RATE).findFirst().orElseThrow();
+      assertThat(errorRate.baseline()).isZero();
+      assertThat(errorRate.canary()).isEqualTo(1.0);
+    });
+  }
+
+  private static Verdict get(CompletableFuture<Verdict> verdict) {
+    try {
+      return verdict.get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("no verdict over the recorded window", e);
+    }
   }
 
   @Test
