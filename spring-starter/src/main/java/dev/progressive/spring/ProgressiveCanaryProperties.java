@@ -26,7 +26,7 @@ public class ProgressiveCanaryProperties {
    */
   private Map<String, HttpClient> httpClients = new LinkedHashMap<>();
 
-  /** Where the judge reads the whole fleet's request and error counts, instead of this instance's own. */
+  /** Where the judge reads the whole fleet's requests, errors and latencies, instead of this instance's own. */
   private Prometheus prometheus = new Prometheus();
 
   public boolean isEnabled() {

@@ -47,6 +47,10 @@ class CanaryPrometheusAutoConfigurationTest {
     stub("cohort=\"canary\",outcome=\"error\"}", 3);
     stub("cohort=\"baseline\"}", 1234);
     stub("cohort=\"canary\"}", 56);
+    prometheus.stubFor(get(urlPathEqualTo("/api/v1/query")).withQueryParam("query", containing("_bucket"))
+        .atPriority(1)
+        .willReturn(aResponse().withHeader("Content-Type", "application/json")
+            .withBody("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]}}")));
   }
 
   @AfterEach
@@ -54,7 +58,10 @@ class CanaryPrometheusAutoConfigurationTest {
     prometheus.stop();
   }
 
-  /** Answers the default query whose label set ends with {@code labelsEnd} with one sample of {@code value}. */
+  /**
+   * Answers the default count query whose label set ends with {@code labelsEnd} with one sample of {@code value}.
+   * (The latency histogram's queries get an empty vector: no buckets, so no latencies.)
+   */
   private void stub(String labelsEnd, long value) {
     prometheus.stubFor(get(urlPathEqualTo("/api/v1/query")).withQueryParam("query", containing(labelsEnd))
         .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(
