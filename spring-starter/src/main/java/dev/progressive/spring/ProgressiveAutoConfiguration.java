@@ -29,6 +29,7 @@ import dev.progressive.toggles.store.FlagStore;
 import dev.progressive.toggles.store.InMemoryFlagStore;
 import dev.progressive.toggles.store.JdbcFlagStore;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -334,6 +335,19 @@ public class ProgressiveAutoConfiguration {
     @ConditionalOnProperty(prefix = "progressive.canary.prometheus", name = "url")
     PrometheusMetricSource progressiveCanaryMetricSource(ProgressiveCanaryProperties properties) {
       return prometheus(properties.getPrometheus());
+    }
+
+    /**
+     * The latency histogram of {@code progressive.canary.requests} (Spring Boot applies {@link MeterFilter} beans to
+     * its registries), when the canaries are judged on Prometheus: without its buckets the fleet's latencies cannot
+     * be judged. Libraries leave histograms to the application; setting the Prometheus URL is the application's
+     * choice to judge latencies from them.
+     */
+    @Bean
+    @ConditionalOnMissingBean(name = "progressiveCanaryLatencyHistogram")
+    @ConditionalOnProperty(prefix = "progressive.canary.prometheus", name = "url")
+    static MeterFilter progressiveCanaryLatencyHistogram() {
+      return Canary.latencyHistogram();
     }
 
     static PrometheusMetricSource prometheus(ProgressiveCanaryProperties.Prometheus prometheus) {

@@ -15,6 +15,10 @@ import dev.progressive.canary.PrometheusMetricSource;
 import dev.progressive.canary.Verdict;
 import dev.progressive.canary.event.VerdictReported;
 import dev.progressive.spring.ProgressiveAutoConfiguration;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -70,9 +74,26 @@ class CanaryPrometheusAutoConfigurationTest {
   }
 
   @Test
+  void withAUrlTheCanaryTimerPublishesItsLatencyBucketsAndNoOtherMeterDoes() {
+    runner.withPropertyValues("progressive.canary.prometheus.url=" + prometheus.baseUrl())
+        .run(context -> {
+          MeterFilter filter = context.getBean("progressiveCanaryLatencyHistogram", MeterFilter.class);
+          DistributionStatisticConfig canaryTimer = filter.configure(
+              Timer.builder("progressive.canary.requests").register(new SimpleMeterRegistry()).getId(),
+              DistributionStatisticConfig.DEFAULT);
+          DistributionStatisticConfig otherTimer = filter.configure(
+              Timer.builder("http.server.requests").register(new SimpleMeterRegistry()).getId(),
+              DistributionStatisticConfig.DEFAULT);
+          assertThat(canaryTimer.isPercentileHistogram()).isTrue();
+          assertThat(otherTimer.isPercentileHistogram()).isNotEqualTo(Boolean.TRUE);
+        });
+  }
+
+  @Test
   void withoutAUrlCanariesAreJudgedOnThisInstancesOutcomes() {
     runner.run(context -> {
-      assertThat(context).hasNotFailed().doesNotHaveBean(MetricSource.class);
+      assertThat(context).hasNotFailed().doesNotHaveBean(MetricSource.class)
+          .doesNotHaveBean("progressiveCanaryLatencyHistogram");
       assertThat(context).hasSingleBean(Canary.class);
     });
   }
