@@ -82,6 +82,8 @@ class DashboardIT {
       assertThat(client.sum("progressive_parallelrun_comparisons_total", "experiment=\"tax\"")).isPositive();
       assertThat(client.sum("progressive_parallelrun_comparisons_total", "experiment=\"menu\"")).isPositive();
       assertThat(client.sum("progressive_canary_verdicts_total")).isPositive();
+      assertThat(output.getOut()).containsPattern("req/s, \\d+ failed \\| canary pricing-engine PROGRESSING")
+          .contains("| parallel run tax: ").contains("new-menu-search on in");
     });
 
     String exported = client.get("/actuator/prometheus").body();
@@ -92,8 +94,6 @@ class DashboardIT {
       }
     }
     assertThat(missing).as("metrics queried by the dashboard but not exported").isEmpty();
-    assertThat(output.getOut()).containsPattern("req/s, \\d+ failed \\| canary pricing-engine PROGRESSING")
-        .contains("| parallel run tax: ").contains("new-menu-search on in");
   }
 
   @Test

@@ -60,7 +60,9 @@ public class DemoTraffic implements ApplicationListener<WebServerInitializedEven
   private final AtomicLong failed = new AtomicLong();
   private final List<AutoCloseable> subscriptions = new ArrayList<>();
   private volatile ScheduledExecutorService executor;
+  /** Under the report's lock: the count and time of the previous progress line. */
   private long lastSent;
+  private long lastReport = System.nanoTime();
 
   DemoTraffic(RestaurantProperties properties, CanaryRegistry canaries, MeterRegistry meters) {
     this.settings = properties.getDemo();
@@ -143,12 +145,14 @@ public class DemoTraffic implements ApplicationListener<WebServerInitializedEven
   }
 
   /** The progress line: traffic, canaries, parallel runs and the new menu search's share. */
-  String progressLine() {
+  synchronized String progressLine() {
     long total = sent.get();
-    long seconds = Math.max(1, settings.getReportInterval().toSeconds());
+    long now = System.nanoTime();
+    double seconds = Math.max(1e-3, (now - lastReport) / 1e9);
     StringBuilder line = new StringBuilder();
-    line.append(String.format(Locale.ROOT, "%d req/s, %d failed", (total - lastSent) / seconds, failed.get()));
+    line.append(String.format(Locale.ROOT, "%.0f req/s, %d failed", (total - lastSent) / seconds, failed.get()));
     lastSent = total;
+    lastReport = now;
     canaries.all().forEach((name, canary) -> line.append(" | canary ").append(describe(name, canary)));
     Map<String, Map<String, Double>> outcomes = new TreeMap<>();
     for (Meter meter : meters.find("progressive.parallelrun.comparisons").meters()) {
