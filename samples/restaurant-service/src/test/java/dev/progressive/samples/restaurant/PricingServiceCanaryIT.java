@@ -16,6 +16,16 @@ import org.junit.jupiter.api.Test;
  */
 class PricingServiceCanaryIT {
 
+  /**
+   * Some of 200 new customers reach version 2 at 25% (answered by it, or by the standard fee when it failed): otherwise the starter's HTTP canary routing is not in force,
+   * and waiting for a verdict would only time out.
+   */
+  static void someQuotesReachVersionTwo(CanaryScenario scenario) throws Exception {
+    assertThat(scenario.quotes(200)).as("quotes priced by version 2 of the pricing service at 25%; none means that "
+        + "progressive.canary.http-clients.pricing-service did not route the RestClient's calls")
+        .anySatisfy(quote -> assertThat(quote.get("deliveryFeeSource").asText()).isIn("v2", "standard"));
+  }
+
   @Nested
   class WithTheErrorKnobAtZero extends CanaryScenario {
 
@@ -23,6 +33,7 @@ class PricingServiceCanaryIT {
     void stepsUpAndIsPromoted() throws Exception {
       quotes(200);
       opsStart("pricing-service");
+      someQuotesReachVersionTwo(this);
 
       List<Double> weights = driveUntil("pricing-service", Set.of("PROMOTED", "ROLLED_BACK"));
 
@@ -42,6 +53,7 @@ class PricingServiceCanaryIT {
       quotes(200);
       opsRaise("pricing-service-v2", "{\"errorRate\": 0.5}");
       opsStart("pricing-service");
+      someQuotesReachVersionTwo(this);
 
       driveUntil("pricing-service", Set.of("PROMOTED", "ROLLED_BACK"));
 
