@@ -63,6 +63,22 @@ class RestaurantServiceIT {
   }
 
   @Test
+  void onlyOpsActOnACanary() {
+    String abort = "{\"action\": \"abort\", \"reason\": \"not me\"}";
+
+    assertThat(client.post("/actuator/canaries/pricing-engine", abort, null).statusCode()).isEqualTo(401);
+    assertThat(client.post("/actuator/canaries/pricing-engine", abort, SampleClient.VIEWER).statusCode())
+        .isEqualTo(403);
+    assertThat(client.json("/actuator/canaries/pricing-engine", SampleClient.VIEWER).get("state").asText())
+        .isEqualTo("PROGRESSING");
+
+    JsonNode paused = client.postJson("/actuator/canaries/pricing-service",
+        "{\"action\": \"pause\", \"reason\": \"hold\"}", SampleClient.OPS);
+    assertThat(paused.get("state").asText()).isEqualTo("PAUSED");
+    assertThat(paused.get("weight").asDouble()).isEqualTo(25.0);
+  }
+
+  @Test
   void betaCustomersGetTheNewSearchFromTheStart() {
     JsonNode page = client.json("/restaurants/trattoria/menu?q=spicy&customer=customer-1"
         + "&email=customer-1@beta.example.com", null);
