@@ -39,6 +39,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,8 +79,8 @@ public final class HttpShadow implements AutoCloseable {
       "upgrade", "transfer-encoding", "keep-alive", "te", "trailer", "proxy-connection", "http2-settings",
       SHADOW_HEADER.toLowerCase(Locale.ROOT));
 
-  private final URI candidate;
-  private final URI secondary;
+  private final Supplier<URI> candidate;
+  private final Supplier<URI> secondary;
   private final List<ShadowRoute> routes;
   private final double sampleRate;
   private final Duration timeout;
@@ -189,12 +191,15 @@ public final class HttpShadow implements AutoCloseable {
   }
 
   private CompletableFuture<ShadowResult> send(ShadowRoute route, ShadowRequest request, ShadowResponse primary) {
+    // Both targets are known before anything is sent, so that a base URI that cannot be had sends nothing.
+    URI candidateUri = target(base(candidate, "candidate"), request);
+    URI secondaryUri = secondary == null ? null : target(base(secondary, "secondary"), request);
     long start = System.nanoTime();
-    CompletableFuture<ShadowResponse> fromCandidate = exchange(candidate, request)
+    CompletableFuture<ShadowResponse> fromCandidate = exchange(candidateUri, request)
         .whenComplete((r, e) -> meters.get(route.name()).candidate(System.nanoTime() - start));
-    CompletableFuture<ShadowResponse> fromSecondary = secondary == null
+    CompletableFuture<ShadowResponse> fromSecondary = secondaryUri == null
         ? CompletableFuture.completedFuture(null)
-        : exchange(secondary, request);
+        : exchange(secondaryUri, request);
     return fromCandidate.handle((response, error) -> new Object[] {response, error})
         .thenCombine(fromSecondary.handle((response, error) -> new Object[] {response, error}),
             (c, s) -> judge(route, primary, (ShadowResponse) c[0], unwrap((Throwable) c[1]),
@@ -205,8 +210,30 @@ public final class HttpShadow implements AutoCloseable {
         });
   }
 
-  private CompletableFuture<ShadowResponse> exchange(URI base, ShadowRequest request) {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(request.path()))
+  /** The base URI from its supplier, checked as the builder checks a fixed one. */
+  private static URI base(Supplier<URI> supplier, String what) {
+    URI base = supplier.get();
+    if (base == null) {
+      throw new IllegalStateException("The " + what + " base URI supplier gave null");
+    }
+    return Builder.checkBase(base, what, IllegalStateException::new);
+  }
+
+  /**
+   * The request's path and query appended to the base URI's path: {@code http://host/v2} or {@code http://host/v2/}
+   * with {@code /orders/7?x=1} gives {@code http://host/v2/orders/7?x=1}.
+   */
+  static URI target(URI base, ShadowRequest request) {
+    String prefix = base.toString();
+    int end = prefix.length();
+    while (end > 0 && prefix.charAt(end - 1) == '/') {
+      end--;
+    }
+    return URI.create(prefix.substring(0, end) + request.path());
+  }
+
+  private CompletableFuture<ShadowResponse> exchange(URI target, ShadowRequest request) {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(target)
         .timeout(timeout)
         .method(request.method().toUpperCase(Locale.ROOT), request.body().length == 0
             ? HttpRequest.BodyPublishers.noBody()
@@ -358,8 +385,8 @@ public final class HttpShadow implements AutoCloseable {
 
   /** Builds an {@link HttpShadow}. Every setter checks its argument at once. */
   public static final class Builder {
-    private URI candidate;
-    private URI secondary;
+    private Supplier<URI> candidate;
+    private Supplier<URI> secondary;
     private final List<ShadowRoute> routes = new ArrayList<>();
     private final Set<String> routeNames = new HashSet<>();
     private double sampleRate = 1.0;
@@ -375,31 +402,63 @@ public final class HttpShadow implements AutoCloseable {
     }
 
     /**
-     * The candidate's base URI, such as {@code http://orders-v2:8080}.
+     * The candidate's base URI, such as {@code http://orders-v2:8080} or {@code http://gateway:8080/orders-v2}: the
+     * request's path and query are appended to its path.
      *
-     * @param baseUri absolute
+     * @param baseUri an absolute http or https URI with a host, without query or fragment
      * @return this builder
      */
     public Builder candidate(URI baseUri) {
-      this.candidate = absolute(baseUri, "candidate");
+      URI checked = checkBase(Objects.requireNonNull(baseUri, "candidate"), "candidate", IllegalArgumentException::new);
+      this.candidate = () -> checked;
+      return this;
+    }
+
+    /**
+     * The candidate's base URI, asked for each time a request is shadowed, for a URI known only after the shadow is
+     * built (a port chosen at startup). The supplier should be cheap and keep its answer. When it throws or gives an
+     * invalid URI, that request is not sent and counts as a candidate error.
+     *
+     * @param baseUri gives an absolute http or https URI with a host, without query or fragment
+     * @return this builder
+     */
+    public Builder candidate(Supplier<URI> baseUri) {
+      this.candidate = Objects.requireNonNull(baseUri, "candidate");
       return this;
     }
 
     /**
      * A second copy of the old version, for noise detection.
      *
-     * @param baseUri absolute
+     * @param baseUri an absolute http or https URI with a host, without query or fragment
      * @return this builder
      */
     public Builder secondary(URI baseUri) {
-      this.secondary = absolute(baseUri, "secondary");
+      URI checked = checkBase(Objects.requireNonNull(baseUri, "secondary"), "secondary", IllegalArgumentException::new);
+      this.secondary = () -> checked;
       return this;
     }
 
-    private static URI absolute(URI uri, String what) {
-      Objects.requireNonNull(uri, what);
-      if (!uri.isAbsolute()) {
-        throw new IllegalArgumentException("The " + what + " URI must be absolute, was " + uri);
+    /**
+     * A second copy of the old version, for noise detection, whose base URI is asked for each time a request is
+     * shadowed; see {@link #candidate(Supplier)}.
+     *
+     * @param baseUri gives an absolute http or https URI with a host, without query or fragment
+     * @return this builder
+     */
+    public Builder secondary(Supplier<URI> baseUri) {
+      this.secondary = Objects.requireNonNull(baseUri, "secondary");
+      return this;
+    }
+
+    static URI checkBase(URI uri, String what, Function<String, RuntimeException> error) {
+      String scheme = uri.getScheme();
+      if (!uri.isAbsolute() || uri.getHost() == null
+          || !("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))) {
+        throw error.apply("The " + what + " URI must be an absolute http or https URI with a host, was " + uri);
+      }
+      if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+        throw error.apply("The " + what + " URI must be a base URI without query or fragment, was " + uri);
       }
       return uri;
     }

@@ -12,6 +12,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -270,6 +272,81 @@ class HttpShadowIT {
     assertThat(result.failure()).isInstanceOf(IllegalArgumentException.class);
     assertThat(shadow.bulkhead().getMetrics().getAvailableConcurrentCalls()).isEqualTo(1);
     candidate.verify(0, getRequestedFor(WireMock.anyUrl()));
+  }
+
+  @Test
+  void aCandidateBaseUriWithAPathKeepsItWithOrWithoutATrailingSlashAndKeepsTheQuery() throws Exception {
+    primary.stubFor(get(urlPathMatching("/restaurants/.*")).willReturn(aResponse().withStatus(200)
+        .withHeader("Content-Type", "application/json").withBody("{\"dishes\":[\"soup\"]}")));
+    candidate.stubFor(get(urlPathMatching("/v2/restaurants/.*")).willReturn(aResponse().withStatus(200)
+        .withHeader("Content-Type", "application/json").withBody("{\"dishes\":[\"soup\"]}")));
+    for (String base : List.of(candidate.baseUrl() + "/v2", candidate.baseUrl() + "/v2/")) {
+      candidate.resetRequests();
+      HttpShadow shadow = build(HttpShadow.builder().candidate(URI.create(base))
+          .route(ShadowRoute.builder("menu", "/restaurants/*/menu").build()));
+      ShadowRequest request = ShadowRequest.of("GET", "/restaurants/1/menu?lang=en&day=mon");
+
+      ShadowResult result = await(shadow.shadow(request, served(request)));
+
+      assertThat(result.outcome()).as(base).isEqualTo(Outcome.MATCH);
+      candidate.verify(1, getRequestedFor(urlEqualTo("/v2/restaurants/1/menu?lang=en&day=mon")));
+      candidate.verify(1, getRequestedFor(WireMock.anyUrl()));
+    }
+  }
+
+  @Test
+  void aBaseUriWithoutAPathGetsTheRequestPathAsItIs() {
+    ShadowRequest request = ShadowRequest.of("GET", "/orders/7?expand=items&x=%20y");
+    assertThat(HttpShadow.target(URI.create("http://127.0.0.1:8080"), request))
+        .hasToString("http://127.0.0.1:8080/orders/7?expand=items&x=%20y");
+    assertThat(HttpShadow.target(URI.create("http://127.0.0.1:8080/"), request))
+        .hasToString("http://127.0.0.1:8080/orders/7?expand=items&x=%20y");
+    assertThat(HttpShadow.target(URI.create("https://gateway/a/b//"), request))
+        .hasToString("https://gateway/a/b/orders/7?expand=items&x=%20y");
+  }
+
+  @Test
+  void aBaseUriMustBeAnAbsoluteHttpUriWithoutQueryOrFragment() {
+    for (String bad : List.of("/v2", "ftp://host/v2", "http://host/v2?x=1", "http://host/v2#top", "mailto:a@b")) {
+      assertThatThrownBy(() -> HttpShadow.builder().candidate(URI.create(bad)))
+          .as(bad).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("candidate").hasMessageContaining(bad);
+      assertThatThrownBy(() -> HttpShadow.builder().secondary(URI.create(bad)))
+          .as(bad).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("secondary");
+    }
+  }
+
+  @Test
+  void aSuppliedBaseUriIsAskedForWhenARequestIsShadowed() throws Exception {
+    order(primary, "r", "5", "15.00");
+    candidate.stubFor(get(urlPathMatching("/late/orders/.*")).willReturn(aResponse().withStatus(200)
+        .withHeader("Content-Type", "application/json").withBody(ORDER.formatted("r", "5", "15.00"))));
+    AtomicReference<URI> known = new AtomicReference<>();
+    HttpShadow shadow = build(HttpShadow.builder().candidate(() -> {
+      URI uri = known.get();
+      if (uri == null) {
+        throw new IllegalStateException("the candidate's port is not known yet");
+      }
+      return uri;
+    }).maxConcurrent(1).route(ShadowRoute.builder("get-order", "/orders/*").build()));
+    ShadowRequest request = ShadowRequest.of("GET", "/orders/7");
+
+    ShadowResult early = await(shadow.shadow(request, served(request)));
+    assertThat(early.outcome()).isEqualTo(Outcome.CANDIDATE_ERROR);
+    assertThat(early.failure()).hasMessageContaining("not known yet");
+    assertThat(shadow.bulkhead().getMetrics().getAvailableConcurrentCalls()).isEqualTo(1);
+    candidate.verify(0, getRequestedFor(WireMock.anyUrl()));
+
+    known.set(URI.create("http://127.0.0.1:" + candidate.port() + "/late?bad=query"));
+    ShadowResult invalid = await(shadow.shadow(request, served(request)));
+    assertThat(invalid.outcome()).isEqualTo(Outcome.CANDIDATE_ERROR);
+    assertThat(invalid.failure()).isInstanceOf(IllegalStateException.class).hasMessageContaining("without query");
+    candidate.verify(0, getRequestedFor(WireMock.anyUrl()));
+
+    known.set(URI.create("http://127.0.0.1:" + candidate.port() + "/late"));
+    assertThat(await(shadow.shadow(request, served(request))).outcome()).isEqualTo(Outcome.MATCH);
+    candidate.verify(1, getRequestedFor(urlEqualTo("/late/orders/7")));
+    assertThat(shadow.report().endpoint("get-order").orElseThrow().candidateErrors()).isEqualTo(2);
   }
 
   @Test
