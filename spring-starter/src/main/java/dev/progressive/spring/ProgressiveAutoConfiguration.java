@@ -17,6 +17,7 @@ import dev.progressive.spring.canary.CanaryBeanRegistrar;
 import dev.progressive.spring.canary.CanaryRegistry;
 import dev.progressive.spring.test.FlagValueOverrides;
 import dev.progressive.spring.test.OverridingProvider;
+import dev.progressive.spring.web.ShadowBaseUri;
 import dev.progressive.spring.web.ShadowFilter;
 import dev.progressive.toggles.ProgressiveProvider;
 import dev.progressive.toggles.Toggles;
@@ -39,15 +40,22 @@ import java.util.concurrent.ScheduledExecutorService;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -219,28 +227,33 @@ public class ProgressiveAutoConfiguration {
   /**
    * HTTP shadowing: in a servlet application with {@code progressive.parallel-run.shadow.candidate} set, a filter
    * hands the requests of the configured routes to an {@link HttpShadow}, which replays them against the candidate.
+   * The base URLs may hold placeholders known only once the server runs ({@code ${local.server.port}}): they are
+   * resolved on first use, and checked at startup as far as they can be.
    */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(name = {"dev.progressive.parallelrun.http.HttpShadow",
       "org.springframework.web.filter.OncePerRequestFilter", "jakarta.servlet.Filter"})
   @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
   @ConditionalOnBooleanProperty(name = "progressive.parallel-run.enabled", matchIfMissing = true)
-  @ConditionalOnProperty(prefix = "progressive.parallel-run.shadow", name = "candidate")
+  @Conditional(ShadowConfiguration.OnShadowCandidateCondition.class)
   static class ShadowConfiguration {
+
+    static final String CANDIDATE = "progressive.parallel-run.shadow.candidate";
+    static final String SECONDARY = "progressive.parallel-run.shadow.secondary";
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     HttpShadow progressiveHttpShadow(ProgressiveParallelRunProperties properties,
-        ObjectProvider<MeterRegistry> meterRegistry) {
+        ObjectProvider<MeterRegistry> meterRegistry, Environment environment) {
       ProgressiveParallelRunProperties.Shadow shadow = properties.getShadow();
       HttpShadow.Builder builder = HttpShadow.builder()
-          .candidate(shadow.getCandidate())
+          .candidate(new ShadowBaseUri(CANDIDATE, nullToEmpty(shadow.getCandidate()), environment).validateEarly())
           .sampleRate(shadow.getSampleRate())
           .maxConcurrent(shadow.getMaxConcurrent())
           .threads(shadow.getThreads())
           .timeout(shadow.getTimeout());
-      if (shadow.getSecondary() != null) {
-        builder.secondary(shadow.getSecondary());
+      if (shadow.getSecondary() != null && !shadow.getSecondary().isBlank()) {
+        builder.secondary(new ShadowBaseUri(SECONDARY, shadow.getSecondary(), environment).validateEarly());
       }
       List<ProgressiveParallelRunProperties.Route> routes = shadow.getRoutes();
       if (routes.isEmpty()) {
@@ -272,6 +285,24 @@ public class ProgressiveAutoConfiguration {
     ShadowFilter progressiveShadowFilter(HttpShadow shadow, ProgressiveParallelRunProperties properties) {
       return new ShadowFilter(shadow,
           properties.getShadow().getRoutes().stream().map(ProgressiveParallelRunProperties.Route::getPath).toList());
+    }
+
+    private static String nullToEmpty(String value) {
+      return value == null ? "" : value;
+    }
+
+    /**
+     * Matches when the candidate is set. Read through a {@link Binder}, which leaves a placeholder that cannot be
+     * resolved yet as it is, where the environment would fail on it.
+     */
+    static class OnShadowCandidateCondition extends SpringBootCondition {
+
+      @Override
+      public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+        return Binder.get(context.getEnvironment()).bind(CANDIDATE, String.class).isBound()
+            ? ConditionOutcome.match(CANDIDATE + " is set")
+            : ConditionOutcome.noMatch(CANDIDATE + " is not set");
+      }
     }
   }
 

@@ -1,6 +1,5 @@
 package dev.progressive.spring;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -170,13 +169,18 @@ public class ProgressiveParallelRunProperties {
   public static class Shadow {
 
     /**
-     * The base URL of the new version, such as http://orders-v2:8080. Shadowing is on when it is set, in a servlet
-     * web application.
+     * The base URL of the new version, such as http://orders-v2:8080; a path on it is kept, so
+     * http://gateway:8080/v2 receives /orders/7 as /v2/orders/7. {@code ${...}} placeholders are resolved on first
+     * use, so http://localhost:${local.server.port}/v2 works. Shadowing is on when it is set, in a servlet web
+     * application.
      */
-    private URI candidate;
+    private String candidate;
 
-    /** The base URL of a second copy of the current version, for noise detection; none when not set. */
-    private URI secondary;
+    /**
+     * The base URL of a second copy of the current version, for noise detection; none when not set. Placeholders and
+     * paths as for the candidate.
+     */
+    private String secondary;
 
     /** The routes that are shadowed. */
     private List<Route> routes = new ArrayList<>();
@@ -193,19 +197,19 @@ public class ProgressiveParallelRunProperties {
     /** How long a shadow request may take before it counts as a timeout. */
     private Duration timeout = Duration.ofSeconds(2);
 
-    public URI getCandidate() {
+    public String getCandidate() {
       return candidate;
     }
 
-    public void setCandidate(URI candidate) {
+    public void setCandidate(String candidate) {
       this.candidate = candidate;
     }
 
-    public URI getSecondary() {
+    public String getSecondary() {
       return secondary;
     }
 
-    public void setSecondary(URI secondary) {
+    public void setSecondary(String secondary) {
       this.secondary = secondary;
     }
 
