@@ -188,6 +188,13 @@ public class ProgressiveCanaryProperties {
     /** Whether to start the canary when the application starts (only while it is still pending). */
     private boolean autoStart;
 
+    /**
+     * The metrics the judge compares between canary and baseline. When none is given: the error rate, the latency
+     * distribution and the p99 latency, each critical; the p99 needs about 1,000 latencies per side before it can
+     * pass, so a service with little traffic should list its metrics, e.g. only the error rate and the latency.
+     */
+    private List<AnalysisMetric> metrics = new ArrayList<>();
+
     public List<Step> getSteps() {
       return steps;
     }
@@ -226,6 +233,94 @@ public class ProgressiveCanaryProperties {
 
     public void setAutoStart(boolean autoStart) {
       this.autoStart = autoStart;
+    }
+
+    public List<AnalysisMetric> getMetrics() {
+      return metrics;
+    }
+
+    public void setMetrics(List<AnalysisMetric> metrics) {
+      this.metrics = metrics;
+    }
+  }
+
+  /** What an analysis metric measures. */
+  public enum MetricKind {
+    /** The share of requests that failed, by a sequential test that stays valid at every look. */
+    ERROR_RATE,
+    /** The whole latency distribution, by a one-sided rank test (Mann-Whitney). */
+    LATENCY,
+    /** One latency quantile, set by {@code quantile}, by distribution-free confidence intervals. */
+    LATENCY_QUANTILE
+  }
+
+  /** Which direction of a metric's change is a regression. */
+  public enum MetricDirection {
+    /** Higher values are worse: errors, latency. */
+    HIGHER_IS_WORSE,
+    /** Lower values are worse. */
+    LOWER_IS_WORSE
+  }
+
+  /** One metric that the judge compares between canary and baseline. */
+  public static class AnalysisMetric {
+
+    /** What is measured: error-rate, latency (the whole distribution) or latency-quantile (one quantile). */
+    private MetricKind kind;
+
+    /** The quantile of a latency-quantile metric, in (0, 1) exclusive, e.g. 0.95; only for that kind. */
+    private Double quantile;
+
+    /** Which direction of change is a regression. */
+    private MetricDirection direction = MetricDirection.HIGHER_IS_WORSE;
+
+    /**
+     * The relative change allowed in the worse direction, from 0 to 10, e.g. 0.10 for 10%. Default: 0.10 for the
+     * error rate and a latency quantile, 0.05 for the latency distribution.
+     */
+    private Double allowedChange;
+
+    /** Whether a failure of this metric fails the verdict on its own. */
+    private boolean critical = true;
+
+    public MetricKind getKind() {
+      return kind;
+    }
+
+    public void setKind(MetricKind kind) {
+      this.kind = kind;
+    }
+
+    public Double getQuantile() {
+      return quantile;
+    }
+
+    public void setQuantile(Double quantile) {
+      this.quantile = quantile;
+    }
+
+    public MetricDirection getDirection() {
+      return direction;
+    }
+
+    public void setDirection(MetricDirection direction) {
+      this.direction = direction;
+    }
+
+    public Double getAllowedChange() {
+      return allowedChange;
+    }
+
+    public void setAllowedChange(Double allowedChange) {
+      this.allowedChange = allowedChange;
+    }
+
+    public boolean isCritical() {
+      return critical;
+    }
+
+    public void setCritical(boolean critical) {
+      this.critical = critical;
     }
   }
 

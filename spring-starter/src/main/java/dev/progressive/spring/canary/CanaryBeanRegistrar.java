@@ -3,10 +3,14 @@ package dev.progressive.spring.canary;
 import dev.progressive.canary.Canary;
 import dev.progressive.canary.CanaryRelease;
 import dev.progressive.canary.CanaryScheduler;
+import dev.progressive.canary.Metric;
 import dev.progressive.canary.MetricSource;
 import dev.progressive.spring.ProgressiveCanaryProperties;
 import dev.progressive.toggles.Toggles;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import org.springframework.beans.factory.BeanFactory;
@@ -67,6 +71,11 @@ public class CanaryBeanRegistrar implements BeanDefinitionRegistryPostProcessor,
   /** The release of one configured canary; errors name the property at fault. */
   static CanaryRelease release(String name, ProgressiveCanaryProperties.Definition definition) {
     String property = "progressive.canary.canaries." + name;
+    List<Metric> metrics = new ArrayList<>();
+    List<ProgressiveCanaryProperties.AnalysisMetric> configured = definition.getMetrics();
+    for (int i = 0; i < configured.size(); i++) {
+      metrics.add(metric(property + ".metrics[" + i + "]", configured.get(i)));
+    }
     try {
       CanaryRelease.Builder release = CanaryRelease.builder(name)
           .analysisInterval(definition.getAnalysisInterval())
@@ -75,9 +84,48 @@ public class CanaryBeanRegistrar implements BeanDefinitionRegistryPostProcessor,
       for (ProgressiveCanaryProperties.Step step : definition.getSteps()) {
         release.step(step.getWeight(), step.getMinDuration(), step.getMinRequests());
       }
+      metrics.forEach(release::metric);
       return release.build();
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(property + ": " + e.getMessage(), e);
     }
+  }
+
+  /** One configured metric; errors name the property at fault, such as {@code ...metrics[1].quantile}. */
+  static Metric metric(String property, ProgressiveCanaryProperties.AnalysisMetric configured) {
+    if (configured == null || configured.getKind() == null) {
+      throw new IllegalArgumentException(property + ".kind is required: error-rate, latency or latency-quantile");
+    }
+    Double quantile = configured.getQuantile();
+    Metric metric = switch (configured.getKind()) {
+      case ERROR_RATE -> Metric.errorRate();
+      case LATENCY -> Metric.latency();
+      case LATENCY_QUANTILE -> {
+        if (quantile == null || !(quantile > 0 && quantile < 1)) {
+          throw new IllegalArgumentException(property + ".quantile must be in (0, 1) for a latency-quantile metric, "
+              + "e.g. 0.95; was " + quantile);
+        }
+        yield Metric.latencyQuantile(quantile);
+      }
+    };
+    if (quantile != null && configured.getKind() != ProgressiveCanaryProperties.MetricKind.LATENCY_QUANTILE) {
+      throw new IllegalArgumentException(property + ".quantile applies only to kind latency-quantile; this metric "
+          + "is " + configured.getKind().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+    }
+    Double allowedChange = configured.getAllowedChange();
+    if (allowedChange != null) {
+      if (!(allowedChange >= 0 && allowedChange <= 10)) {
+        throw new IllegalArgumentException(property + ".allowed-change must be a relative change from 0 to 10, "
+            + "e.g. 0.10 for 10%; was " + allowedChange);
+      }
+      metric = metric.allowedChange(allowedChange);
+    }
+    if (configured.getDirection() != null) {
+      metric = metric.direction(switch (configured.getDirection()) {
+        case HIGHER_IS_WORSE -> Metric.Direction.HIGHER_IS_WORSE;
+        case LOWER_IS_WORSE -> Metric.Direction.LOWER_IS_WORSE;
+      });
+    }
+    return metric.critical(configured.isCritical());
   }
 }
