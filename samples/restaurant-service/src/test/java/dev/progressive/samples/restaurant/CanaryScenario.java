@@ -17,8 +17,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The sample with both canaries on short steps (two steps of 25% and 50%, one second and 1,000 requests per side
@@ -56,12 +54,6 @@ abstract class CanaryScenario {
   SampleClient client;
   private ExecutorService senders;
   private int nextCustomer;
-
-  @DynamicPropertySource
-  static void candidatePort(DynamicPropertyRegistry registry) {
-    int port = SampleClient.freePort();   // once per context: a supplier is called at every read
-    registry.add("restaurant.menu-candidate.port", () -> port);
-  }
 
   @BeforeEach
   void start() {

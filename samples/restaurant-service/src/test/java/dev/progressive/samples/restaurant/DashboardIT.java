@@ -23,8 +23,6 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The demo mode drives traffic and prints its progress line, and then every metric that the Grafana dashboard
@@ -48,12 +46,6 @@ class DashboardIT {
   int port;
 
   SampleClient client;
-
-  @DynamicPropertySource
-  static void candidatePort(DynamicPropertyRegistry registry) {
-    int port = SampleClient.freePort();   // once per context: a supplier is called at every read
-    registry.add("restaurant.menu-candidate.port", () -> port);
-  }
 
   @BeforeEach
   void client() {

@@ -14,8 +14,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The sample on a random port, driven over HTTP as its users and ops would: the flag through the actuator, the
@@ -32,12 +30,6 @@ class RestaurantServiceIT {
   int port;
 
   SampleClient client;
-
-  @DynamicPropertySource
-  static void candidatePort(DynamicPropertyRegistry registry) {
-    int port = SampleClient.freePort();   // once per context: a supplier is called at every read
-    registry.add("restaurant.menu-candidate.port", () -> port);
-  }
 
   @BeforeEach
   void client() {
@@ -164,7 +156,11 @@ class RestaurantServiceIT {
       JsonNode menu = runs.get("shadowRoutes").get(0);
       assertThat(menu.get("name").asText()).isEqualTo("menu");
       assertThat(menu.get("realDifferences").findValuesAsText("path")).contains("body.currency");
+      assertThat(menu.get("candidateErrors").asLong()).isZero();
     });
+    // Version 2 is this process's /v2 path: the candidate URL http://localhost:${local.server.port}/v2.
+    assertThat(client.json("/v2/restaurants/sakura/menu?q=", null).get("currency").asText()).isEqualTo("EUR");
+    assertThat(client.json("/restaurants/sakura/menu?q=", null).has("currency")).isFalse();
   }
 
   @Test

@@ -28,7 +28,6 @@ class TwoInstancesOnPostgresIT {
     return new SpringApplicationBuilder(RestaurantServiceApplication.class).run(
         "--spring.profiles.active=postgres",
         "--server.port=0",
-        "--restaurant.menu-candidate.port=" + SampleClient.freePort(),
         "--restaurant.demo.enabled=false",
         "--spring.jmx.enabled=false",
         "--progressive.canary.canaries.pricing-engine.auto-start=false",
