@@ -231,7 +231,8 @@ public class ProgressiveActuatorAutoConfiguration {
       String method = request.getMethod();
       boolean safe = "GET".equals(method) || "HEAD".equals(method) || "OPTIONS".equals(method)
           || "TRACE".equals(method);
-      return !safe && request.getHeader(HttpHeaders.AUTHORIZATION) == null && request.getRequestedSessionId() != null;
+      boolean session = request.getRequestedSessionId() != null || request.getSession(false) != null;
+      return !safe && session && request.getHeader(HttpHeaders.AUTHORIZATION) == null;
     }
 
     /**

@@ -92,17 +92,10 @@ public class ProgressiveConsoleAutoConfiguration {
     }
   }
 
-  /**
-   * With Spring Security: the console's filter chain (form login, a session, CSRF with a cookie token) and the user as
-   * Spring Security knows them. Replace the chain by declaring a bean named
-   * {@code progressiveConsoleSecurityFilterChain}.
-   */
+  /** With Spring Security: the user as Spring Security knows them. */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(name = SECURITY_CLASS)
   static class SecuredConsoleConfiguration {
-
-    /** Just after the Progressive actuator chain; the two match different paths. */
-    static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 101;
 
     @Bean
     @ConditionalOnMissingBean
@@ -121,9 +114,22 @@ public class ProgressiveConsoleAutoConfiguration {
       };
     }
 
+  }
+
+  /**
+   * The console's filter chain: form login, a session, CSRF with a cookie token. Replace it by declaring a bean named
+   * {@code progressiveConsoleSecurityFilterChain}.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = SECURITY_CLASS)
+  @ConditionalOnBean(HttpSecurity.class)
+  static class ConsoleFilterChainConfiguration {
+
+    /** Just after the Progressive actuator chain; the two match different paths. */
+    static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 101;
+
     @Bean
     @Order(ORDER)
-    @ConditionalOnBean(HttpSecurity.class)
     @ConditionalOnMissingBean(name = "progressiveConsoleSecurityFilterChain")
     SecurityFilterChain progressiveConsoleSecurityFilterChain(HttpSecurity http, ProgressiveConsoleProperties console)
         throws Exception {
