@@ -217,6 +217,12 @@
 
   function renderFlagTable() {
     const rows = byId('flag-rows');
+    const signature = JSON.stringify([state.flags, byId('flag-search').value, state.selectedKey,
+      [...state.canaryNames]]);
+    if (state.flagSignature === signature) {
+      return;
+    }
+    state.flagSignature = signature;
     const focusedKey = document.activeElement && document.activeElement.dataset
       ? document.activeElement.dataset.flagKey : undefined;
     clear(rows);
@@ -230,10 +236,10 @@
         el('th', {scope: 'row'}, open),
         el('td', {}, el('span', {class: 'badge ' + flag.state.toLowerCase()}, flag.state)),
         el('td', {}, flag.defaultVariant || '—'),
-        el('td', {}, flag.source || 'store'),
-        el('td', {}, overrideText(flag.override), flag.overrideError
+        el('td', {class: 'wide-only'}, flag.source || 'store'),
+        el('td', {class: 'wide-only'}, overrideText(flag.override), flag.overrideError
           ? el('span', {class: 'error-text'}, ' (' + flag.overrideError + ')') : null),
-        el('td', {class: 'num'}, String(flag.version)));
+        el('td', {class: 'num wide-only'}, String(flag.version)));
       rows.appendChild(row);
       if (focusedKey !== undefined && focusedKey === flag.key) {
         open.focus();
@@ -251,6 +257,7 @@
     const panel = byId('flag-detail');
     clear(panel);
     panel.hidden = state.selectedKey === null;
+    state.historySignature = null;
     if (state.selectedKey !== null) {
       buildFlagDetail(panel, state.selectedKey);
       loadFlagDetail().then(() => {
@@ -408,10 +415,17 @@
       inputs.dataset.before = JSON.stringify(weights || []);
     }
 
+    const historySignature = JSON.stringify([flag.key, flag.history]);
+    if (state.historySignature === historySignature) {
+      return;
+    }
+    state.historySignature = historySignature;
     const rows = clear(byId('flag-history-rows'));
     const history = (flag.history || []).slice().reverse();
     if (!flag.history) {
       rows.appendChild(el('tr', {}, el('td', {colspan: 5}, 'The audit cannot be read now.')));
+    } else if (!history.length) {
+      rows.appendChild(el('tr', {}, el('td', {colspan: 5, class: 'muted'}, 'No change since the sources defined it.')));
     }
     for (const entry of history) {
       const changes = diff(parse(entry.before), parse(entry.after), '', []);
@@ -639,7 +653,7 @@
             ? ', with 95% confidence between ' + percent(m.ciLow) + ' and ' + percent(m.ciHigh) : '')
           + '; ' + percent(m.allowedChange, 0) + ' is allowed';
       list.appendChild(el('li', {}, el('strong', {}, m.metric), ' ',
-        el('span', {class: 'badge ' + m.result.toLowerCase()}, m.result), ': ', change + '. ', m.reason));
+        el('span', {class: 'badge ' + m.result.toLowerCase()}, m.result), ': ', m.reason || change + '.'));
     }
     box.appendChild(list);
   }
@@ -784,7 +798,7 @@
       el('h4', {}, 'Recent mismatches'),
       el('div', {id: id + '-mismatches'}));
     byId('experiment-list').appendChild(root);
-    card = {id: id, root: root};
+    card = {id: id, root: root, mismatches: null, opened: new Set()};
     state.experimentCards.set(name, card);
     return card;
   }
@@ -819,13 +833,21 @@
     state.matchSamples.set(experiment.name, samples.slice(-MAX_SAMPLES));
     renderRateChart(byId(id + '-rate'), experiment.name, samples);
 
-    const box = clear(byId(id + '-mismatches'));
+    // Rebuilt only when they changed, and the ones the user opened stay open.
     const mismatches = (experiment.recentMismatches || []).slice().reverse().slice(0, 10);
+    const signature = JSON.stringify(mismatches);
+    if (card.mismatches === signature) {
+      return;
+    }
+    card.mismatches = signature;
+    const box = clear(byId(id + '-mismatches'));
     if (!mismatches.length) {
       box.appendChild(el('p', {class: 'muted'}, 'None kept.'));
     }
     for (const m of mismatches) {
-      box.appendChild(el('details', {class: 'mismatch'},
+      const key = m.candidate + '#' + m.sequence;
+      box.appendChild(el('details', {class: 'mismatch', open: card.opened.has(key) ? true : null,
+        ontoggle: e => { if (e.target.open) { card.opened.add(key); } else { card.opened.delete(key); } }},
         el('summary', {}, '#' + m.sequence + ' ' + time(m.time) + ', ' + m.candidate + ': '
           + m.differences.length + (m.differences.length === 1 ? ' difference' : ' differences')),
         el('ul', {class: 'diff'}, (m.differences || []).map(d => el('li', {}, el('code', {}, d)))),
@@ -877,6 +899,11 @@
     if (!routes) {
       return;
     }
+    const signature = JSON.stringify(routes);
+    if (state.shadowSignature === signature) {
+      return;
+    }
+    state.shadowSignature = signature;
     const box = clear(byId('shadow-routes'));
     if (!routes.length) {
       box.appendChild(el('p', {class: 'muted'}, 'No shadowed request yet.'));

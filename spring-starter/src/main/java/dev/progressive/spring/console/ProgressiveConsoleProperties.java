@@ -63,9 +63,10 @@ public class ProgressiveConsoleProperties {
    */
   String checkedPath() {
     String p = path == null ? "" : path.trim();
-    if (!p.matches("(/[A-Za-z0-9._~-]+)+")) {
+    if (!p.matches("(/[A-Za-z0-9._~-]+)+") || p.matches(".*/\\.{1,2}(/.*)?")) {
       throw new IllegalArgumentException("progressive.console.path must be an absolute path of one or more segments "
-          + "of letters, digits, '.', '_', '~' or '-', without a trailing slash, such as /progressive; was '"
+          + "of letters, digits, '.', '_', '~' or '-' (not '.' or '..' alone), without a trailing slash, such as "
+          + "/progressive; was '"
           + path + "'");
     }
     return p;
