@@ -397,7 +397,8 @@
     const weights = fractionalWeights(definition);
     const inputs = byId('flag-weight-inputs');
     const editing = inputs.contains(document.activeElement) || inputs.dataset.touched === 'true';
-    if (!editing) {
+    const unchanged = inputs.dataset.before === JSON.stringify(weights || []) && inputs.firstChild;
+    if (!editing && !unchanged) {
       clear(inputs);
       if (!weights) {
         inputs.appendChild(el('p', {class: 'muted'}, 'This flag has no fractional rollout rule.'));

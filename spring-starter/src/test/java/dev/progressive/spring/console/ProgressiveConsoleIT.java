@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -172,18 +173,18 @@ class ProgressiveConsoleIT {
     assertThat(text(By.id("user-role"))).isEqualTo("can change");
 
     driver.findElement(By.id("flag-search")).sendKeys("dark");
-    await().atMost(WAIT).until(() -> driver.findElements(By.cssSelector("#flag-rows tr")).size() == 1);
+    eventually().until(() -> driver.findElements(By.cssSelector("#flag-rows tr")).size() == 1);
     WebElement open = flagButton("dark-mode");
     open.sendKeys(Keys.ENTER);
     WebElement toggle = waitFor(By.id("flag-state-switch"));
-    await().atMost(WAIT).until(() -> !text(By.id("flag-detail-summary")).isEmpty());
+    eventually().until(() -> !text(By.id("flag-detail-summary")).isEmpty());
     assertThat(toggle.isSelected()).isFalse();
     assertThat(toggle.isEnabled()).isTrue();
 
     String reason = "beta cohort asked for dark mode (ticket OPS-17)";
     driver.findElement(By.id("flag-reason")).sendKeys(reason);
     toggle.sendKeys(Keys.SPACE);
-    await().atMost(WAIT).until(() -> text(By.id("flag-message")).startsWith("Done: enabled dark-mode"));
+    eventually().until(() -> text(By.id("flag-message")).startsWith("Done: enabled dark-mode"));
 
     JsonNode flag = actuator("/actuator/toggles/dark-mode");
     assertThat(flag.path("state").asText()).isEqualTo("ENABLED");
@@ -192,7 +193,7 @@ class ProgressiveConsoleIT {
     assertThat(last.path("reason").asText()).isEqualTo(reason);
     assertThat(last.path("action").asText()).isEqualTo("set-state");
 
-    await().atMost(WAIT).until(() -> driver.findElements(By.cssSelector("#flag-history-rows td.reason")).stream()
+    eventually().until(() -> driver.findElements(By.cssSelector("#flag-history-rows td.reason")).stream()
         .anyMatch(td -> td.getText().equals(reason)));
     assertThat(text(By.id("flag-history-rows"))).contains("state: \"DISABLED\" → \"ENABLED\"");
     screenshot(driver.findElement(By.id("flags")), "flags.png");
@@ -203,15 +204,18 @@ class ProgressiveConsoleIT {
     login(ConsoleTestApp.VIEWER);
     assertThat(text(By.id("user-role"))).isEqualTo("read only");
     flagButton("new-checkout").click();
-    await().atMost(WAIT).until(() -> !text(By.id("flag-detail-summary")).isEmpty()
+    eventually().until(() -> !text(By.id("flag-detail-summary")).isEmpty()
         && !driver.findElements(By.cssSelector("#flag-weight-inputs input")).isEmpty());
-    await().atMost(WAIT).until(() -> !driver.findElements(By.cssSelector("button[data-action]")).isEmpty());
+    eventually().until(() -> !driver.findElements(By.cssSelector("button[data-action]")).isEmpty());
 
-    List<WebElement> changeControls = driver.findElements(By.cssSelector(
-        "#flag-detail input, #flag-detail select, #flag-detail button, .canary input, .canary button"));
-    assertThat(changeControls).hasSizeGreaterThan(10);
-    assertThat(changeControls).allSatisfy(control -> assertThat(control.isEnabled())
-        .as("%s#%s", control.getTagName(), control.getAttribute("id")).isFalse());
+    // Read in one go: the page may rebuild parts of itself between two WebDriver calls.
+    @SuppressWarnings("unchecked")
+    Map<String, Object> controls = (Map<String, Object>) ((JavascriptExecutor) driver).executeScript(
+        "const all = [...document.querySelectorAll('#flag-detail input, #flag-detail select, #flag-detail button,"
+            + " .canary input, .canary button')];"
+            + "return {count: all.length, enabled: all.filter(c => !c.disabled).map(c => c.tagName + '#' + c.id)};");
+    assertThat((Long) controls.get("count")).isGreaterThan(10L);
+    assertThat((List<?>) controls.get("enabled")).as("enabled change controls").isEmpty();
     assertThat(text(By.id("flag-detail"))).contains("You can look but not change");
 
     FlagView before = toggles.admin().flag("new-checkout").orElseThrow();
@@ -229,7 +233,7 @@ class ProgressiveConsoleIT {
         + "document.getElementById('flag-state-switch').disabled = false;");
     driver.findElement(By.id("flag-reason")).sendKeys("forced through the page");
     driver.findElement(By.id("flag-state-switch")).click();
-    await().atMost(WAIT).until(() -> text(By.id("flag-message")).startsWith("Refused"));
+    eventually().until(() -> text(By.id("flag-message")).startsWith("Refused"));
 
     FlagView after = toggles.admin().flag("new-checkout").orElseThrow();
     assertThat(after.state()).isEqualTo(before.state());
@@ -242,7 +246,7 @@ class ProgressiveConsoleIT {
     WebElement open = flagButton(ConsoleTestApp.HTML_KEY);
     assertThat(open.getText()).isEqualTo(ConsoleTestApp.HTML_KEY);
     open.click();
-    await().atMost(WAIT).until(() -> driver.findElements(By.cssSelector("#flag-history-rows td.reason")).stream()
+    eventually().until(() -> driver.findElements(By.cssSelector("#flag-history-rows td.reason")).stream()
         .anyMatch(td -> td.getText().equals(ConsoleTestApp.HTML_REASON)));
     assertThat(text(By.id("flag-detail-title"))).isEqualTo("Flag " + ConsoleTestApp.HTML_KEY);
     assertThat(driver.findElements(By.cssSelector("#flag-variant option")))
@@ -251,8 +255,8 @@ class ProgressiveConsoleIT {
     String typed = "<img src=x onerror=\"window.__xss='typed'\"><script>window.__xss='typed'</script>";
     driver.findElement(By.id("flag-reason")).sendKeys(typed);
     driver.findElement(By.id("flag-state-switch")).click();
-    await().atMost(WAIT).until(() -> text(By.id("flag-message")).startsWith("Done"));
-    await().atMost(WAIT).until(() -> driver.findElements(By.cssSelector("#flag-history-rows td.reason")).stream()
+    eventually().until(() -> text(By.id("flag-message")).startsWith("Done"));
+    eventually().until(() -> driver.findElements(By.cssSelector("#flag-history-rows td.reason")).stream()
         .anyMatch(td -> td.getText().equals(typed)));
     assertThat(actuator("/actuator/toggles/" + encode(ConsoleTestApp.HTML_KEY)).path("history")).last()
         .satisfies(entry -> assertThat(entry.path("reason").asText()).isEqualTo(typed));
@@ -267,9 +271,9 @@ class ProgressiveConsoleIT {
   void aCanaryAbortFromThePageReachesRolledBack() throws Exception {
     login(ConsoleTestApp.OPS);
     WebElement state = waitFor(By.id("canary-search-v3-state"));
-    await().atMost(WAIT).until(() -> state.getText().equals("PROGRESSING"));
-    await().atMost(WAIT).until(() -> driver.findElements(By.cssSelector("#canary-checkout-v2-chart svg")).size() == 1);
-    await().atMost(WAIT).until(() -> text(By.id("canary-checkout-v2-verdict")).contains("Latest verdict"));
+    eventually().until(() -> state.getText().equals("PROGRESSING"));
+    eventually().until(() -> driver.findElements(By.cssSelector("#canary-checkout-v2-chart svg")).size() == 1);
+    eventually().until(() -> text(By.id("canary-checkout-v2-verdict")).contains("Latest verdict"));
 
     WebElement abort = driver.findElement(By.id("canary-search-v3-abort"));
     abort.click();
@@ -280,11 +284,11 @@ class ProgressiveConsoleIT {
     driver.findElement(By.id("canary-search-v3-reason")).sendKeys(reason);
     abort.click();
     WebElement dialog = waitFor(By.id("confirm"));
-    await().atMost(WAIT).until(dialog::isDisplayed);
+    eventually().until(dialog::isDisplayed);
     assertThat(text(By.id("confirm-body"))).contains("ROLLED_BACK").contains(reason);
     driver.findElement(By.id("confirm-ok")).click();
 
-    await().atMost(WAIT).until(() -> state.getText().equals("ROLLED_BACK"));
+    eventually().until(() -> state.getText().equals("ROLLED_BACK"));
     Canary canary = canary("search-v3");
     assertThat(canary.state()).isEqualTo(CanaryState.ROLLED_BACK);
     assertThat(canary.weight()).isZero();
@@ -303,18 +307,18 @@ class ProgressiveConsoleIT {
           .header("Authorization", basic(ConsoleTestApp.VIEWER)).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(response.statusCode()).isEqualTo(200);
     }
-    await().atMost(WAIT).until(() -> shadow.report().endpoint("get-order").map(ShadowReport.Endpoint::compared)
+    eventually().until(() -> shadow.report().endpoint("get-order").map(ShadowReport.Endpoint::compared)
         .orElse(0L) >= 12);
 
     login(ConsoleTestApp.OPS);
     WebElement experiment = waitFor(By.id("experiment-pricing"));
-    await().atMost(WAIT).until(() -> !experiment.findElements(By.cssSelector("details.mismatch")).isEmpty());
+    eventually().until(() -> !experiment.findElements(By.cssSelector("details.mismatch")).isEmpty());
     assertThat(text(By.id("experiment-pricing-meta"))).contains("Match rate:");
     for (int cart = 31; cart <= 60; cart++) {
       pricing.run(cart);
     }
-    await().atMost(WAIT).until(() -> experiment.findElements(By.cssSelector(".rate-chart circle")).size() >= 2);
-    await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
+    eventually().until(() -> experiment.findElements(By.cssSelector(".rate-chart circle")).size() >= 2);
+    eventually().untilAsserted(() -> {
       WebElement first = experiment.findElement(By.cssSelector("details.mismatch"));
       if (first.getAttribute("open") == null) {
         first.findElement(By.tagName("summary")).click();
@@ -323,7 +327,7 @@ class ProgressiveConsoleIT {
     });
 
     WebElement routes = waitFor(By.id("shadow-routes"));
-    await().atMost(WAIT).until(() -> !routes.findElements(By.cssSelector("tr.noise")).isEmpty());
+    eventually().until(() -> !routes.findElements(By.cssSelector("tr.noise")).isEmpty());
     assertThat(routes.findElements(By.cssSelector("tr.real"))).extracting(WebElement::getText)
         .anySatisfy(row -> assertThat(row).startsWith("body.total").contains("real"));
     assertThat(routes.findElements(By.cssSelector("tr.noise"))).extracting(WebElement::getText)
@@ -336,7 +340,7 @@ class ProgressiveConsoleIT {
     // The whole page, with a flag open, for the README.
     ((JavascriptExecutor) driver).executeScript("window.scrollTo(0, 0)");
     flagButton("new-checkout").sendKeys(Keys.ENTER);
-    await().atMost(WAIT).until(() -> !driver.findElements(By.cssSelector("#flag-weight-inputs input")).isEmpty());
+    eventually().until(() -> !driver.findElements(By.cssSelector("#flag-weight-inputs input")).isEmpty());
     fullPage("console.png");
   }
 
@@ -349,7 +353,7 @@ class ProgressiveConsoleIT {
         .isLessThanOrEqualTo(0L);
     flagButton("search-ranking").click();
     WebElement variant = waitFor(By.id("flag-variant"));
-    await().atMost(WAIT).until(() -> variant.findElements(By.tagName("option")).size() == 3);
+    eventually().until(() -> variant.findElements(By.tagName("option")).size() == 3);
     assertThat((Long) js.executeScript("return document.documentElement.scrollWidth - window.innerWidth"))
         .isLessThanOrEqualTo(0L);
     List<WebElement> unlabeled = driver.findElements(By.cssSelector("input:not([type=hidden]), select"))
@@ -371,6 +375,11 @@ class ProgressiveConsoleIT {
     new WebDriverWait(driver, WAIT).until(d -> "true".equals(d.findElement(By.tagName("body"))
         .getAttribute("data-ready")));
     assertThat(text(By.id("user-name"))).isEqualTo(user);
+  }
+
+  /** Waits for the page: an element read while a poll rebuilds it is simply read again. */
+  private static ConditionFactory eventually() {
+    return await().atMost(WAIT).ignoreExceptions();
   }
 
   private WebElement flagButton(String key) {
