@@ -136,6 +136,10 @@
 
   async function call(method, url, body) {
     const headers = {'Accept': 'application/json'};
+    if (method !== 'GET' && !cookie('XSRF-TOKEN')) {
+      // Every console response sets the token cookie; a cleared one comes back with the next.
+      await fetch('me', {credentials: 'same-origin', headers: {'Accept': 'application/json'}});
+    }
     if (method !== 'GET') {
       headers['Content-Type'] = 'application/json';
       headers['X-XSRF-TOKEN'] = cookie('XSRF-TOKEN');

@@ -45,7 +45,9 @@ final class ConsoleRoutes {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("name", user.name());
     body.put("canWrite", user.canWrite());
-    body.put("actuator", request.servletRequest().getContextPath() + actuatorBasePath);
+    String base = actuatorBasePath.endsWith("/")
+        ? actuatorBasePath.substring(0, actuatorBasePath.length() - 1) : actuatorBasePath;
+    body.put("actuator", request.servletRequest().getContextPath() + base);
     body.put("pollMillis", pollInterval.toMillis());
     return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).body(body);
   }

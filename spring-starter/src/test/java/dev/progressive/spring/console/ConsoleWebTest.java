@@ -169,6 +169,17 @@ class ConsoleWebTest {
   }
 
   @Test
+  void logoutNeedsTheTokenAndEndsTheSession() throws Exception {
+    MockHttpSession session = login(ConsoleTestApp.VIEWER);
+    Cookie token = csrfCookie(session);
+    mvc.perform(post("/progressive/logout").session(session)).andExpect(status().isForbidden());
+    mvc.perform(post("/progressive/logout").session(session).cookie(token).param("_csrf", token.getValue()))
+        .andExpect(status().isFound())
+        .andExpect(header().string("Location", "/progressive/login?logout"));
+    assertThat(session.isInvalid()).isTrue();
+  }
+
+  @Test
   void aViewersSessionIsRefusedEvenWithTheToken() throws Exception {
     MockHttpSession session = login(ConsoleTestApp.VIEWER);
     Cookie token = csrfCookie(session);
