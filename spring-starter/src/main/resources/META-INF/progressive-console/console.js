@@ -994,6 +994,8 @@
     state.actuator = state.me.actuator;
     state.pollMillis = Math.max(500, state.me.pollMillis || 5000);
     byId('user-name').textContent = state.me.name;
+    // Without Spring Security there is no login, so nothing to log out of.
+    byId('logout-form').hidden = state.me.name === 'anonymous';
     const role = byId('user-role');
     role.textContent = state.me.canWrite ? 'can change' : 'read only';
     role.className = 'badge ' + (state.me.canWrite ? 'enabled' : 'disabled');

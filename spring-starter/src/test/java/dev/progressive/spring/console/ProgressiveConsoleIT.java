@@ -286,7 +286,11 @@ class ProgressiveConsoleIT {
     WebElement dialog = waitFor(By.id("confirm"));
     eventually().until(dialog::isDisplayed);
     assertThat(text(By.id("confirm-body"))).contains("ROLLED_BACK").contains(reason);
-    driver.findElement(By.id("confirm-ok")).click();
+    // From the keyboard: the dialog opens on Cancel; Tab moves to the confirmation, Enter confirms.
+    assertThat(driver.switchTo().activeElement().getAttribute("id")).isEqualTo("confirm-cancel");
+    driver.switchTo().activeElement().sendKeys(Keys.TAB);
+    assertThat(driver.switchTo().activeElement().getAttribute("id")).isEqualTo("confirm-ok");
+    driver.switchTo().activeElement().sendKeys(Keys.ENTER);
 
     eventually().until(() -> state.getText().equals("ROLLED_BACK"));
     Canary canary = canary("search-v3");
