@@ -13,9 +13,12 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.core.SupplierUtils;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,6 +54,13 @@ import org.slf4j.LoggerFactory;
  * transition is also published to {@link #onTransition} listeners, logged at INFO and shows in the
  * {@code progressive.canary.weight} gauge.
  *
+ * <p>Like every library, the canary leaves histograms to the application: the timer
+ * {@code progressive.canary.requests} publishes no buckets and no percentiles unless the application turns them on.
+ * To let {@link PrometheusMetricSource} judge the latencies of the whole fleet, every instance applies
+ * {@link #latencyHistogram()} to its registry (Prometheus's {@code progressive_canary_requests_seconds_bucket},
+ * buckets from 100 µs to 30 s). Spring Boot applications set
+ * {@code management.metrics.distribution.percentiles-histogram.progressive.canary.requests=true} instead.
+ *
  * <p>Thread-safe. {@link #decide(String)} reads one volatile field and allocates nothing.
  */
 public final class Canary implements AutoCloseable {
@@ -59,6 +69,36 @@ public final class Canary implements AutoCloseable {
   public static final String CONTROLLER = "canary-controller";
 
   private static final Logger log = LoggerFactory.getLogger(Canary.class);
+
+  private static final String REQUESTS_METER = "progressive.canary.requests";
+
+  /**
+   * When an application turns it on, the histogram of {@code progressive.canary.requests} spans 100 µs to 30 s:
+   * Micrometer's buckets between them (about four per power of four) are what {@link PrometheusMetricSource} judges
+   * the fleet's latencies with.
+   */
+  static final Duration MIN_EXPECTED_LATENCY = Duration.ofNanos(100_000);
+
+  static final Duration MAX_EXPECTED_LATENCY = Duration.ofSeconds(30);
+
+  /**
+   * A filter that turns on the latency histogram of {@code progressive.canary.requests} (and nothing else), for
+   * applications that judge with {@link PrometheusMetricSource}: {@code registry.config().meterFilter(
+   * Canary.latencyHistogram())}, on every instance, before the first canary is built.
+   *
+   * @return the filter
+   */
+  public static MeterFilter latencyHistogram() {
+    return new MeterFilter() {
+      @Override
+      public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+        if (!REQUESTS_METER.equals(id.getName())) {
+          return config;
+        }
+        return DistributionStatisticConfig.builder().percentilesHistogram(true).build().merge(config);
+      }
+    };
+  }
 
   private final CanaryRelease release;
   private final String flagKey;
@@ -102,9 +142,11 @@ public final class Canary implements AutoCloseable {
     this.registry = registry;
     for (Cohort cohort : Cohort.values()) {
       for (Outcome outcome : Outcome.values()) {
-        timers[index(cohort, outcome)] = Timer.builder("progressive.canary.requests")
+        timers[index(cohort, outcome)] = Timer.builder(REQUESTS_METER)
             .description("Requests served by each side of a canary release")
             .tags("canary", release.name(), "cohort", cohort.tag(), "outcome", outcome.tag())
+            .minimumExpectedValue(MIN_EXPECTED_LATENCY)
+            .maximumExpectedValue(MAX_EXPECTED_LATENCY)
             .register(registry);
       }
     }

@@ -48,11 +48,20 @@ public interface MetricSource {
    *
    * @param baseline the baseline
    * @param canary the canary
+   * @param latencyNote how the latencies were obtained, when a person reading a verdict should know it, e.g.
+   *     {@code latencies from Prometheus histogram buckets, resolution limited by the bucket bounds}; the judge
+   *     adds it to the reasons of the latency metrics. Empty when the latencies are individual measurements.
    */
-  record Window(Side baseline, Side canary) {
+  record Window(Side baseline, Side canary, String latencyNote) {
     public Window {
       Objects.requireNonNull(baseline, "baseline");
       Objects.requireNonNull(canary, "canary");
+      Objects.requireNonNull(latencyNote, "latencyNote");
+    }
+
+    /** Both sides, with latencies that are individual measurements (no note). */
+    public Window(Side baseline, Side canary) {
+      this(baseline, canary, "");
     }
   }
 }

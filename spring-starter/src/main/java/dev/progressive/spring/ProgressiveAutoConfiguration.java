@@ -4,6 +4,8 @@ import dev.openfeature.sdk.Client;
 import dev.openfeature.sdk.FeatureProvider;
 import dev.openfeature.sdk.OpenFeatureAPI;
 import dev.progressive.canary.Canary;
+import dev.progressive.canary.MetricSource;
+import dev.progressive.canary.PrometheusMetricSource;
 import dev.progressive.parallelrun.ParallelRunner;
 import dev.progressive.parallelrun.diff.DiffOptions;
 import dev.progressive.parallelrun.http.HttpShadow;
@@ -27,7 +29,9 @@ import dev.progressive.toggles.store.FlagStore;
 import dev.progressive.toggles.store.InMemoryFlagStore;
 import dev.progressive.toggles.store.JdbcFlagStore;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -295,7 +299,8 @@ public class ProgressiveAutoConfiguration {
 
   /**
    * Canary releases: one {@link Canary} per entry of {@code progressive.canary.canaries}, the {@link CanaryRegistry}
-   * of every {@link Canary} bean, and the single daemon thread that runs their analysis.
+   * of every {@link Canary} bean, the single daemon thread that runs their analysis, and, with
+   * {@code progressive.canary.prometheus.url}, the Prometheus they are judged on.
    */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(Canary.class)
@@ -318,6 +323,72 @@ public class ProgressiveAutoConfiguration {
         thread.setDaemon(true);
         return thread;
       });
+    }
+
+    /**
+     * The fleet's metrics from Prometheus, when {@code progressive.canary.prometheus.url} is set: every configured
+     * canary is judged on them instead of on this instance's own outcomes. A {@link MetricSource} bean of the
+     * application wins.
+     */
+    @Bean
+    @ConditionalOnMissingBean(MetricSource.class)
+    @ConditionalOnProperty(prefix = "progressive.canary.prometheus", name = "url")
+    PrometheusMetricSource progressiveCanaryMetricSource(ProgressiveCanaryProperties properties) {
+      return prometheus(properties.getPrometheus());
+    }
+
+    /**
+     * The latency histogram of {@code progressive.canary.requests} (Spring Boot applies {@link MeterFilter} beans to
+     * its registries), when the canaries are judged on Prometheus: without its buckets the fleet's latencies cannot
+     * be judged. Libraries leave histograms to the application; setting the Prometheus URL is the application's
+     * choice to judge latencies from them.
+     */
+    @Bean
+    @ConditionalOnMissingBean(name = "progressiveCanaryLatencyHistogram")
+    @ConditionalOnProperty(prefix = "progressive.canary.prometheus", name = "url")
+    static MeterFilter progressiveCanaryLatencyHistogram() {
+      return Canary.latencyHistogram();
+    }
+
+    static PrometheusMetricSource prometheus(ProgressiveCanaryProperties.Prometheus prometheus) {
+      String property = "progressive.canary.prometheus.";
+      String url = prometheus.getUrl() == null ? "" : prometheus.getUrl().trim();
+      URI uri;
+      try {
+        uri = new URI(url);
+      } catch (URISyntaxException e) {
+        throw new IllegalArgumentException(property + "url is not a valid URL: '" + url + "'", e);
+      }
+      if (uri.getHost() == null) {
+        throw new IllegalArgumentException(property + "url must be an absolute http or https URL with a host, was '"
+            + url + "'");
+      }
+      PrometheusMetricSource.Builder builder;
+      try {
+        builder = PrometheusMetricSource.builder(uri);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(property + "url: " + e.getMessage(), e);
+      }
+      try {
+        builder.timeout(prometheus.getTimeout());
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException(property + "timeout: " + e.getMessage(), e);
+      }
+      if (prometheus.getRequestsQuery() != null && !prometheus.getRequestsQuery().isBlank()) {
+        try {
+          builder.requestsQuery(prometheus.getRequestsQuery());
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(property + "requests-query: " + e.getMessage(), e);
+        }
+      }
+      if (prometheus.getErrorsQuery() != null && !prometheus.getErrorsQuery().isBlank()) {
+        try {
+          builder.errorsQuery(prometheus.getErrorsQuery());
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(property + "errors-query: " + e.getMessage(), e);
+        }
+      }
+      return builder.build();
     }
 
     @Bean

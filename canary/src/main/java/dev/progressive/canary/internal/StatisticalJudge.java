@@ -75,12 +75,23 @@ public final class StatisticalJudge implements Judge {
       lastFraction[i] = Math.max(lastFraction[i], fraction);
       MetricResult r = switch (metric.kind()) {
         case ERROR_RATE -> errorRate(metric, window, alphaPerMetric, enough);
-        case LATENCY -> latency(metric, baselineSorted, canarySorted, Math.max(nominal, 0), enough);
-        case LATENCY_QUANTILE -> quantile(metric, baselineSorted, canarySorted, Math.max(nominal, 0), enough);
+        case LATENCY -> noted(latency(metric, baselineSorted, canarySorted, Math.max(nominal, 0), enough),
+            window.latencyNote());
+        case LATENCY_QUANTILE -> noted(quantile(metric, baselineSorted, canarySorted, Math.max(nominal, 0), enough),
+            window.latencyNote());
       };
       results.add(r);
     }
     return combine(look, results, enough);
+  }
+
+  /** The result with the source's note on its latencies (e.g. that they come from histogram buckets). */
+  private static MetricResult noted(MetricResult r, String note) {
+    if (note.isEmpty()) {
+      return r;
+    }
+    return new MetricResult(r.metric(), r.result(), r.baseline(), r.canary(), r.relativeChange(), r.ciLow(),
+        r.ciHigh(), r.statistic(), r.threshold(), r.reason() + " [" + note + "]");
   }
 
   private static Verdict combine(Look look, List<MetricResult> results, boolean enough) {

@@ -3,6 +3,7 @@ package dev.progressive.spring.canary;
 import dev.progressive.canary.Canary;
 import dev.progressive.canary.CanaryRelease;
 import dev.progressive.canary.CanaryScheduler;
+import dev.progressive.canary.MetricSource;
 import dev.progressive.spring.ProgressiveCanaryProperties;
 import dev.progressive.toggles.Toggles;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,7 +22,8 @@ import org.springframework.core.env.Environment;
 /**
  * Registers one {@link Canary} bean, named {@code <name>Canary}, per entry of {@code progressive.canary.canaries}.
  * Each is built from its definition on the starter's scheduler, with the application's {@link Toggles} and, when
- * there is exactly one, its {@link MeterRegistry}; the context closes it.
+ * there is exactly one, its {@link MeterRegistry} and its {@link MetricSource} (without one, each canary judges the
+ * outcomes this instance recorded); the context closes it.
  */
 public class CanaryBeanRegistrar implements BeanDefinitionRegistryPostProcessor, EnvironmentAware {
 
@@ -58,6 +60,7 @@ public class CanaryBeanRegistrar implements BeanDefinitionRegistryPostProcessor,
     Canary.Builder builder = Canary.builder(release(name, definition), beanFactory.getBean(Toggles.class))
         .scheduler(CanaryScheduler.of(beanFactory.getBean(EXECUTOR_BEAN, ScheduledExecutorService.class)));
     beanFactory.getBeanProvider(MeterRegistry.class).ifUnique(builder::meterRegistry);
+    beanFactory.getBeanProvider(MetricSource.class).ifUnique(builder::metricSource);
     return builder.build();
   }
 
