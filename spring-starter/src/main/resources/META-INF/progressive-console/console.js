@@ -353,6 +353,10 @@
       el('button', {id: 'flag-weights-review', type: 'button', disabled: disabled, onclick: reviewWeights},
         'Review and apply weights…')));
 
+    panel.appendChild(el('p', {class: 'field'}, el('button', {id: 'flag-override-remove', type: 'button',
+      disabled: true, onclick: removeOverride}, 'Remove the override…'),
+    el('span', {class: 'muted'}, ' the source\'s definition serves again')));
+
     panel.appendChild(el('h4', {}, 'Audit history'));
     panel.appendChild(el('div', {class: 'scroll'}, el('table', {id: 'flag-history'},
       el('caption', {class: 'sr-only'}, 'Changes of this flag, newest first'),
@@ -387,6 +391,8 @@
       + (flag.overrideError ? '; the override does not apply: ' + flag.overrideError : '');
     const sw = byId('flag-state-switch');
     sw.checked = flag.state === 'ENABLED';
+    byId('flag-override-remove').disabled = !canWrite || !flag.source
+      || Object.keys(flag.override || {}).length === 0;
 
     const select = byId('flag-variant');
     if (document.activeElement !== select) {
@@ -549,6 +555,39 @@
     if (ok) {
       await writeFlag({weights: Object.fromEntries(after), reason: reason}, 'new weights of ' + flag.key);
     }
+  }
+
+  async function removeOverride() {
+    const reason = reasonOrComplain('flag-reason', 'flag-message');
+    if (reason === null) {
+      return;
+    }
+    const flag = state.detail;
+    const ok = await confirmDialog('Remove the override of ' + flag.key + '?', [
+      el('p', {}, 'Overridden now: ' + overrideText(flag.override) + '. After: the definition of '
+        + flag.source + ' serves again.'),
+      el('p', {}, 'Reason: ', el('q', {}, reason))], 'Remove it');
+    if (!ok) {
+      return;
+    }
+    const url = endpoint('toggles', flag.key) + '?reason=' + encodeURIComponent(reason) + '&version='
+      + encodeURIComponent(flag.version);
+    const message = byId('flag-message');
+    try {
+      const after = await call('DELETE', url);
+      message.textContent = 'Done: the override of ' + flag.key + ' is removed.';
+      byId('flag-reason').value = '';
+      if (after) {
+        state.detail = after;
+        renderFlagDetail(after);
+      }
+    } catch (e) {
+      message.textContent = e.status === 409
+        ? 'Someone else changed ' + flag.key + ' since you read it; nothing was changed. Check its new state.'
+        : refusal(e, 'change flags');
+    }
+    await refreshFlags();
+    await loadFlagDetail();
   }
 
   async function refreshFlags() {

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.startsWith;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.httpBasic;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
@@ -146,6 +147,8 @@ class ConsoleWebTest {
     Cookie token = csrfCookie(session);
     mvc.perform(post("/actuator/toggles/dark-mode").session(session).cookie(token)
             .header(CSRF_HEADER, "not-the-token").contentType(MediaType.APPLICATION_JSON).content(body))
+        .andExpect(status().isForbidden());
+    mvc.perform(delete("/actuator/toggles/dark-mode").param("reason", "forged").session(session))
         .andExpect(status().isForbidden());
     mvc.perform(post("/actuator/canaries/checkout-v2").session(session)
             .contentType(MediaType.APPLICATION_JSON).content("{\"action\": \"abort\", \"reason\": \"forged\"}"))

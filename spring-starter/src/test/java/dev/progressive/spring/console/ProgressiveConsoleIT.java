@@ -197,6 +197,19 @@ class ProgressiveConsoleIT {
         .anyMatch(td -> td.getText().equals(reason)));
     assertThat(text(By.id("flag-history-rows"))).contains("state: \"DISABLED\" → \"ENABLED\"");
     screenshot(driver.findElement(By.id("flags")), "flags.png");
+
+    // The override goes, with its own reason: the source's DISABLED serves again.
+    driver.findElement(By.id("flag-reason")).sendKeys("beta is over");
+    driver.findElement(By.id("flag-override-remove")).click();
+    eventually().until(() -> driver.findElement(By.id("confirm")).isDisplayed());
+    assertThat(text(By.id("confirm-body"))).contains("Overridden now: state").contains("beta is over");
+    driver.findElement(By.id("confirm-ok")).click();
+    eventually().until(() -> text(By.id("flag-message")).startsWith("Done: the override of dark-mode is removed"));
+    assertThat(toggles.admin().flag("dark-mode").orElseThrow().state()).isEqualTo("DISABLED");
+    JsonNode removed = actuator("/actuator/toggles/dark-mode").path("history");
+    assertThat(removed.get(removed.size() - 1).path("action").asText()).isEqualTo("remove-override");
+    assertThat(removed.get(removed.size() - 1).path("reason").asText()).isEqualTo("beta is over");
+    eventually().until(() -> !driver.findElement(By.id("flag-state-switch")).isSelected());
   }
 
   @Test
