@@ -602,10 +602,12 @@
   // ---------------------------------------------------------------- canaries
 
   const ACTIONS = {
-    promote: {label: 'Promote', allowed: ['PENDING', 'PROGRESSING', 'PAUSED']},
-    pause: {label: 'Pause', allowed: ['PROGRESSING']},
-    resume: {label: 'Resume', allowed: ['PAUSED']},
-    abort: {label: 'Abort', allowed: ['PENDING', 'PROGRESSING', 'PAUSED']},
+    promote: {label: 'Promote', action: 'promote', allowed: ['PENDING', 'PROGRESSING', 'PAUSED']},
+    'promote-fully': {label: 'Promote to 100%', action: 'promote', fully: true,
+      allowed: ['PENDING', 'PROGRESSING', 'PAUSED']},
+    pause: {label: 'Pause', action: 'pause', allowed: ['PROGRESSING']},
+    resume: {label: 'Resume', action: 'resume', allowed: ['PAUSED']},
+    abort: {label: 'Abort', action: 'abort', allowed: ['PENDING', 'PROGRESSING', 'PAUSED']},
   };
 
   function canaryCard(name) {
@@ -777,6 +779,7 @@
     const c = card.data;
     const outcome = {
       promote: 'one step up (or promoted after the last step)',
+      'promote-fully': 'the weight goes to 100% at once: PROMOTED',
       pause: 'the weight is held at ' + c.weight + '% and the judge stops',
       resume: 'the judge starts the step again',
       abort: 'the weight goes to 0% at once: ROLLED_BACK',
@@ -788,7 +791,8 @@
       return;
     }
     try {
-      const after = await call('POST', endpoint('canaries', name), {action: action, reason: reason});
+      const after = await call('POST', endpoint('canaries', name), {action: ACTIONS[action].action, reason: reason,
+        fully: ACTIONS[action].fully === true});
       message.textContent = ACTIONS[action].label + ': ' + name + ' is ' + after.state + ' at ' + after.weight + '%.';
       byId(id + '-reason').value = '';
       renderCanary(after);
