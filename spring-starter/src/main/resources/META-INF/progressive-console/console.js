@@ -764,7 +764,7 @@
     box.appendChild(chart);
     box.appendChild(el('p', {class: 'legend muted'},
       el('span', {class: 'key pass'}, '●'), ' passed  ', el('span', {class: 'key fail'}, '●'), ' failed  ',
-      el('span', {class: 'key manual'}, '●'), ' by hand  ', el('span', {class: 'key inconclusive'}, '■'),
+      el('span', {class: 'key manual'}, '●'), ' start or by hand  ', el('span', {class: 'key inconclusive'}, '■'),
       ' look of the judge'));
   }
 
