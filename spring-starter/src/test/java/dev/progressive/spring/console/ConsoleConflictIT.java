@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -82,13 +83,13 @@ class ConsoleConflictIT {
   @Test
   void aChangeOverSomeoneElsesIsRefusedAndThePageShowsTheNewState() {
     driver.get("http://127.0.0.1:" + port + "/progressive/");
-    new WebDriverWait(driver, WAIT).until(d -> !d.findElements(By.id("login-form")).isEmpty());
+    waiting().until(d -> !d.findElements(By.id("login-form")).isEmpty());
     driver.findElement(By.id("username")).sendKeys(ConsoleTestApp.OPS);
     driver.findElement(By.id("password")).sendKeys(ConsoleTestApp.PASSWORD);
     driver.findElement(By.id("login-submit")).click();
-    new WebDriverWait(driver, WAIT).until(d -> "true".equals(d.findElement(By.tagName("body"))
+    waiting().until(d -> "true".equals(d.findElement(By.tagName("body"))
         .getAttribute("data-ready")));
-    WebElement open = new WebDriverWait(driver, WAIT).until(d -> d.findElements(By.cssSelector("#flag-rows button"))
+    WebElement open = waiting().until(d -> d.findElements(By.cssSelector("#flag-rows button"))
         .stream().filter(b -> "search-ranking".equals(b.getAttribute("data-flag-key"))).findFirst().orElse(null));
     open.sendKeys(Keys.ENTER);
     await().atMost(WAIT).ignoreExceptions().until(() -> driver.findElement(By.id("flag-detail-summary")).getText()
@@ -115,5 +116,12 @@ class ConsoleConflictIT {
     List<AuditEntry> audit = toggles.admin().history("search-ranking", Instant.EPOCH,
         Instant.now().plusSeconds(60), 100);
     assertThat(audit).extracting(AuditEntry::actor).containsExactly("someone-else");
+  }
+
+  /** Waits in the browser; an element replaced meanwhile (a navigation, a poll) is looked up again. */
+  private WebDriverWait waiting() {
+    WebDriverWait wait = new WebDriverWait(driver, WAIT);
+    wait.ignoring(StaleElementReferenceException.class);
+    return wait;
   }
 }

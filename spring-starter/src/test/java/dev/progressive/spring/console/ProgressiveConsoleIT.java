@@ -48,6 +48,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -174,8 +175,7 @@ class ProgressiveConsoleIT {
 
     driver.findElement(By.id("flag-search")).sendKeys("dark");
     eventually().until(() -> driver.findElements(By.cssSelector("#flag-rows tr")).size() == 1);
-    WebElement open = flagButton("dark-mode");
-    open.sendKeys(Keys.ENTER);
+    openFlag("dark-mode");
     WebElement toggle = waitFor(By.id("flag-state-switch"));
     eventually().until(() -> !text(By.id("flag-detail-summary")).isEmpty());
     assertThat(toggle.isSelected()).isFalse();
@@ -216,7 +216,7 @@ class ProgressiveConsoleIT {
   void aViewerSeesNoEnabledChangeControlAndAForcedRequestIsRefused() throws Exception {
     login(ConsoleTestApp.VIEWER);
     assertThat(text(By.id("user-role"))).isEqualTo("read only");
-    flagButton("new-checkout").click();
+    openFlag("new-checkout");
     eventually().until(() -> !text(By.id("flag-detail-summary")).isEmpty()
         && !driver.findElements(By.cssSelector("#flag-weight-inputs input")).isEmpty());
     eventually().until(() -> !driver.findElements(By.cssSelector("button[data-action]")).isEmpty());
@@ -256,9 +256,8 @@ class ProgressiveConsoleIT {
   @Test
   void markupInAKeyOrAReasonIsShownAsTextAndNeverRuns() throws Exception {
     login(ConsoleTestApp.OPS);
-    WebElement open = flagButton(ConsoleTestApp.HTML_KEY);
-    assertThat(open.getText()).isEqualTo(ConsoleTestApp.HTML_KEY);
-    open.click();
+    assertThat(flagButton(ConsoleTestApp.HTML_KEY).getText()).isEqualTo(ConsoleTestApp.HTML_KEY);
+    openFlag(ConsoleTestApp.HTML_KEY);
     eventually().until(() -> driver.findElements(By.cssSelector("#flag-history-rows td.reason")).stream()
         .anyMatch(td -> td.getText().equals(ConsoleTestApp.HTML_REASON)));
     assertThat(text(By.id("flag-detail-title"))).isEqualTo("Flag " + ConsoleTestApp.HTML_KEY);
@@ -356,7 +355,7 @@ class ProgressiveConsoleIT {
 
     // The whole page, with a flag open, for the README.
     ((JavascriptExecutor) driver).executeScript("window.scrollTo(0, 0)");
-    flagButton("new-checkout").sendKeys(Keys.ENTER);
+    openFlag("new-checkout");
     eventually().until(() -> !driver.findElements(By.cssSelector("#flag-weight-inputs input")).isEmpty());
     fullPage("console.png");
   }
@@ -368,7 +367,7 @@ class ProgressiveConsoleIT {
     JavascriptExecutor js = (JavascriptExecutor) driver;
     assertThat((Long) js.executeScript("return document.documentElement.scrollWidth - window.innerWidth"))
         .isLessThanOrEqualTo(0L);
-    flagButton("search-ranking").click();
+    openFlag("search-ranking");
     WebElement variant = waitFor(By.id("flag-variant"));
     eventually().until(() -> variant.findElements(By.tagName("option")).size() == 3);
     assertThat((Long) js.executeScript("return document.documentElement.scrollWidth - window.innerWidth"))
@@ -389,7 +388,7 @@ class ProgressiveConsoleIT {
     driver.findElement(By.id("username")).sendKeys(user);
     driver.findElement(By.id("password")).sendKeys(ConsoleTestApp.PASSWORD);
     driver.findElement(By.id("login-submit")).click();
-    new WebDriverWait(driver, WAIT).until(d -> "true".equals(d.findElement(By.tagName("body"))
+    waiting().until(d -> "true".equals(d.findElement(By.tagName("body"))
         .getAttribute("data-ready")));
     assertThat(text(By.id("user-name"))).isEqualTo(user);
   }
@@ -400,12 +399,23 @@ class ProgressiveConsoleIT {
   }
 
   private WebElement flagButton(String key) {
-    return new WebDriverWait(driver, WAIT).until(d -> d.findElements(By.cssSelector("#flag-rows button")).stream()
+    return waiting().until(d -> d.findElements(By.cssSelector("#flag-rows button")).stream()
         .filter(b -> key.equals(b.getAttribute("data-flag-key"))).findFirst().orElse(null));
   }
 
+  /** Opens a flag's detail from the keyboard; a row rebuilt by a poll meanwhile is found again. */
+  private void openFlag(String key) {
+    eventually().until(() -> {
+      if (!driver.findElement(By.id("flag-detail")).isDisplayed()
+          || !text(By.id("flag-detail-title")).equals("Flag " + key)) {
+        flagButton(key).sendKeys(Keys.ENTER);
+      }
+      return text(By.id("flag-detail-title")).equals("Flag " + key);
+    });
+  }
+
   private WebElement waitFor(By by) {
-    return new WebDriverWait(driver, WAIT).until(ExpectedConditions.presenceOfElementLocated(by));
+    return waiting().until(ExpectedConditions.presenceOfElementLocated(by));
   }
 
   private String text(By by) {
@@ -467,5 +477,12 @@ class ProgressiveConsoleIT {
         throw new java.io.UncheckedIOException(e);
       }
     });
+  }
+
+  /** Waits in the browser; an element replaced meanwhile (a navigation, a poll) is looked up again. */
+  private WebDriverWait waiting() {
+    WebDriverWait wait = new WebDriverWait(driver, WAIT);
+    wait.ignoring(StaleElementReferenceException.class);
+    return wait;
   }
 }
