@@ -2,28 +2,22 @@ package dev.progressive.spring.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.progressive.toggles.Toggles;
 import dev.progressive.toggles.store.AuditEntry;
 import dev.progressive.toggles.store.ChangeRequest;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -34,6 +28,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * for is applied, and the page says so and shows the new state. The page polls once an hour here, so that it cannot
  * see the other change before the click.
  */
+@EnabledIf(value = "dev.progressive.spring.console.Browser#available", disabledReason = Browser.MISSING)
 @SpringBootTest(classes = ConsoleTestApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
         "management.endpoints.web.exposure.include=toggles,canaries,parallelruns",
@@ -43,9 +38,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
         "progressive.console.poll-interval=1h"})
 class ConsoleConflictIT {
 
-  private static final Path CHROMIUM = Path.of(System.getProperty("progressive.it.chromium", "/usr/bin/chromium"));
-  private static final Path CHROMEDRIVER = Path.of(System.getProperty("webdriver.chrome.driver",
-      "/usr/bin/chromedriver"));
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   @LocalServerPort
@@ -56,21 +48,9 @@ class ConsoleConflictIT {
 
   private WebDriver driver;
 
-  @BeforeAll
-  static void needsABrowser() {
-    assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-        "The console's browser tests need Chromium and chromedriver (" + CHROMIUM + ", " + CHROMEDRIVER
-            + "): install Debian's packages with 'apt-get install chromium chromium-driver' (bash .ci/run does).");
-  }
-
   @BeforeEach
   void startBrowser() {
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-        "--window-size=1280,1000", "--lang=en-US");
-    driver = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-        .usingAnyFreePort().build(), options);
+    driver = Browser.start();
   }
 
   @AfterEach

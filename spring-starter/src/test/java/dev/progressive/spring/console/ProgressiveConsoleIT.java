@@ -6,7 +6,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -40,9 +39,9 @@ import java.util.stream.Stream;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -52,8 +51,6 @@ import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -67,6 +64,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * the application on a random port. Without them the class is skipped with a message that says what to install.
  * Screenshots of the three sections, and of the whole page, land in {@code target/console-screenshots/}.
  */
+@EnabledIf(value = "dev.progressive.spring.console.Browser#available", disabledReason = Browser.MISSING)
 @SpringBootTest(classes = ConsoleTestApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
         "management.endpoints.web.exposure.include=health,toggles,canaries,parallelruns",
@@ -89,10 +87,6 @@ import org.springframework.test.context.DynamicPropertySource;
         "progressive.parallel-run.shadow.routes[0].path=/orders/*"})
 class ProgressiveConsoleIT {
 
-  /** Where the browser and its driver are: Debian's packages, or the system properties that name others. */
-  private static final Path CHROMIUM = Path.of(System.getProperty("progressive.it.chromium", "/usr/bin/chromium"));
-  private static final Path CHROMEDRIVER = Path.of(System.getProperty("webdriver.chrome.driver",
-      "/usr/bin/chromedriver"));
   private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -116,14 +110,6 @@ class ProgressiveConsoleIT {
   Experiment<Integer, Map<String, Object>, Map<String, Object>> pricing;
 
   private WebDriver driver;
-
-  @BeforeAll
-  static void needsABrowser() {
-    assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-        "The console's browser tests need Chromium and chromedriver (" + CHROMIUM + ", " + CHROMEDRIVER
-            + "): install Debian's packages with 'apt-get install chromium chromium-driver' (bash .ci/run does), or "
-            + "name others with -Dprogressive.it.chromium=... -Dwebdriver.chrome.driver=...");
-  }
 
   /** The new version of the orders service (a different total) and a second copy of the current one. */
   @DynamicPropertySource
@@ -149,15 +135,7 @@ class ProgressiveConsoleIT {
 
   @BeforeEach
   void startBrowser() throws IOException {
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-        "--window-size=1280,1000", "--lang=en-US", "--force-device-scale-factor=1");
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(CHROMEDRIVER.toFile())
-        .usingAnyFreePort()
-        .build();
-    driver = new ChromeDriver(service, options);
+    driver = Browser.start();
     Files.createDirectories(SCREENSHOTS);
   }
 
