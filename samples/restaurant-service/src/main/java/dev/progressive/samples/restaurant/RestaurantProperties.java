@@ -1,0 +1,118 @@
+package dev.progressive.samples.restaurant;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/** The sample's own settings, under {@code restaurant.*}. */
+@ConfigurationProperties("restaurant")
+public class RestaurantProperties {
+
+  /** How long each pricing engine works on a quote (a stand-in for reading promotions), the same for both. */
+  private Duration pricingWork = Duration.ofMillis(1);
+
+  /**
+   * Faults injected into the new versions, by name: {@code pricing-engine-v2} (the in-process canary's new engine)
+   * and {@code pricing-service-v2} (version 2 of the downstream pricing service). Changed at runtime through
+   * {@code POST /knobs/{name}}.
+   */
+  private Map<String, Knob> knobs = new LinkedHashMap<>();
+
+  /** Synthetic traffic that the service sends to itself. */
+  private final Demo demo = new Demo();
+
+  public Duration getPricingWork() {
+    return pricingWork;
+  }
+
+  public void setPricingWork(Duration pricingWork) {
+    this.pricingWork = pricingWork;
+  }
+
+  public Map<String, Knob> getKnobs() {
+    return knobs;
+  }
+
+  public void setKnobs(Map<String, Knob> knobs) {
+    this.knobs = knobs;
+  }
+
+  public Demo getDemo() {
+    return demo;
+  }
+
+  /** Faults of one new version. */
+  public static class Knob {
+
+    /** The share of calls, from 0 to 1, that fail. */
+    private double errorRate;
+
+    /** Extra time each call takes. */
+    private Duration latency = Duration.ZERO;
+
+    public double getErrorRate() {
+      return errorRate;
+    }
+
+    public void setErrorRate(double errorRate) {
+      this.errorRate = errorRate;
+    }
+
+    public Duration getLatency() {
+      return latency;
+    }
+
+    public void setLatency(Duration latency) {
+      this.latency = latency;
+    }
+  }
+
+  /** The demo driver. */
+  public static class Demo {
+
+    /** Whether the service sends itself synthetic traffic and prints a progress line. */
+    private boolean enabled;
+
+    /** Requests per second, menu searches and quotes together. */
+    private int rate = 150;
+
+    /** Threads that send the traffic. */
+    private int threads = 4;
+
+    /** How often the progress line is printed. */
+    private Duration reportInterval = Duration.ofSeconds(5);
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public int getRate() {
+      return rate;
+    }
+
+    public void setRate(int rate) {
+      this.rate = rate;
+    }
+
+    public int getThreads() {
+      return threads;
+    }
+
+    public void setThreads(int threads) {
+      this.threads = threads;
+    }
+
+    public Duration getReportInterval() {
+      return reportInterval;
+    }
+
+    public void setReportInterval(Duration reportInterval) {
+      this.reportInterval = reportInterval;
+    }
+  }
+}
