@@ -413,8 +413,9 @@ public final class Canary implements AutoCloseable {
       Instant startedAt = Instant.ofEpochMilli(s.stepStartedAt());
       Instant now = clock.instant();
       Verdict verdict;
+      MetricSource.Window window = null;
       try {
-        MetricSource.Window window = source.observe(release.name(), startedAt, now);
+        window = source.observe(release.name(), startedAt, now);
         verdict = judge.judge(new Judge.Look(release, s.step(), startedAt, now, window));
       } catch (Exception e) {
         verdict = new Verdict(Verdict.Result.INCONCLUSIVE, List.of(), 0, 0,
@@ -423,8 +424,15 @@ public final class Canary implements AutoCloseable {
       verdicts.get(verdict.result()).increment();
       Duration elapsed = Duration.between(startedAt, now);
       CanaryRelease.Step step = release.steps().get(s.step());
-      boolean stuck = verdict.result() == Verdict.Result.INCONCLUSIVE
-          && elapsed.compareTo(step.minDuration().plus(release.maxInconclusive())) > 0;
+      Duration inconclusiveLimit = step.minDuration().plus(release.maxInconclusive());
+      if (source == local && window != null && window.baseline().requests() == 0
+          && window.canary().requests() == 0) {
+        // This instance served nothing in the step, so its verdict says nothing about the canary: with a shared
+        // store, instances that did serve requests decide first. It acts only one maxInconclusive later, so that a
+        // fleet with no traffic at all still rolls back in the end.
+        inconclusiveLimit = inconclusiveLimit.plus(release.maxInconclusive());
+      }
+      boolean stuck = verdict.result() == Verdict.Result.INCONCLUSIVE && elapsed.compareTo(inconclusiveLimit) > 0;
       String action = switch (verdict.result()) {
         case FAIL -> "rollback";
         case PASS -> s.step() + 1 < release.steps().size() ? "advance" : "promote";
@@ -450,7 +458,7 @@ public final class Canary implements AutoCloseable {
       String summary = verdict.summary();
       switch (action) {
         case "rollback" -> write(s, s.next(CanaryState.ROLLED_BACK, -1, 0, 0, summary), "rollback", CONTROLLER,
-            stuck ? "inconclusive for longer than " + step.minDuration().plus(release.maxInconclusive())
+            stuck ? "inconclusive for longer than " + inconclusiveLimit
                 + ": " + summary : summary, verdict, false);
         case "advance", "promote" -> write(s, stepUp(s, summary), action, CONTROLLER, summary, verdict, false);
         default -> throw new IllegalStateException(action);

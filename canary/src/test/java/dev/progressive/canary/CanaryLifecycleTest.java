@@ -146,6 +146,8 @@ class CanaryLifecycleTest {
     canary(false);
     judge.otherwise(Result.INCONCLUSIVE);
     canary.start("alice", "go");
+    canary.record(Cohort.BASELINE, Duration.ofMillis(20), Outcome.SUCCESS);
+    canary.record(Cohort.CANARY, Duration.ofMillis(20), Outcome.SUCCESS);
     // min duration 5 min + max inconclusive 10 min: held at 15 min, rolled back after
     scheduler.advance(Duration.ofMinutes(15));
     assertThat(canary.state()).isEqualTo(CanaryState.PROGRESSING);
@@ -154,6 +156,48 @@ class CanaryLifecycleTest {
     scheduler.advance(MINUTE);
     assertThat(canary.state()).isEqualTo(CanaryState.ROLLED_BACK);
     assertThat(transitions.get(transitions.size() - 1).reason()).startsWith("inconclusive for longer than PT15M");
+  }
+
+  @Test
+  void anInstanceThatServedNothingWaitsOneMoreMaxInconclusiveBeforeRollingBack() {
+    canary(false);
+    judge.otherwise(Result.INCONCLUSIVE);
+    canary.start("alice", "go");
+    // no request on either side: min duration 5 min + twice max inconclusive 10 min
+    scheduler.advance(Duration.ofMinutes(25));
+    assertThat(canary.state()).isEqualTo(CanaryState.PROGRESSING);
+    assertThat(verdicts).allMatch(v -> v.wouldDo().equals("hold"));
+    scheduler.advance(MINUTE);
+    assertThat(canary.state()).isEqualTo(CanaryState.ROLLED_BACK);
+    assertThat(transitions.get(transitions.size() - 1).reason()).startsWith("inconclusive for longer than PT25M");
+  }
+
+  @Test
+  void anIdleInstanceLeavesTheDecisionToTheInstanceThatServedTheTraffic() {
+    InMemoryFlagStore store = new InMemoryFlagStore(clock, 1000);
+    CanaryRelease release = CanaryRelease.builder("pricing").step(10, Duration.ofMinutes(5), 1)
+        .step(50, Duration.ofMinutes(5), 1).maxInconclusive(Duration.ofMinutes(10)).build();
+    try (Toggles a = Toggles.builder().store(store).clock(clock).build()) {
+      // the busy instance's judge passes what it saw; the idle one can only say INCONCLUSIVE
+      Canary busy = Canary.builder(release, a).clock(clock).judge(new ScriptedJudge().otherwise(Result.PASS))
+          .build();
+      busy.start("alice", "go");
+      Toggles b = Toggles.builder().store(store).clock(clock).build();
+      Canary idle = Canary.builder(release, b).clock(clock).judge(new ScriptedJudge().otherwise(Result.INCONCLUSIVE))
+          .build();
+      busy.record(Cohort.BASELINE, Duration.ofMillis(20), Outcome.SUCCESS);
+      busy.record(Cohort.CANARY, Duration.ofMillis(20), Outcome.SUCCESS);
+      // past min duration + max inconclusive, the idle instance looks first: it holds instead of rolling back
+      clock.advance(Duration.ofMinutes(16));
+      assertThat(idle.analyze()).get().extracting(Verdict::result).isEqualTo(Result.INCONCLUSIVE);
+      assertThat(idle.state()).isEqualTo(CanaryState.PROGRESSING);
+      busy.analyze();
+      assertThat(busy.state()).isEqualTo(CanaryState.PROGRESSING);
+      assertThat(busy.step()).as("the busy instance's PASS advanced the step").isEqualTo(1);
+      busy.close();
+      idle.close();
+      b.close();
+    }
   }
 
   @Test

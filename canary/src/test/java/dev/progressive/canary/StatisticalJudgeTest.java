@@ -68,6 +68,15 @@ class StatisticalJudgeTest {
   }
 
   @Test
+  void errorsOnACanaryWhoseBaselineHasNoneAreSaidInWordsNotAsInfinity() {
+    Window w = new Window(side(20_000, 0, 4_000, 100, x -> x, 1), side(20_000, 300, 4_000, 100, x -> x, 2));
+    Verdict v = judge(release(Metric.errorRate()), w, Duration.ofMinutes(10));
+    assertThat(v.result()).isEqualTo(Result.FAIL);
+    assertThat(v.summary()).contains("error rate 1.50% vs 0.00% on baseline (up from zero")
+        .doesNotContain("inf").doesNotContain("++");
+  }
+
+  @Test
   void aDoubledErrorRateFailsWithItsNumbersInPlainWords() {
     Window w = new Window(side(20_000, 200, 4_000, 100, x -> x, 1), side(20_000, 400, 4_000, 100, x -> x, 2));
     Verdict v = judge(release(Metric.errorRate()), w, Duration.ofMinutes(10));

@@ -10,6 +10,8 @@ import dev.progressive.spring.actuate.TogglesHealthContributor;
 import dev.progressive.spring.actuate.TogglesRequestBodyAdvice;
 import dev.progressive.spring.canary.CanaryRegistry;
 import dev.progressive.toggles.Toggles;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -29,11 +31,20 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.io.ResourceLoader;
+import org.springframework.http.HttpHeaders;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.context.DeferredSecurityContext;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.context.DelegatingSecurityContextRepository;
+import org.springframework.security.web.context.HttpRequestResponseHolder;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
+import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
+import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
+import org.springframework.security.web.savedrequest.NullRequestCache;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.util.ClassUtils;
 
@@ -171,8 +182,9 @@ public class ProgressiveActuatorAutoConfiguration {
    * With Spring Security in a servlet application: a filter chain for the Progressive endpoints only, ordered before
    * the application's chains. Reads need an authenticated user unless {@code progressive.security.read-public} is
    * true; writes need the role {@code progressive.security.write-role}. Authentication is HTTP Basic, stateless (no
-   * session is read or created, so CSRF does not apply). Replace it by declaring a bean named
-   * {@code progressiveSecurityFilterChain}.
+   * session is created), or the session of a user who logged in to the ops console; a write authenticated by that
+   * session cookie (no {@code Authorization} header) needs the CSRF token of the {@code XSRF-TOKEN} cookie in the
+   * {@code X-XSRF-TOKEN} header. Replace it by declaring a bean named {@code progressiveSecurityFilterChain}.
    */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass({SecurityFilterChain.class, HttpSecurity.class, EndpointRequest.class})
@@ -199,11 +211,64 @@ public class ProgressiveActuatorAutoConfiguration {
             authorize.anyRequest().hasRole(security.getWriteRole());
           })
           .httpBasic(Customizer.withDefaults())
-          .csrf(csrf -> csrf.disable())
-          .securityContext(context -> context
-              .securityContextRepository(new RequestAttributeSecurityContextRepository()))
-          .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+          .csrf(csrf -> csrf
+              .csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
+              .csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler())
+              .requireCsrfProtectionMatcher(SecurityConfiguration::sessionAuthenticatedWrite))
+          .securityContext(context -> context.securityContextRepository(new DelegatingSecurityContextRepository(
+              new RequestAttributeSecurityContextRepository(), new SessionReadingSecurityContextRepository())))
+          .requestCache(cache -> cache.requestCache(new NullRequestCache()))
+          .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.NEVER));
       return http.build();
+    }
+
+    /**
+     * Whether a request needs a CSRF token: a write (not GET, HEAD, OPTIONS or TRACE) that comes with a session cookie
+     * and without an {@code Authorization} header. Only such a request can be authenticated by a cookie that a browser
+     * adds by itself (the ops console's session); HTTP Basic and bearer clients name themselves in every request.
+     */
+    static boolean sessionAuthenticatedWrite(HttpServletRequest request) {
+      String method = request.getMethod();
+      boolean safe = "GET".equals(method) || "HEAD".equals(method) || "OPTIONS".equals(method)
+          || "TRACE".equals(method);
+      boolean session = request.getRequestedSessionId() != null || request.getSession(false) != null;
+      return !safe && session && request.getHeader(HttpHeaders.AUTHORIZATION) == null;
+    }
+
+    /**
+     * Reads the user of an existing session (the ops console's login) and never writes one: a request authenticated by
+     * HTTP Basic stays stateless, and no session is ever created for the endpoints.
+     */
+    static final class SessionReadingSecurityContextRepository implements SecurityContextRepository {
+
+      private final HttpSessionSecurityContextRepository sessions = new HttpSessionSecurityContextRepository();
+
+      SessionReadingSecurityContextRepository() {
+        sessions.setAllowSessionCreation(false);
+      }
+
+      @Override
+      public DeferredSecurityContext loadDeferredContext(HttpServletRequest request) {
+        return sessions.loadDeferredContext(request);
+      }
+
+      @Override
+      @SuppressWarnings("deprecation")
+      public org.springframework.security.core.context.SecurityContext loadContext(
+          HttpRequestResponseHolder requestResponseHolder) {
+        return sessions.loadDeferredContext(requestResponseHolder.getRequest()).get();
+      }
+
+      @Override
+      public void saveContext(org.springframework.security.core.context.SecurityContext context,
+          HttpServletRequest request, HttpServletResponse response) {
+        // never: the endpoints do not log anyone in
+      }
+
+      @Override
+      public boolean containsContext(HttpServletRequest request) {
+        return sessions.containsContext(request);
+      }
     }
   }
 }

@@ -320,7 +320,7 @@ public final class StatisticalJudge implements Judge {
 
   private static String pct(double fraction) {
     if (Double.isInfinite(fraction)) {
-      return fraction > 0 ? "+inf%" : "-inf%";
+      return fraction > 0 ? "unbounded" : "-unbounded";
     }
     return Math.round(fraction * 100) + "%";
   }
@@ -332,6 +332,9 @@ public final class StatisticalJudge implements Judge {
   private static String signed(double fraction) {
     if (Double.isNaN(fraction)) {
       return "no baseline value";
+    }
+    if (Double.isInfinite(fraction)) {
+      return fraction > 0 ? "up from zero" : "down to zero";
     }
     return (fraction >= 0 ? "+" : "") + pct(fraction);
   }

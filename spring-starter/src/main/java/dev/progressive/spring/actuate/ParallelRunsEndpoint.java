@@ -124,12 +124,16 @@ public class ParallelRunsEndpoint {
    * @param timeouts requests the candidate answered too late
    * @param rejected requests not sent because too many were in flight
    * @param realDifferences the fields judged real differences, not noise
+   * @param secondaryFailures requests the secondary (the second copy of the primary) failed to answer
+   * @param fields every field that differed at least once, real or noise, each marked
    */
   public record ShadowRouteDescriptor(String name, long compared, long mismatched, long candidateErrors,
-      long timeouts, long rejected, List<ShadowFieldDescriptor> realDifferences) {
+      long timeouts, long rejected, List<ShadowFieldDescriptor> realDifferences, long secondaryFailures,
+      List<ShadowFieldDescriptor> fields) {
     static ShadowRouteDescriptor of(ShadowReport.Endpoint e) {
       return new ShadowRouteDescriptor(e.name(), e.compared(), e.mismatched(), e.candidateErrors(), e.timeouts(),
-          e.rejected(), e.realDifferences().stream().map(ShadowFieldDescriptor::of).toList());
+          e.rejected(), e.realDifferences().stream().map(ShadowFieldDescriptor::of).toList(), e.secondaryFailures(),
+          e.fields().stream().map(ShadowFieldDescriptor::of).toList());
     }
   }
 
@@ -140,11 +144,12 @@ public class ParallelRunsEndpoint {
    * @param raw requests where primary and candidate differed here
    * @param noise requests where two copies of the primary differed here
    * @param samples recent differences, as {@code path: primary ≠ candidate}
+   * @param real whether the noise filter judged it a real difference; false means noise
    */
-  public record ShadowFieldDescriptor(String path, long raw, long noise, List<String> samples) {
+  public record ShadowFieldDescriptor(String path, long raw, long noise, List<String> samples, boolean real) {
     static ShadowFieldDescriptor of(ShadowReport.Field f) {
       return new ShadowFieldDescriptor(f.path(), f.raw(), f.noise(),
-          f.samples().stream().map(Difference::toString).toList());
+          f.samples().stream().map(Difference::toString).toList(), f.real());
     }
   }
 

@@ -4,6 +4,7 @@ import dev.progressive.toggles.FlagAdmin;
 import dev.progressive.toggles.FlagDefinitionException;
 import dev.progressive.toggles.Toggles;
 import dev.progressive.toggles.source.SourceHealth;
+import dev.progressive.toggles.store.AuditEntry;
 import dev.progressive.toggles.store.ChangeRequest;
 import dev.progressive.toggles.store.FlagOverride;
 import dev.progressive.toggles.store.FlagView;
@@ -13,6 +14,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.security.Principal;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +35,8 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
  * <ul>
  *   <li>{@code GET /actuator/toggles}: every flag (key, state, default variant, variants, source, version, override
  *       and origins) and the health of each source and of the store.</li>
- *   <li>{@code GET /actuator/toggles/{key}}: one flag, with its source's and its effective definition.</li>
+ *   <li>{@code GET /actuator/toggles/{key}}: one flag, with its source's and its effective definition and its latest
+ *       audit entries.</li>
  *   <li>{@code POST /actuator/toggles/{key}} with exactly one of {@code {"state": "ENABLED"|"DISABLED"}},
  *       {@code {"defaultVariant": "v"}} or {@code {"weights": {"v": 20, ...}}}, an optional {@code "reason"} and an
  *       optional {@code "version"}: the version that was read. Without a version, the change applies over the
@@ -58,6 +61,9 @@ public class TogglesEndpoint {
       + "is otherwise protected.";
 
   static final int STATUS_FORBIDDEN = 403;
+
+  /** How many of a flag's latest audit entries its single read shows. */
+  public static final int HISTORY_LIMIT = 50;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -85,7 +91,8 @@ public class TogglesEndpoint {
   /** Every flag in force and the health of each source and of the store. */
   @ReadOperation
   public TogglesReport flags() {
-    List<FlagDescriptor> flags = toggles.admin().flags().stream().map(v -> FlagDescriptor.of(v, false)).toList();
+    List<FlagDescriptor> flags = toggles.admin().flags().stream().map(v -> FlagDescriptor.of(v, false, null))
+        .toList();
     List<SourceDescriptor> sources = toggles.health().stream().map(SourceDescriptor::of).toList();
     return new TogglesReport(flags, sources);
   }
@@ -99,7 +106,7 @@ public class TogglesEndpoint {
   @ReadOperation
   public WebEndpointResponse<Object> flag(@Selector String key) {
     return toggles.admin().flag(key)
-        .<WebEndpointResponse<Object>>map(v -> new WebEndpointResponse<>(FlagDescriptor.of(v, true)))
+        .<WebEndpointResponse<Object>>map(v -> new WebEndpointResponse<>(FlagDescriptor.of(v, true, history(key))))
         .orElseGet(() -> unknown(key));
   }
 
@@ -195,6 +202,18 @@ public class TogglesEndpoint {
         (admin, request) -> admin.removeOverride(key, request).orElse(null));
   }
 
+  /** The latest audit entries of a flag, oldest first; null when the store cannot be read now. */
+  private @Nullable List<AuditDescriptor> history(String key) {
+    List<AuditEntry> entries;
+    try {
+      entries = toggles.admin().history(key, Instant.EPOCH, Instant.ofEpochMilli(Long.MAX_VALUE), Integer.MAX_VALUE);
+    } catch (StoreUnavailableException e) {
+      return null;
+    }
+    return entries.subList(Math.max(0, entries.size() - HISTORY_LIMIT), entries.size()).stream()
+        .map(AuditDescriptor::of).toList();
+  }
+
   private WebEndpointResponse<Object> refuse(String key, SecurityContext securityContext) {
     if (!writesEnabled) {
       return error(STATUS_FORBIDDEN, WRITES_OFF, key);
@@ -222,7 +241,7 @@ public class TogglesEndpoint {
       if (after == null) {
         return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NO_CONTENT);
       }
-      return new WebEndpointResponse<>(FlagDescriptor.of(after, true));
+      return new WebEndpointResponse<>(FlagDescriptor.of(after, true, history(key)));
     } catch (VersionConflictException e) {
       Map<String, Object> body = errorBody(e.getMessage(), key);
       body.put("expectedVersion", e.expectedVersion());
@@ -286,12 +305,14 @@ public class TogglesEndpoint {
    * @param overrideError why the override does not apply, or null
    * @param sourceDefinition the source's definition as flagd JSON (single flag only)
    * @param effectiveDefinition the definition in force as flagd JSON (single flag only)
+   * @param history the flag's latest {@value #HISTORY_LIMIT} audit entries, oldest first (single flag only; null
+   *     when the store cannot be read)
    */
   public record FlagDescriptor(String key, String state, String defaultVariant, List<String> variants, String source,
       long version, Map<String, Object> override, Map<String, String> origins, String overrideError,
-      String sourceDefinition, String effectiveDefinition) {
+      String sourceDefinition, String effectiveDefinition, List<AuditDescriptor> history) {
 
-    static FlagDescriptor of(FlagView view, boolean withDefinitions) {
+    static FlagDescriptor of(FlagView view, boolean withDefinitions, @Nullable List<AuditDescriptor> history) {
       Map<String, Object> override = new LinkedHashMap<>();
       FlagOverride o = view.override();
       if (o != null) {
@@ -310,7 +331,28 @@ public class TogglesEndpoint {
       }
       return new FlagDescriptor(view.key(), view.state(), view.defaultVariant(), view.variants(), view.source(),
           view.version(), override, view.origins(), view.overrideError(),
-          withDefinitions ? view.sourceDefinition() : null, withDefinitions ? view.effectiveDefinition() : null);
+          withDefinitions ? view.sourceDefinition() : null, withDefinitions ? view.effectiveDefinition() : null,
+          history);
+    }
+  }
+
+  /**
+   * One change of a flag, from its audit.
+   *
+   * @param id the store-wide change number
+   * @param version the flag's version after the change
+   * @param action what was done, such as {@code set-state}
+   * @param actor who did it
+   * @param reason why, as they said
+   * @param at when
+   * @param before the effective definition before, as flagd JSON, or null
+   * @param after the effective definition after, as flagd JSON, or null
+   */
+  public record AuditDescriptor(long id, long version, String action, String actor, String reason, Instant at,
+      String before, String after) {
+    static AuditDescriptor of(AuditEntry e) {
+      return new AuditDescriptor(e.id(), e.version(), e.action(), e.actor(), e.reason(), e.at(), e.before(),
+          e.after());
     }
   }
 

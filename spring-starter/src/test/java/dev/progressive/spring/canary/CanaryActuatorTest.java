@@ -12,11 +12,13 @@ import dev.progressive.spring.actuate.TogglesEndpoint;
 import java.security.Principal;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.actuate.endpoint.SimpleStatusAggregator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
@@ -65,7 +67,7 @@ class CanaryActuatorTest {
   }
 
   @Test
-  void healthIsUpWithStateStepAndWeightThenOutOfServiceWithTheCauseAfterARollback() {
+  void healthIsUpWithStateStepAndWeightThenRolledBackWithTheCauseAfterARollback() {
     runner.run(context -> {
       CanariesHealthContributor health = context.getBean(CanariesHealthContributor.class);
       assertThat(health.getContributor("nope")).isNull();
@@ -75,9 +77,14 @@ class CanaryActuatorTest {
           .containsEntry("weight", 5.0);
       context.getBean(Canary.class).abort("ops", "errors");
       Health out = ((HealthIndicator) health.getContributor("checkout-v2")).health();
-      assertThat(out.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+      assertThat(out.getStatus()).isEqualTo(CanariesHealthContributor.ROLLED_BACK);
       assertThat(out.getDetails()).containsEntry("state", "ROLLED_BACK").containsKey("cause");
       assertThat(health.stream()).extracting(e -> e.name()).containsExactly("checkout-v2");
+      // a rollback does not take the instance out of service under Boot's default status order
+      assertThat(new SimpleStatusAggregator().getAggregateStatus(Set.of(Status.UP, out.getStatus())))
+          .isEqualTo(Status.UP);
+      assertThat(new SimpleStatusAggregator("down", "out-of-service", "rolled-back", "up", "unknown")
+          .getAggregateStatus(Set.of(Status.UP, out.getStatus()))).isEqualTo(CanariesHealthContributor.ROLLED_BACK);
     });
   }
 

@@ -1,0 +1,466 @@
+package dev.progressive.spring.console;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.progressive.canary.Canary;
+import dev.progressive.canary.CanaryState;
+import dev.progressive.parallelrun.Experiment;
+import dev.progressive.parallelrun.http.HttpShadow;
+import dev.progressive.parallelrun.http.ShadowReport;
+import dev.progressive.spring.canary.CanaryRegistry;
+import dev.progressive.toggles.Toggles;
+import dev.progressive.toggles.store.AuditEntry;
+import dev.progressive.toggles.store.FlagView;
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The console in a real browser: Debian's headless Chromium, driven by Selenium through Debian's chromedriver, against
+ * the application on a random port. Without them the class is skipped with a message that says what to install.
+ * Screenshots of the three sections, and of the whole page, land in {@code target/console-screenshots/}.
+ */
+@EnabledIf(value = "dev.progressive.spring.console.Browser#available", disabledReason = Browser.MISSING)
+@SpringBootTest(classes = ConsoleTestApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+        "management.endpoints.web.exposure.include=health,toggles,canaries,parallelruns",
+        "progressive.toggles.sources[0].location=console-flags.json",
+        "progressive.toggles.open-feature.enabled=false",
+        "progressive.console.enabled=true",
+        "progressive.console.poll-interval=1s",
+        "progressive.canary.canaries.checkout-v2.steps[0].weight=5",
+        "progressive.canary.canaries.checkout-v2.steps[1].weight=25",
+        "progressive.canary.canaries.checkout-v2.steps[2].weight=50",
+        "progressive.canary.canaries.checkout-v2.steps[0].min-duration=1h",
+        "progressive.canary.canaries.checkout-v2.steps[1].min-duration=1h",
+        "progressive.canary.canaries.checkout-v2.steps[2].min-duration=1h",
+        "progressive.canary.canaries.checkout-v2.analysis-interval=1s",
+        "progressive.canary.canaries.checkout-v2.auto-start=true",
+        "progressive.canary.canaries.search-v3.steps[0].weight=10",
+        "progressive.canary.canaries.search-v3.steps[1].weight=50",
+        "progressive.canary.canaries.search-v3.auto-start=true",
+        "progressive.parallel-run.shadow.routes[0].name=get-order",
+        "progressive.parallel-run.shadow.routes[0].path=/orders/*"})
+class ProgressiveConsoleIT {
+
+  private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static WireMockServer candidate;
+  private static WireMockServer secondary;
+
+  @LocalServerPort
+  int port;
+
+  @Autowired
+  Toggles toggles;
+
+  @Autowired
+  CanaryRegistry canaries;
+
+  @Autowired
+  HttpShadow shadow;
+
+  @Autowired
+  Experiment<Integer, Map<String, Object>, Map<String, Object>> pricing;
+
+  private WebDriver driver;
+
+  /** The new version of the orders service (a different total) and a second copy of the current one. */
+  @DynamicPropertySource
+  static void shadowTargets(DynamicPropertyRegistry registry) {
+    candidate = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+    candidate.start();
+    candidate.stubFor(get(urlPathMatching("/orders/.*")).willReturn(aResponse().withStatus(200)
+        .withHeader("Content-Type", "application/json")
+        .withBody("{\"id\": \"1\", \"total\": 11, \"requestId\": \"candidate-request\"}")));
+    secondary = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+    secondary.start();
+    secondary.stubFor(get(urlPathMatching("/orders/.*")).willReturn(aResponse().withStatus(200)
+        .withHeader("Content-Type", "application/json")
+        .withBody("{\"id\": \"1\", \"total\": 10, \"requestId\": \"secondary-request\"}")));
+    registry.add("progressive.parallel-run.shadow.candidate", () -> "http://127.0.0.1:" + candidate.port());
+    registry.add("progressive.parallel-run.shadow.secondary", () -> "http://127.0.0.1:" + secondary.port());
+  }
+
+  @AfterAll
+  static void stopShadowTargets() {
+    Stream.of(candidate, secondary).filter(s -> s != null && s.isRunning()).forEach(WireMockServer::stop);
+  }
+
+  @BeforeEach
+  void startBrowser() throws IOException {
+    driver = Browser.start();
+    Files.createDirectories(SCREENSHOTS);
+  }
+
+  @AfterEach
+  void stopBrowser() {
+    if (driver != null) {
+      driver.quit();
+    }
+  }
+
+  @Test
+  void opsTogglesAFlagWithAReasonFromTheKeyboardAndTheAuditHoldsIt() throws Exception {
+    login(ConsoleTestApp.OPS);
+    assertThat(text(By.id("user-role"))).isEqualTo("can change");
+
+    driver.findElement(By.id("flag-search")).sendKeys("dark");
+    eventually().until(() -> driver.findElements(By.cssSelector("#flag-rows tr")).size() == 1);
+    openFlag("dark-mode");
+    WebElement toggle = waitFor(By.id("flag-state-switch"));
+    eventually().until(() -> !text(By.id("flag-detail-summary")).isEmpty());
+    assertThat(toggle.isSelected()).isFalse();
+    assertThat(toggle.isEnabled()).isTrue();
+
+    String reason = "beta cohort asked for dark mode (ticket OPS-17)";
+    driver.findElement(By.id("flag-reason")).sendKeys(reason);
+    toggle.sendKeys(Keys.SPACE);
+    eventually().until(() -> text(By.id("flag-message")).startsWith("Done: enabled dark-mode"));
+
+    JsonNode flag = actuator("/actuator/toggles/dark-mode");
+    assertThat(flag.path("state").asText()).isEqualTo("ENABLED");
+    JsonNode last = flag.path("history").get(flag.path("history").size() - 1);
+    assertThat(last.path("actor").asText()).isEqualTo("ops");
+    assertThat(last.path("reason").asText()).isEqualTo(reason);
+    assertThat(last.path("action").asText()).isEqualTo("set-state");
+
+    eventually().until(() -> driver.findElements(By.cssSelector("#flag-history-rows td.reason")).stream()
+        .anyMatch(td -> td.getText().equals(reason)));
+    assertThat(text(By.id("flag-history-rows"))).contains("state: \"DISABLED\" → \"ENABLED\"");
+    screenshot(driver.findElement(By.id("flags")), "flags.png");
+
+    // The override goes, with its own reason: the source's DISABLED serves again.
+    driver.findElement(By.id("flag-reason")).sendKeys("beta is over");
+    driver.findElement(By.id("flag-override-remove")).click();
+    eventually().until(() -> driver.findElement(By.id("confirm")).isDisplayed());
+    assertThat(text(By.id("confirm-body"))).contains("Overridden now: state").contains("beta is over");
+    driver.findElement(By.id("confirm-ok")).click();
+    eventually().until(() -> text(By.id("flag-message")).startsWith("Done: the override of dark-mode is removed"));
+    assertThat(toggles.admin().flag("dark-mode").orElseThrow().state()).isEqualTo("DISABLED");
+    JsonNode removed = actuator("/actuator/toggles/dark-mode").path("history");
+    assertThat(removed.get(removed.size() - 1).path("action").asText()).isEqualTo("remove-override");
+    assertThat(removed.get(removed.size() - 1).path("reason").asText()).isEqualTo("beta is over");
+    eventually().until(() -> !driver.findElement(By.id("flag-state-switch")).isSelected());
+  }
+
+  @Test
+  void aViewerSeesNoEnabledChangeControlAndAForcedRequestIsRefused() throws Exception {
+    login(ConsoleTestApp.VIEWER);
+    assertThat(text(By.id("user-role"))).isEqualTo("read only");
+    openFlag("new-checkout");
+    eventually().until(() -> !text(By.id("flag-detail-summary")).isEmpty()
+        && !driver.findElements(By.cssSelector("#flag-weight-inputs input")).isEmpty());
+    eventually().until(() -> !driver.findElements(By.cssSelector("button[data-action]")).isEmpty());
+
+    // Read in one go: the page may rebuild parts of itself between two WebDriver calls.
+    @SuppressWarnings("unchecked")
+    Map<String, Object> controls = (Map<String, Object>) ((JavascriptExecutor) driver).executeScript(
+        "const all = [...document.querySelectorAll('#flag-detail input, #flag-detail select, #flag-detail button,"
+            + " .canary input, .canary button')];"
+            + "return {count: all.length, enabled: all.filter(c => !c.disabled).map(c => c.tagName + '#' + c.id)};");
+    assertThat((Long) controls.get("count")).isGreaterThan(10L);
+    assertThat((List<?>) controls.get("enabled")).as("enabled change controls").isEmpty();
+    assertThat(text(By.id("flag-detail"))).contains("You can look but not change");
+
+    FlagView before = toggles.admin().flag("new-checkout").orElseThrow();
+    Object status = ((JavascriptExecutor) driver).executeAsyncScript(
+        "const done = arguments[arguments.length - 1];"
+            + "const token = document.cookie.split('; ').find(c => c.startsWith('XSRF-TOKEN=')).split('=')[1];"
+            + "fetch('/actuator/toggles/new-checkout', {method: 'POST', headers: {'Content-Type': 'application/json',"
+            + " 'X-XSRF-TOKEN': token}, body: JSON.stringify({state: 'DISABLED', reason: 'forced'})})"
+            + ".then(r => done(r.status), e => done(String(e)));");
+    assertThat(status).isEqualTo(403L);
+
+    // The switch forced on in the page: the server still refuses, and the page says so.
+    JavascriptExecutor js = (JavascriptExecutor) driver;
+    js.executeScript("document.getElementById('flag-reason').disabled = false;"
+        + "document.getElementById('flag-state-switch').disabled = false;");
+    driver.findElement(By.id("flag-reason")).sendKeys("forced through the page");
+    driver.findElement(By.id("flag-state-switch")).click();
+    eventually().until(() -> text(By.id("flag-message")).startsWith("Refused"));
+
+    FlagView after = toggles.admin().flag("new-checkout").orElseThrow();
+    assertThat(after.state()).isEqualTo(before.state());
+    assertThat(after.version()).isEqualTo(before.version());
+  }
+
+  @Test
+  void markupInAKeyOrAReasonIsShownAsTextAndNeverRuns() throws Exception {
+    login(ConsoleTestApp.OPS);
+    assertThat(flagButton(ConsoleTestApp.HTML_KEY).getText()).isEqualTo(ConsoleTestApp.HTML_KEY);
+    openFlag(ConsoleTestApp.HTML_KEY);
+    eventually().until(() -> driver.findElements(By.cssSelector("#flag-history-rows td.reason")).stream()
+        .anyMatch(td -> td.getText().equals(ConsoleTestApp.HTML_REASON)));
+    assertThat(text(By.id("flag-detail-title"))).isEqualTo("Flag " + ConsoleTestApp.HTML_KEY);
+    assertThat(driver.findElements(By.cssSelector("#flag-variant option")))
+        .extracting(WebElement::getText).contains("<b>on</b>");
+
+    String typed = "<img src=x onerror=\"window.__xss='typed'\"><script>window.__xss='typed'</script>";
+    driver.findElement(By.id("flag-reason")).sendKeys(typed);
+    driver.findElement(By.id("flag-state-switch")).click();
+    eventually().until(() -> text(By.id("flag-message")).startsWith("Done"));
+    eventually().until(() -> driver.findElements(By.cssSelector("#flag-history-rows td.reason")).stream()
+        .anyMatch(td -> td.getText().equals(typed)));
+    assertThat(actuator("/actuator/toggles/" + encode(ConsoleTestApp.HTML_KEY)).path("history")).last()
+        .satisfies(entry -> assertThat(entry.path("reason").asText()).isEqualTo(typed));
+
+    JavascriptExecutor js = (JavascriptExecutor) driver;
+    assertThat(js.executeScript("return typeof window.__xss")).as("a payload ran").isEqualTo("undefined");
+    assertThat(js.executeScript("return document.querySelectorAll('img, b, script:not([src])').length"))
+        .as("markup became elements").isEqualTo(0L);
+  }
+
+  @Test
+  void aCanaryAbortFromThePageReachesRolledBack() throws Exception {
+    login(ConsoleTestApp.OPS);
+    WebElement state = waitFor(By.id("canary-search-v3-state"));
+    eventually().until(() -> state.getText().equals("PROGRESSING"));
+    eventually().until(() -> driver.findElements(By.cssSelector("#canary-checkout-v2-chart svg")).size() == 1);
+    eventually().until(() -> text(By.id("canary-checkout-v2-verdict")).contains("Latest verdict"));
+
+    WebElement abort = driver.findElement(By.id("canary-search-v3-abort"));
+    abort.click();
+    assertThat(text(By.id("canary-search-v3-message"))).contains("Give a reason first");
+    assertThat(canary("search-v3").state()).isEqualTo(CanaryState.PROGRESSING);
+
+    String reason = "p99 alarms on search after the v3 rollout";
+    driver.findElement(By.id("canary-search-v3-reason")).sendKeys(reason);
+    abort.click();
+    WebElement dialog = waitFor(By.id("confirm"));
+    eventually().until(dialog::isDisplayed);
+    assertThat(text(By.id("confirm-body"))).contains("ROLLED_BACK").contains(reason);
+    // From the keyboard: the dialog opens on Cancel; Tab moves to the confirmation, Enter confirms.
+    assertThat(driver.switchTo().activeElement().getAttribute("id")).isEqualTo("confirm-cancel");
+    driver.switchTo().activeElement().sendKeys(Keys.TAB);
+    assertThat(driver.switchTo().activeElement().getAttribute("id")).isEqualTo("confirm-ok");
+    driver.switchTo().activeElement().sendKeys(Keys.ENTER);
+
+    eventually().until(() -> state.getText().equals("ROLLED_BACK"));
+    Canary canary = canary("search-v3");
+    assertThat(canary.state()).isEqualTo(CanaryState.ROLLED_BACK);
+    assertThat(canary.weight()).isZero();
+    List<AuditEntry> audit = canary.history(Instant.EPOCH, Instant.now().plusSeconds(60), 1000);
+    assertThat(audit.get(audit.size() - 1).actor()).isEqualTo("ops");
+    assertThat(audit.get(audit.size() - 1).reason()).isEqualTo("[canary abort] " + reason);
+    assertThat(driver.findElement(By.id("canary-search-v3-abort")).isEnabled()).isFalse();
+    screenshot(driver.findElement(By.id("canaries")), "canaries.png");
+  }
+
+  @Test
+  void parallelRunsShowCountsMatchRateDiffsAndTheShadowReportWithItsNoise() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    for (int i = 0; i < 12; i++) {
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(base("/orders/1"))
+          .header("Authorization", basic(ConsoleTestApp.VIEWER)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).isEqualTo(200);
+    }
+    eventually().until(() -> shadow.report().endpoint("get-order").map(ShadowReport.Endpoint::compared)
+        .orElse(0L) >= 12);
+
+    login(ConsoleTestApp.OPS);
+    WebElement experiment = waitFor(By.id("experiment-pricing"));
+    eventually().until(() -> !experiment.findElements(By.cssSelector("details.mismatch")).isEmpty());
+    assertThat(text(By.id("experiment-pricing-meta"))).contains("Match rate:");
+    for (int cart = 31; cart <= 60; cart++) {
+      pricing.run(cart);
+    }
+    eventually().until(() -> experiment.findElements(By.cssSelector(".rate-chart circle")).size() >= 2);
+    eventually().untilAsserted(() -> {
+      WebElement first = experiment.findElement(By.cssSelector("details.mismatch"));
+      if (first.getAttribute("open") == null) {
+        first.findElement(By.tagName("summary")).click();
+      }
+      assertThat(first.getText()).contains("items[2].price").contains("currency");
+    });
+
+    WebElement routes = waitFor(By.id("shadow-routes"));
+    eventually().until(() -> !routes.findElements(By.cssSelector("tr.noise")).isEmpty());
+    assertThat(routes.findElements(By.cssSelector("tr.real"))).extracting(WebElement::getText)
+        .anySatisfy(row -> assertThat(row).startsWith("body.total").contains("real"));
+    assertThat(routes.findElements(By.cssSelector("tr.noise"))).extracting(WebElement::getText)
+        .anySatisfy(row -> assertThat(row).startsWith("body.requestId").contains("noise"));
+    JsonNode report = actuator("/actuator/parallelruns");
+    assertThat(report.path("shadowRoutes").get(0).path("fields").findValuesAsText("path"))
+        .contains("body.total", "body.requestId");
+    screenshot(driver.findElement(By.id("parallelruns")), "parallel-runs.png");
+
+    // The whole page, with a flag open, for the README.
+    ((JavascriptExecutor) driver).executeScript("window.scrollTo(0, 0)");
+    openFlag("new-checkout");
+    eventually().until(() -> !driver.findElements(By.cssSelector("#flag-weight-inputs input")).isEmpty());
+    fullPage("console.png");
+  }
+
+  @Test
+  void onANarrowScreenThePageHasNoSidewaysScrollAndStaysOperable() throws Exception {
+    driver.manage().window().setSize(new Dimension(390, 844));
+    login(ConsoleTestApp.OPS);
+    JavascriptExecutor js = (JavascriptExecutor) driver;
+    assertThat((Long) js.executeScript("return document.documentElement.scrollWidth - window.innerWidth"))
+        .isLessThanOrEqualTo(0L);
+    openFlag("search-ranking");
+    WebElement variant = waitFor(By.id("flag-variant"));
+    eventually().until(() -> variant.findElements(By.tagName("option")).size() == 3);
+    assertThat((Long) js.executeScript("return document.documentElement.scrollWidth - window.innerWidth"))
+        .isLessThanOrEqualTo(0L);
+    List<WebElement> unlabeled = driver.findElements(By.cssSelector("input:not([type=hidden]), select"))
+        .stream().filter(c -> driver.findElements(By.cssSelector("label[for='" + c.getAttribute("id") + "']"))
+            .isEmpty())
+        .toList();
+    assertThat(unlabeled).as("controls without a label").isEmpty();
+    screenshot(null, "narrow.png");
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private void login(String user) {
+    driver.get(base("/progressive/").toString());
+    waitFor(By.id("login-form"));
+    driver.findElement(By.id("username")).sendKeys(user);
+    driver.findElement(By.id("password")).sendKeys(ConsoleTestApp.PASSWORD);
+    driver.findElement(By.id("login-submit")).click();
+    waiting().until(d -> "true".equals(d.findElement(By.tagName("body"))
+        .getAttribute("data-ready")));
+    assertThat(text(By.id("user-name"))).isEqualTo(user);
+  }
+
+  /** Waits for the page: an element read while a poll rebuilds it is simply read again. */
+  private static ConditionFactory eventually() {
+    return await().atMost(WAIT).ignoreExceptions();
+  }
+
+  private WebElement flagButton(String key) {
+    return waiting().until(d -> d.findElements(By.cssSelector("#flag-rows button")).stream()
+        .filter(b -> key.equals(b.getAttribute("data-flag-key"))).findFirst().orElse(null));
+  }
+
+  /** Opens a flag's detail from the keyboard; a row rebuilt by a poll meanwhile is found again. */
+  private void openFlag(String key) {
+    eventually().until(() -> {
+      if (!driver.findElement(By.id("flag-detail")).isDisplayed()
+          || !text(By.id("flag-detail-title")).equals("Flag " + key)) {
+        flagButton(key).sendKeys(Keys.ENTER);
+      }
+      return text(By.id("flag-detail-title")).equals("Flag " + key);
+    });
+  }
+
+  private WebElement waitFor(By by) {
+    return waiting().until(ExpectedConditions.presenceOfElementLocated(by));
+  }
+
+  private String text(By by) {
+    return driver.findElement(by).getText();
+  }
+
+  private Canary canary(String name) {
+    return canaries.find(name).orElseThrow();
+  }
+
+  private URI base(String path) {
+    return URI.create("http://127.0.0.1:" + port + path);
+  }
+
+  private static String basic(String user) {
+    return "Basic " + Base64.getEncoder().encodeToString((user + ":" + ConsoleTestApp.PASSWORD)
+        .getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String encode(String segment) {
+    return java.net.URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private JsonNode actuator(String path) throws IOException, InterruptedException {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(base(path))
+        .header("Authorization", basic(ConsoleTestApp.OPS)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
+    return JSON.readTree(response.body());
+  }
+
+  /** One element (or the viewport), with the window made tall enough to hold it whole. */
+  private void screenshot(WebElement element, String name) throws IOException {
+    File shot;
+    if (element == null) {
+      shot = ((ChromeDriver) driver).getScreenshotAs(OutputType.FILE);
+    } else {
+      // The sticky header would cover the top of the element.
+      ((JavascriptExecutor) driver).executeScript("document.querySelector('header.top').style.position = 'static';"
+          + "arguments[0].scrollIntoView()", element);
+      int height = element.getSize().getHeight() + 200;
+      Dimension size = driver.manage().window().getSize();
+      if (height > size.getHeight()) {
+        driver.manage().window().setSize(new Dimension(size.getWidth(), height));
+      }
+      shot = element.getScreenshotAs(OutputType.FILE);
+    }
+    Files.copy(shot.toPath(), SCREENSHOTS.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private void fullPage(String name) throws IOException {
+    JavascriptExecutor js = (JavascriptExecutor) driver;
+    long height = (Long) js.executeScript("return document.documentElement.scrollHeight");
+    driver.manage().window().setSize(new Dimension(1280, (int) Math.min(height + 120, 6000)));
+    js.executeScript("window.scrollTo(0, 0)");
+    Optional.of(((ChromeDriver) driver).getScreenshotAs(OutputType.FILE)).ifPresent(f -> {
+      try {
+        Files.copy(f.toPath(), SCREENSHOTS.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+  }
+
+  /** Waits in the browser; an element replaced meanwhile (a navigation, a poll) is looked up again. */
+  private WebDriverWait waiting() {
+    WebDriverWait wait = new WebDriverWait(driver, WAIT);
+    wait.ignoring(StaleElementReferenceException.class);
+    return wait;
+  }
+}
