@@ -39,6 +39,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -91,6 +92,8 @@ public final class HttpShadow implements AutoCloseable {
   private final TrackingThreadFactory threadFactory;
   private final ObjectMapper json;
   private final Map<String, StructuralDiff> diffs = new ConcurrentHashMap<>();
+  /** Whether the last attempt to send failed before anything was sent: only the first of a run is a WARN. */
+  private final AtomicBoolean sendFailing = new AtomicBoolean();
   private final Map<String, ExperimentMeters> meters = new LinkedHashMap<>();
   private final Map<String, EndpointStats> stats = new LinkedHashMap<>();
   private volatile boolean closed;
@@ -168,9 +171,17 @@ public final class HttpShadow implements AutoCloseable {
         bulkhead.onComplete();
         stats.get(route.name()).candidateErrors.increment();
         meters.get(route.name()).count(Outcome.CANDIDATE_ERROR);
-        LOG.warn("HTTP shadow: could not send {} {} to the candidate", request.method(), request.path(), e);
+        if (sendFailing.compareAndSet(false, true)) {
+          LOG.warn("HTTP shadow: could not send {} {} to the candidate; further failures are logged at DEBUG "
+              + "until a request is sent again", request.method(), request.path(), e);
+        } else {
+          LOG.debug("HTTP shadow: could not send {} {} to the candidate", request.method(), request.path(), e);
+        }
         return CompletableFuture.completedFuture(
             new ShadowResult(route.name(), null, Outcome.CANDIDATE_ERROR, List.of(), List.of(), e));
+      }
+      if (sendFailing.compareAndSet(true, false)) {
+        LOG.info("HTTP shadow: requests are sent to the candidate again");
       }
       return sent.whenComplete((r, e) -> bulkhead.onComplete());
     } catch (RuntimeException e) {

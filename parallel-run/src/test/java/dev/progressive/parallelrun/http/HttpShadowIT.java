@@ -20,6 +20,8 @@ import com.github.tomakehurst.wiremock.http.Fault;
 import dev.progressive.parallelrun.Outcome;
 import dev.progressive.parallelrun.diff.DiffOptions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -347,6 +349,38 @@ class HttpShadowIT {
     assertThat(await(shadow.shadow(request, served(request))).outcome()).isEqualTo(Outcome.MATCH);
     candidate.verify(1, getRequestedFor(urlEqualTo("/late/orders/7")));
     assertThat(shadow.report().endpoint("get-order").orElseThrow().candidateErrors()).isEqualTo(2);
+  }
+
+  @Test
+  void aCandidateThatKeepsFailingToBeSentIsOneWarningUntilItIsSentAgain() throws Exception {
+    order(primary, "r", "5", "15.00");
+    order(candidate, "r", "5", "15.00");
+    AtomicReference<URI> known = new AtomicReference<>();
+    HttpShadow shadow = build(HttpShadow.builder().candidate(() -> {
+      URI uri = known.get();
+      if (uri == null) {
+        throw new IllegalStateException("the candidate's port is not known yet");
+      }
+      return uri;
+    }).route(ShadowRoute.builder("get-order", "/orders/*").build()));
+    ShadowRequest request = ShadowRequest.of("GET", "/orders/7");
+    PrintStream stderr = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      for (int i = 0; i < 3; i++) {
+        assertThat(await(shadow.shadow(request, served(request))).outcome()).isEqualTo(Outcome.CANDIDATE_ERROR);
+      }
+      known.set(URI.create(candidate.baseUrl()));
+      assertThat(await(shadow.shadow(request, served(request))).outcome()).isEqualTo(Outcome.MATCH);
+      known.set(null);
+      assertThat(await(shadow.shadow(request, served(request))).outcome()).isEqualTo(Outcome.CANDIDATE_ERROR);
+    } finally {
+      System.setErr(stderr);
+    }
+    String log = captured.toString(StandardCharsets.UTF_8);
+    assertThat(log.lines().filter(line -> line.contains("WARN") && line.contains("could not send")))
+        .as(log).hasSize(2);
   }
 
   @Test
