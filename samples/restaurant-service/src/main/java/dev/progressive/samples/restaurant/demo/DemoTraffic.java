@@ -38,7 +38,7 @@ import org.springframework.stereotype.Component;
  * regular and beta customers, quotes and orders by thousands of customers), so that flags are evaluated, both canaries
  * collect requests on both sides, the tax parallel run compares, and the menu is shadowed. Every
  * {@code restaurant.demo.report-interval} it logs one line: each canary's state, weight and last verdict, each
- * parallel run's match rate, and the share of menu searches that the new search served.
+ * parallel run's match rate, and the share of the menu searches since the previous line that the new search served.
  *
  * <p>On with {@code restaurant.demo.enabled=true} (the README's run command); off by default.
  */
@@ -63,6 +63,9 @@ public class DemoTraffic implements ApplicationListener<WebServerInitializedEven
   /** Under the report's lock: the count and time of the previous progress line. */
   private long lastSent;
   private long lastReport = System.nanoTime();
+  /** Under the report's lock: the new search's evaluations, on and all, at the previous progress line. */
+  private double lastSearchesOn;
+  private double lastSearches;
 
   DemoTraffic(RestaurantProperties properties, CanaryRegistry canaries, MeterRegistry meters) {
     this.settings = properties.getDemo();
@@ -175,8 +178,17 @@ public class DemoTraffic implements ApplicationListener<WebServerInitializedEven
         on += count;
       }
     }
-    line.append(String.format(Locale.ROOT, " | new-menu-search on in %.0f%% of searches",
-        all == 0 ? 0 : 100 * on / all));
+    // Since the previous line, not since the start: a rollout change shows in the next line, not after an hour.
+    double searchesOn = on - lastSearchesOn;
+    double searches = all - lastSearches;
+    lastSearchesOn = on;
+    lastSearches = all;
+    if (searches > 0) {
+      line.append(String.format(Locale.ROOT, " | new-menu-search on in %.0f%% of searches",
+          100 * searchesOn / searches));
+    } else {
+      line.append(" | new-menu-search: no searches");
+    }
     return line.toString();
   }
 
