@@ -75,7 +75,7 @@ public class RestaurantProperties {
     private boolean enabled;
 
     /** Requests per second, menu searches and quotes together. */
-    private int rate = 150;
+    private int rate = 200;
 
     /** Threads that send the traffic. */
     private int threads = 4;
