@@ -205,6 +205,34 @@ class ConsoleWebTest {
   }
 
   @Test
+  void aSessionDoesNotVouchForARequestThatCarriesItsOwnAuthorizationHeader() throws Exception {
+    MockHttpSession session = login(ConsoleTestApp.OPS);
+    FlagView before = toggles.admin().flag("search-ranking").orElseThrow();
+    String body = "{\"defaultVariant\": \"hybrid\", \"reason\": \"no token\"}";
+    // Such a request needs no CSRF token, so the session cookie that comes with it must not stand in for the header.
+    mvc.perform(post("/actuator/toggles/search-ranking").session(session).header("Authorization", "Bearer anything")
+            .contentType(MediaType.APPLICATION_JSON).content(body))
+        .andExpect(status().isUnauthorized());
+    mvc.perform(post("/actuator/toggles/search-ranking").session(session)
+            .with(httpBasic(ConsoleTestApp.OPS, "not-the-password"))
+            .contentType(MediaType.APPLICATION_JSON).content(body))
+        .andExpect(status().isUnauthorized());
+    mvc.perform(get("/actuator/toggles").session(session).header("Authorization", "Bearer anything"))
+        .andExpect(status().isUnauthorized());
+    FlagView after = toggles.admin().flag("search-ranking").orElseThrow();
+    assertThat(after.version()).isEqualTo(before.version());
+    assertThat(after.defaultVariant()).isEqualTo(before.defaultVariant());
+
+    // The session alone still reads, and HTTP Basic with the right password still writes.
+    mvc.perform(get("/actuator/toggles").session(session)).andExpect(status().isOk());
+    mvc.perform(post("/actuator/toggles/search-ranking").session(session)
+            .with(httpBasic(ConsoleTestApp.OPS, ConsoleTestApp.PASSWORD))
+            .contentType(MediaType.APPLICATION_JSON)
+            .content("{\"defaultVariant\": \"" + before.defaultVariant() + "\", \"reason\": \"basic\"}"))
+        .andExpect(status().isOk());
+  }
+
+  @Test
   void theReadsCarryWhatThePageShows() throws Exception {
     mvc.perform(get("/actuator/toggles/" + ConsoleTestApp.HTML_KEY)
             .with(httpBasic(ConsoleTestApp.VIEWER, ConsoleTestApp.PASSWORD)))
