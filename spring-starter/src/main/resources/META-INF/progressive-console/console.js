@@ -134,11 +134,17 @@
     }
   }
 
+  // Marks the page's calls as script calls: when the session has ended, Spring Security then answers 401 without an
+  // HTTP Basic challenge (WWW-Authenticate), so the browser neither opens its own password prompt nor holds the call
+  // open waiting for one, and the page can send the user to its login form.
+  const SCRIPT_CALL = {'X-Requested-With': 'XMLHttpRequest'};
+
   async function call(method, url, body) {
-    const headers = {'Accept': 'application/json'};
+    const headers = Object.assign({'Accept': 'application/json'}, SCRIPT_CALL);
     if (method !== 'GET' && !cookie('XSRF-TOKEN')) {
       // Every console response sets the token cookie; a cleared one comes back with the next.
-      await fetch('me', {credentials: 'same-origin', headers: {'Accept': 'application/json'}});
+      await fetch('me', {credentials: 'same-origin', headers: Object.assign({'Accept': 'application/json'},
+        SCRIPT_CALL)});
     }
     if (method !== 'GET') {
       headers['Content-Type'] = 'application/json';

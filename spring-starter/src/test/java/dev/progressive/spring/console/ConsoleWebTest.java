@@ -205,6 +205,23 @@ class ConsoleWebTest {
   }
 
   @Test
+  void aPageCallAfterTheSessionEndedGets401WithoutABasicChallenge() throws Exception {
+    // The page marks its calls with X-Requested-With, as console.js does: no WWW-Authenticate, so no browser prompt.
+    mvc.perform(get("/actuator/toggles").header("X-Requested-With", "XMLHttpRequest"))
+        .andExpect(status().isUnauthorized())
+        .andExpect(header().doesNotExist("WWW-Authenticate"));
+    MockHttpSession ended = login(ConsoleTestApp.OPS);
+    ended.invalidate();
+    mvc.perform(get("/actuator/canaries").header("X-Requested-With", "XMLHttpRequest").session(ended))
+        .andExpect(status().isUnauthorized())
+        .andExpect(header().doesNotExist("WWW-Authenticate"));
+    // Scripts and tools still get the challenge.
+    mvc.perform(get("/actuator/toggles"))
+        .andExpect(status().isUnauthorized())
+        .andExpect(header().exists("WWW-Authenticate"));
+  }
+
+  @Test
   void aSessionDoesNotVouchForARequestThatCarriesItsOwnAuthorizationHeader() throws Exception {
     MockHttpSession session = login(ConsoleTestApp.OPS);
     FlagView before = toggles.admin().flag("search-ranking").orElseThrow();

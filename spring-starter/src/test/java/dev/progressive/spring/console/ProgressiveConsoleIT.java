@@ -339,6 +339,16 @@ class ProgressiveConsoleIT {
   }
 
   @Test
+  void whenTheSessionEndsThePageGoesToItsLoginFormInsteadOfHanging() throws Exception {
+    login(ConsoleTestApp.OPS);
+    // The session ends (expired, or logged out in another tab): the next read gets 401 without a Basic challenge,
+    // which would have made the browser hold the call open for a password prompt of its own.
+    driver.manage().deleteCookieNamed("JSESSIONID");
+    waiting().until(ExpectedConditions.urlContains("/progressive/login"));
+    waitFor(By.id("login-form"));
+  }
+
+  @Test
   void onANarrowScreenThePageHasNoSidewaysScrollAndStaysOperable() throws Exception {
     driver.manage().window().setSize(new Dimension(390, 844));
     login(ConsoleTestApp.OPS);
