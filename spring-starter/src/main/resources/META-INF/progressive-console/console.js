@@ -1010,7 +1010,17 @@
 
   // ---------------------------------------------------------------- polling
 
+  /**
+   * Reads everything once and plans the next read. A tab in the background reads nothing (a console left open all
+   * night costs the instance nothing); it reads again as soon as it is shown.
+   */
   async function poll() {
+    state.timer = null;
+    if (document.hidden) {
+      state.readWhenShown = true;
+      byId('status').textContent = 'Paused while the tab is in the background.';
+      return;
+    }
     const problems = [];
     await refreshCanaries().catch(e => problems.push('canaries: ' + e.message));
     await refreshFlags().catch(e => problems.push('flags: ' + (e.status === 404
@@ -1021,6 +1031,13 @@
       + Math.round(state.pollMillis / 1000) + ' s.';
     showAlert(problems.length ? 'Some parts could not be read: ' + problems.join('; ') : '');
     state.timer = window.setTimeout(poll, state.pollMillis);
+  }
+
+  function pollWhenShown() {
+    if (!document.hidden && state.readWhenShown) {
+      state.readWhenShown = false;
+      poll();
+    }
   }
 
   async function start() {
@@ -1049,6 +1066,7 @@
     role.textContent = state.me.canWrite ? 'can change' : 'read only';
     role.className = 'badge ' + (state.me.canWrite ? 'enabled' : 'disabled');
     document.body.dataset.canWrite = String(state.me.canWrite);
+    document.addEventListener('visibilitychange', pollWhenShown);
     await poll();
     document.body.dataset.ready = 'true';
   }

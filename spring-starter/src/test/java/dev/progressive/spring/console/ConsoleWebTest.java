@@ -96,6 +96,8 @@ class ConsoleWebTest {
     assertThat(html).contains("<script src=\"console.js\" defer></script>");
     assertThat(Pattern.compile("<script(?![^>]*\\bsrc=)").matcher(html).find()).as("an inline script").isFalse();
     assertThat(html).doesNotContain(" style=", " onclick=", " onload=");
+    assertThat(html).as("the status line changes on every read: not a live region")
+        .contains("<p id=\"status\" class=\"status\">");
     assertThat(ConsoleHeadersFilter.POLICY).contains("script-src 'self'").doesNotContain("unsafe");
 
     mvc.perform(get("/progressive").with(user(ConsoleTestApp.VIEWER).roles("USER")))

@@ -349,6 +349,26 @@ class ProgressiveConsoleIT {
   }
 
   @Test
+  void aTabInTheBackgroundReadsNothingUntilItIsShownAgain() throws Exception {
+    login(ConsoleTestApp.OPS);
+    JavascriptExecutor js = (JavascriptExecutor) driver;
+    String reads = "return performance.getEntriesByType('resource')"
+        + ".filter(e => e.name.includes('/actuator/')).length";
+    js.executeScript("Object.defineProperty(document, 'hidden', {configurable: true, get: () => true});"
+        + "document.dispatchEvent(new Event('visibilitychange'))");
+    // The read under way ends, and the next one, due within the poll interval (1 s), sees the tab hidden.
+    eventually().until(() -> text(By.id("status")).startsWith("Paused while the tab is in the background"));
+    js.executeScript("performance.clearResourceTimings()");
+    Thread.sleep(3_500);
+    assertThat((Long) js.executeScript(reads)).as("reads of a hidden tab in 3.5 polls").isZero();
+
+    js.executeScript("Object.defineProperty(document, 'hidden', {configurable: true, get: () => false});"
+        + "document.dispatchEvent(new Event('visibilitychange'))");
+    eventually().until(() -> text(By.id("status")).startsWith("Updated at")
+        && (Long) js.executeScript(reads) > 0);
+  }
+
+  @Test
   void onANarrowScreenThePageHasNoSidewaysScrollAndStaysOperable() throws Exception {
     driver.manage().window().setSize(new Dimension(390, 844));
     login(ConsoleTestApp.OPS);
