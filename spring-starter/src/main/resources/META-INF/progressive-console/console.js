@@ -76,11 +76,14 @@
     return document.getElementById(id);
   }
 
-  /** A string made safe for use inside an element id (the text itself is never parsed as markup). */
+  /**
+   * A string made safe for use inside an element id (the text itself is never parsed as markup). '_' is escaped too,
+   * so that two names never share an id: 'a.b' is 'a_2e_b', and 'a_2e_b' is 'a_5f_2e_5f_b'.
+   */
   function idPart(text) {
     let out = '';
     for (const ch of String(text)) {
-      out += /[A-Za-z0-9_-]/.test(ch) ? ch : '_' + ch.codePointAt(0).toString(16) + '_';
+      out += /[A-Za-z0-9-]/.test(ch) ? ch : '_' + ch.codePointAt(0).toString(16) + '_';
     }
     return out;
   }
