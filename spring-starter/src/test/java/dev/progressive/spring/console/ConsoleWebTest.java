@@ -81,6 +81,12 @@ class ConsoleWebTest {
     assertThat(login.getResponse().getContentAsString()).contains("id=\"login-form\"", "src=\"login.js\"");
     assertThat(login.getResponse().getCookie(CSRF_COOKIE)).isNotNull();
     mvc.perform(get("/progressive/console.css")).andExpect(status().isOk());
+    // Its own icon, open before login too: else the browser asks for /favicon.ico, which the application may not have.
+    assertThat(login.getResponse().getContentAsString())
+        .contains("<link rel=\"icon\" href=\"favicon.svg\" type=\"image/svg+xml\">");
+    mvc.perform(get("/progressive/favicon.svg"))
+        .andExpect(status().isOk())
+        .andExpect(content().contentTypeCompatibleWith("image/svg+xml"));
   }
 
   @Test

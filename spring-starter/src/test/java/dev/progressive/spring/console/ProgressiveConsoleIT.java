@@ -188,6 +188,8 @@ class ProgressiveConsoleIT {
     assertThat(removed.get(removed.size() - 1).path("action").asText()).isEqualTo("remove-override");
     assertThat(removed.get(removed.size() - 1).path("reason").asText()).isEqualTo("beta is over");
     eventually().until(() -> !driver.findElement(By.id("flag-state-switch")).isSelected());
+    assertThat(Browser.errors(driver)).as("script errors, policy violations or failed loads, login page included")
+        .isEmpty();
   }
 
   @Test
@@ -336,6 +338,7 @@ class ProgressiveConsoleIT {
     openFlag("new-checkout");
     eventually().until(() -> !driver.findElements(By.cssSelector("#flag-weight-inputs input")).isEmpty());
     fullPage("console.png");
+    assertThat(Browser.errors(driver)).as("script errors, policy violations or failed loads").isEmpty();
   }
 
   @Test
