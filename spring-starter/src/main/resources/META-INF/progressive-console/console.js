@@ -404,8 +404,11 @@
       || Object.keys(flag.override || {}).length === 0;
 
     const select = byId('flag-variant');
-    if (document.activeElement !== select) {
-      const chosen = select.dataset.touched === 'true' ? select.value : flag.defaultVariant;
+    const chosen = select.dataset.touched === 'true' ? select.value : flag.defaultVariant;
+    const options = JSON.stringify([flag.variants || [], chosen]);
+    // Rebuilt only when the variants or the choice changed, never under the user's hands.
+    if (document.activeElement !== select && select.dataset.options !== options) {
+      select.dataset.options = options;
       clear(select);
       for (const v of flag.variants || []) {
         select.appendChild(el('option', {value: v, selected: v === chosen ? true : null}, v));

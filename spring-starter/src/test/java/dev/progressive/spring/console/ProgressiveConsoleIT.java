@@ -342,6 +342,20 @@ class ProgressiveConsoleIT {
   }
 
   @Test
+  void aPollLeavesTheVariantSelectAloneWhileNothingChanged() throws Exception {
+    login(ConsoleTestApp.OPS);
+    openFlag("search-ranking");
+    eventually().until(() -> driver.findElements(By.cssSelector("#flag-variant option")).size() == 3);
+    JavascriptExecutor js = (JavascriptExecutor) driver;
+    js.executeScript("document.querySelector('#flag-variant option').dataset.seen = 'before'");
+    Thread.sleep(3_500);
+    // The same option elements after three polls (1 s): a rebuilt list would lose what the user was looking at.
+    assertThat(js.executeScript("return document.querySelector('#flag-variant option').dataset.seen"))
+        .isEqualTo("before");
+    assertThat(js.executeScript("return document.getElementById('flag-variant').value")).isEqualTo("classic");
+  }
+
+  @Test
   void whenTheSessionEndsThePageGoesToItsLoginFormInsteadOfHanging() throws Exception {
     login(ConsoleTestApp.OPS);
     // The session ends (expired, or logged out in another tab): the next read gets 401 without a Basic challenge,
