@@ -76,11 +76,14 @@
     return document.getElementById(id);
   }
 
-  /** A string made safe for use inside an element id (the text itself is never parsed as markup). */
+  /**
+   * A string made safe for use inside an element id (the text itself is never parsed as markup). '_' is escaped too,
+   * so that two names never share an id: 'a.b' is 'a_2e_b', and 'a_2e_b' is 'a_5f_2e_5f_b'.
+   */
   function idPart(text) {
     let out = '';
     for (const ch of String(text)) {
-      out += /[A-Za-z0-9_-]/.test(ch) ? ch : '_' + ch.codePointAt(0).toString(16) + '_';
+      out += /[A-Za-z0-9-]/.test(ch) ? ch : '_' + ch.codePointAt(0).toString(16) + '_';
     }
     return out;
   }
@@ -134,11 +137,17 @@
     }
   }
 
+  // Marks the page's calls as script calls: when the session has ended, Spring Security then answers 401 without an
+  // HTTP Basic challenge (WWW-Authenticate), so the browser neither opens its own password prompt nor holds the call
+  // open waiting for one, and the page can send the user to its login form.
+  const SCRIPT_CALL = {'X-Requested-With': 'XMLHttpRequest'};
+
   async function call(method, url, body) {
-    const headers = {'Accept': 'application/json'};
+    const headers = Object.assign({'Accept': 'application/json'}, SCRIPT_CALL);
     if (method !== 'GET' && !cookie('XSRF-TOKEN')) {
       // Every console response sets the token cookie; a cleared one comes back with the next.
-      await fetch('me', {credentials: 'same-origin', headers: {'Accept': 'application/json'}});
+      await fetch('me', {credentials: 'same-origin', headers: Object.assign({'Accept': 'application/json'},
+        SCRIPT_CALL)});
     }
     if (method !== 'GET') {
       headers['Content-Type'] = 'application/json';
@@ -395,8 +404,11 @@
       || Object.keys(flag.override || {}).length === 0;
 
     const select = byId('flag-variant');
-    if (document.activeElement !== select) {
-      const chosen = select.dataset.touched === 'true' ? select.value : flag.defaultVariant;
+    const chosen = select.dataset.touched === 'true' ? select.value : flag.defaultVariant;
+    const options = JSON.stringify([flag.variants || [], chosen]);
+    // Rebuilt only when the variants or the choice changed, never under the user's hands.
+    if (document.activeElement !== select && select.dataset.options !== options) {
+      select.dataset.options = options;
       clear(select);
       for (const v of flag.variants || []) {
         select.appendChild(el('option', {value: v, selected: v === chosen ? true : null}, v));
@@ -1004,7 +1016,17 @@
 
   // ---------------------------------------------------------------- polling
 
+  /**
+   * Reads everything once and plans the next read. A tab in the background reads nothing (a console left open all
+   * night costs the instance nothing); it reads again as soon as it is shown.
+   */
   async function poll() {
+    state.timer = null;
+    if (document.hidden) {
+      state.readWhenShown = true;
+      byId('status').textContent = 'Paused while the tab is in the background.';
+      return;
+    }
     const problems = [];
     await refreshCanaries().catch(e => problems.push('canaries: ' + e.message));
     await refreshFlags().catch(e => problems.push('flags: ' + (e.status === 404
@@ -1015,6 +1037,13 @@
       + Math.round(state.pollMillis / 1000) + ' s.';
     showAlert(problems.length ? 'Some parts could not be read: ' + problems.join('; ') : '');
     state.timer = window.setTimeout(poll, state.pollMillis);
+  }
+
+  function pollWhenShown() {
+    if (!document.hidden && state.readWhenShown) {
+      state.readWhenShown = false;
+      poll();
+    }
   }
 
   async function start() {
@@ -1043,6 +1072,7 @@
     role.textContent = state.me.canWrite ? 'can change' : 'read only';
     role.className = 'badge ' + (state.me.canWrite ? 'enabled' : 'disabled');
     document.body.dataset.canWrite = String(state.me.canWrite);
+    document.addEventListener('visibilitychange', pollWhenShown);
     await poll();
     document.body.dataset.ready = 'true';
   }

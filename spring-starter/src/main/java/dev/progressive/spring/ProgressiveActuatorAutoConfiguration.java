@@ -36,6 +36,7 @@ import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.context.DeferredSecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.context.DelegatingSecurityContextRepository;
 import org.springframework.security.web.context.HttpRequestResponseHolder;
@@ -238,6 +239,12 @@ public class ProgressiveActuatorAutoConfiguration {
     /**
      * Reads the user of an existing session (the ops console's login) and never writes one: a request authenticated by
      * HTTP Basic stays stateless, and no session is ever created for the endpoints.
+     *
+     * <p>A request with an {@code Authorization} header is judged by that header alone, never by a session cookie
+     * that comes with it: such a request needs no CSRF token (see {@link #sessionAuthenticatedWrite}), so the session
+     * must not vouch for it. Otherwise a header that proves nothing (a bearer token that this chain does not check,
+     * or HTTP Basic with the session user's name and a wrong password, which Spring Security does not check again
+     * for a user it already has) would write as the session's user without a token.
      */
     static final class SessionReadingSecurityContextRepository implements SecurityContextRepository {
 
@@ -249,6 +256,9 @@ public class ProgressiveActuatorAutoConfiguration {
 
       @Override
       public DeferredSecurityContext loadDeferredContext(HttpServletRequest request) {
+        if (request.getHeader(HttpHeaders.AUTHORIZATION) != null) {
+          return NoSessionContext.INSTANCE;
+        }
         return sessions.loadDeferredContext(request);
       }
 
@@ -256,7 +266,7 @@ public class ProgressiveActuatorAutoConfiguration {
       @SuppressWarnings("deprecation")
       public org.springframework.security.core.context.SecurityContext loadContext(
           HttpRequestResponseHolder requestResponseHolder) {
-        return sessions.loadDeferredContext(requestResponseHolder.getRequest()).get();
+        return loadDeferredContext(requestResponseHolder.getRequest()).get();
       }
 
       @Override
@@ -267,7 +277,22 @@ public class ProgressiveActuatorAutoConfiguration {
 
       @Override
       public boolean containsContext(HttpServletRequest request) {
-        return sessions.containsContext(request);
+        return request.getHeader(HttpHeaders.AUTHORIZATION) == null && sessions.containsContext(request);
+      }
+    }
+
+    /** No user from the session: the request's {@code Authorization} header alone says who it is. */
+    private enum NoSessionContext implements DeferredSecurityContext {
+      INSTANCE;
+
+      @Override
+      public org.springframework.security.core.context.SecurityContext get() {
+        return SecurityContextHolder.createEmptyContext();
+      }
+
+      @Override
+      public boolean isGenerated() {
+        return true;
       }
     }
   }

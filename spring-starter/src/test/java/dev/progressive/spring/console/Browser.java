@@ -2,10 +2,15 @@ package dev.progressive.spring.console;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.logging.Level;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -34,16 +39,30 @@ final class Browser {
     return available;
   }
 
-  /** A new headless browser, 1280 by 1000 pixels. */
+  /** A new headless browser, 1280 by 1000 pixels, that keeps its console's messages for {@link #errors}. */
   static WebDriver start() {
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
     options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
         "--window-size=1280,1000", "--lang=en-US", "--force-device-scale-factor=1");
+    LoggingPreferences logs = new LoggingPreferences();
+    logs.enable(LogType.BROWSER, Level.ALL);
+    options.setCapability("goog:loggingPrefs", logs);
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(CHROMEDRIVER.toFile())
         .usingAnyFreePort()
         .build();
     return new ChromeDriver(service, options);
+  }
+
+  /**
+   * The errors in the browser's console since the last call: script errors, Content-Security-Policy violations and
+   * failed loads.
+   */
+  static List<String> errors(WebDriver driver) {
+    return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+        .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
+        .map(LogEntry::getMessage)
+        .toList();
   }
 }

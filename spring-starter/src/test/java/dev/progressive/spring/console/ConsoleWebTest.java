@@ -81,6 +81,12 @@ class ConsoleWebTest {
     assertThat(login.getResponse().getContentAsString()).contains("id=\"login-form\"", "src=\"login.js\"");
     assertThat(login.getResponse().getCookie(CSRF_COOKIE)).isNotNull();
     mvc.perform(get("/progressive/console.css")).andExpect(status().isOk());
+    // Its own icon, open before login too: else the browser asks for /favicon.ico, which the application may not have.
+    assertThat(login.getResponse().getContentAsString())
+        .contains("<link rel=\"icon\" href=\"favicon.svg\" type=\"image/svg+xml\">");
+    mvc.perform(get("/progressive/favicon.svg"))
+        .andExpect(status().isOk())
+        .andExpect(content().contentTypeCompatibleWith("image/svg+xml"));
   }
 
   @Test
@@ -96,6 +102,8 @@ class ConsoleWebTest {
     assertThat(html).contains("<script src=\"console.js\" defer></script>");
     assertThat(Pattern.compile("<script(?![^>]*\\bsrc=)").matcher(html).find()).as("an inline script").isFalse();
     assertThat(html).doesNotContain(" style=", " onclick=", " onload=");
+    assertThat(html).as("the status line changes on every read: not a live region")
+        .contains("<p id=\"status\" class=\"status\">");
     assertThat(ConsoleHeadersFilter.POLICY).contains("script-src 'self'").doesNotContain("unsafe");
 
     mvc.perform(get("/progressive").with(user(ConsoleTestApp.VIEWER).roles("USER")))
@@ -202,6 +210,51 @@ class ConsoleWebTest {
     mvc.perform(post("/actuator/toggles/new-checkout").contentType(MediaType.APPLICATION_JSON)
             .content("{\"weights\": {\"on\": 40, \"off\": 60}}"))
         .andExpect(status().isUnauthorized());
+  }
+
+  @Test
+  void aPageCallAfterTheSessionEndedGets401WithoutABasicChallenge() throws Exception {
+    // The page marks its calls with X-Requested-With, as console.js does: no WWW-Authenticate, so no browser prompt.
+    mvc.perform(get("/actuator/toggles").header("X-Requested-With", "XMLHttpRequest"))
+        .andExpect(status().isUnauthorized())
+        .andExpect(header().doesNotExist("WWW-Authenticate"));
+    MockHttpSession ended = login(ConsoleTestApp.OPS);
+    ended.invalidate();
+    mvc.perform(get("/actuator/canaries").header("X-Requested-With", "XMLHttpRequest").session(ended))
+        .andExpect(status().isUnauthorized())
+        .andExpect(header().doesNotExist("WWW-Authenticate"));
+    // Scripts and tools still get the challenge.
+    mvc.perform(get("/actuator/toggles"))
+        .andExpect(status().isUnauthorized())
+        .andExpect(header().exists("WWW-Authenticate"));
+  }
+
+  @Test
+  void aSessionDoesNotVouchForARequestThatCarriesItsOwnAuthorizationHeader() throws Exception {
+    MockHttpSession session = login(ConsoleTestApp.OPS);
+    FlagView before = toggles.admin().flag("search-ranking").orElseThrow();
+    String body = "{\"defaultVariant\": \"hybrid\", \"reason\": \"no token\"}";
+    // Such a request needs no CSRF token, so the session cookie that comes with it must not stand in for the header.
+    mvc.perform(post("/actuator/toggles/search-ranking").session(session).header("Authorization", "Bearer anything")
+            .contentType(MediaType.APPLICATION_JSON).content(body))
+        .andExpect(status().isUnauthorized());
+    mvc.perform(post("/actuator/toggles/search-ranking").session(session)
+            .with(httpBasic(ConsoleTestApp.OPS, "not-the-password"))
+            .contentType(MediaType.APPLICATION_JSON).content(body))
+        .andExpect(status().isUnauthorized());
+    mvc.perform(get("/actuator/toggles").session(session).header("Authorization", "Bearer anything"))
+        .andExpect(status().isUnauthorized());
+    FlagView after = toggles.admin().flag("search-ranking").orElseThrow();
+    assertThat(after.version()).isEqualTo(before.version());
+    assertThat(after.defaultVariant()).isEqualTo(before.defaultVariant());
+
+    // The session alone still reads, and HTTP Basic with the right password still writes.
+    mvc.perform(get("/actuator/toggles").session(session)).andExpect(status().isOk());
+    mvc.perform(post("/actuator/toggles/search-ranking").session(session)
+            .with(httpBasic(ConsoleTestApp.OPS, ConsoleTestApp.PASSWORD))
+            .contentType(MediaType.APPLICATION_JSON)
+            .content("{\"defaultVariant\": \"" + before.defaultVariant() + "\", \"reason\": \"basic\"}"))
+        .andExpect(status().isOk());
   }
 
   @Test

@@ -188,6 +188,8 @@ class ProgressiveConsoleIT {
     assertThat(removed.get(removed.size() - 1).path("action").asText()).isEqualTo("remove-override");
     assertThat(removed.get(removed.size() - 1).path("reason").asText()).isEqualTo("beta is over");
     eventually().until(() -> !driver.findElement(By.id("flag-state-switch")).isSelected());
+    assertThat(Browser.errors(driver)).as("script errors, policy violations or failed loads, login page included")
+        .isEmpty();
   }
 
   @Test
@@ -336,6 +338,51 @@ class ProgressiveConsoleIT {
     openFlag("new-checkout");
     eventually().until(() -> !driver.findElements(By.cssSelector("#flag-weight-inputs input")).isEmpty());
     fullPage("console.png");
+    assertThat(Browser.errors(driver)).as("script errors, policy violations or failed loads").isEmpty();
+  }
+
+  @Test
+  void aPollLeavesTheVariantSelectAloneWhileNothingChanged() throws Exception {
+    login(ConsoleTestApp.OPS);
+    openFlag("search-ranking");
+    eventually().until(() -> driver.findElements(By.cssSelector("#flag-variant option")).size() == 3);
+    JavascriptExecutor js = (JavascriptExecutor) driver;
+    js.executeScript("document.querySelector('#flag-variant option').dataset.seen = 'before'");
+    Thread.sleep(3_500);
+    // The same option elements after three polls (1 s): a rebuilt list would lose what the user was looking at.
+    assertThat(js.executeScript("return document.querySelector('#flag-variant option').dataset.seen"))
+        .isEqualTo("before");
+    assertThat(js.executeScript("return document.getElementById('flag-variant').value")).isEqualTo("classic");
+  }
+
+  @Test
+  void whenTheSessionEndsThePageGoesToItsLoginFormInsteadOfHanging() throws Exception {
+    login(ConsoleTestApp.OPS);
+    // The session ends (expired, or logged out in another tab): the next read gets 401 without a Basic challenge,
+    // which would have made the browser hold the call open for a password prompt of its own.
+    driver.manage().deleteCookieNamed("JSESSIONID");
+    waiting().until(ExpectedConditions.urlContains("/progressive/login"));
+    waitFor(By.id("login-form"));
+  }
+
+  @Test
+  void aTabInTheBackgroundReadsNothingUntilItIsShownAgain() throws Exception {
+    login(ConsoleTestApp.OPS);
+    JavascriptExecutor js = (JavascriptExecutor) driver;
+    String reads = "return performance.getEntriesByType('resource')"
+        + ".filter(e => e.name.includes('/actuator/')).length";
+    js.executeScript("Object.defineProperty(document, 'hidden', {configurable: true, get: () => true});"
+        + "document.dispatchEvent(new Event('visibilitychange'))");
+    // The read under way ends, and the next one, due within the poll interval (1 s), sees the tab hidden.
+    eventually().until(() -> text(By.id("status")).startsWith("Paused while the tab is in the background"));
+    js.executeScript("performance.clearResourceTimings()");
+    Thread.sleep(3_500);
+    assertThat((Long) js.executeScript(reads)).as("reads of a hidden tab in 3.5 polls").isZero();
+
+    js.executeScript("Object.defineProperty(document, 'hidden', {configurable: true, get: () => false});"
+        + "document.dispatchEvent(new Event('visibilitychange'))");
+    eventually().until(() -> text(By.id("status")).startsWith("Updated at")
+        && (Long) js.executeScript(reads) > 0);
   }
 
   @Test
