@@ -17,7 +17,6 @@ import dev.progressive.spring.canary.CanaryBeanRegistrar;
 import dev.progressive.spring.canary.CanaryRegistry;
 import dev.progressive.spring.test.FlagValueOverrides;
 import dev.progressive.spring.test.OverridingProvider;
-import dev.progressive.spring.web.ShadowBaseUri;
 import dev.progressive.spring.web.ShadowFilter;
 import dev.progressive.toggles.ProgressiveProvider;
 import dev.progressive.toggles.Toggles;
@@ -246,14 +245,18 @@ public class ProgressiveAutoConfiguration {
     HttpShadow progressiveHttpShadow(ProgressiveParallelRunProperties properties,
         ObjectProvider<MeterRegistry> meterRegistry, Environment environment) {
       ProgressiveParallelRunProperties.Shadow shadow = properties.getShadow();
+      BaseUrlProperty candidate = new BaseUrlProperty(CANDIDATE, nullToEmpty(shadow.getCandidate()), environment);
+      candidate.validateEarly();
       HttpShadow.Builder builder = HttpShadow.builder()
-          .candidate(new ShadowBaseUri(CANDIDATE, nullToEmpty(shadow.getCandidate()), environment).validateEarly())
+          .candidate(candidate)
           .sampleRate(shadow.getSampleRate())
           .maxConcurrent(shadow.getMaxConcurrent())
           .threads(shadow.getThreads())
           .timeout(shadow.getTimeout());
       if (shadow.getSecondary() != null && !shadow.getSecondary().isBlank()) {
-        builder.secondary(new ShadowBaseUri(SECONDARY, shadow.getSecondary(), environment).validateEarly());
+        BaseUrlProperty secondary = new BaseUrlProperty(SECONDARY, shadow.getSecondary(), environment);
+        secondary.validateEarly();
+        builder.secondary(secondary);
       }
       List<ProgressiveParallelRunProperties.Route> routes = shadow.getRoutes();
       if (routes.isEmpty()) {

@@ -1,7 +1,9 @@
 package dev.progressive.spring.http;
 
 import dev.progressive.canary.Canary;
+import dev.progressive.spring.BaseUrlProperty;
 import java.net.URI;
+import java.util.Optional;
 import org.springframework.core.env.PropertyResolver;
 
 /**
@@ -12,20 +14,18 @@ final class RoutedClient {
 
   private final String name;
   private final Canary canary;
-  private final String rawBaselineUrl;
-  private final String rawCanaryUrl;
+  private final BaseUrlProperty baselineUrl;
+  private final BaseUrlProperty canaryUrl;
   private final String keyHeader;
-  private final PropertyResolver resolver;
   private volatile Urls urls;
 
   RoutedClient(String name, Canary canary, String rawBaselineUrl, String rawCanaryUrl, String keyHeader,
       PropertyResolver resolver) {
     this.name = name;
     this.canary = canary;
-    this.rawBaselineUrl = rawBaselineUrl;
-    this.rawCanaryUrl = rawCanaryUrl;
+    this.baselineUrl = new BaseUrlProperty(property("baseline-url"), rawBaselineUrl, resolver);
+    this.canaryUrl = new BaseUrlProperty(property("canary-url"), rawCanaryUrl, resolver);
     this.keyHeader = keyHeader;
-    this.resolver = resolver;
   }
 
   String name() {
@@ -52,13 +52,11 @@ final class RoutedClient {
    * @throws IllegalArgumentException naming the property at fault
    */
   void validateEarly() {
-    String baseline = resolveIfPossible(rawBaselineUrl);
-    String canaryUrl = resolveIfPossible(rawCanaryUrl);
-    String checkedBaseline = baseline == null ? null : normalize(baseline, property("baseline-url"));
-    String checkedCanary = canaryUrl == null ? null : normalize(canaryUrl, property("canary-url"));
-    if (checkedBaseline != null && checkedBaseline.equals(checkedCanary)) {
+    Optional<String> baseline = baselineUrl.validateEarly().map(RoutedClient::withoutTrailingSlash);
+    Optional<String> canaryBase = canaryUrl.validateEarly().map(RoutedClient::withoutTrailingSlash);
+    if (baseline.isPresent() && baseline.equals(canaryBase)) {
       throw new IllegalArgumentException(property("canary-url") + " must differ from " + property("baseline-url")
-          + ", both are " + checkedBaseline);
+          + ", both are " + baseline.get());
     }
   }
 
@@ -70,14 +68,7 @@ final class RoutedClient {
   Urls urls() {
     Urls resolved = urls;
     if (resolved == null) {
-      String baseline = resolve(rawBaselineUrl, property("baseline-url"));
-      String canaryUrl = resolve(rawCanaryUrl, property("canary-url"));
-      try {
-        resolved = new Urls(normalize(baseline, property("baseline-url")), normalize(canaryUrl,
-            property("canary-url")));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalStateException(e.getMessage(), e);
-      }
+      resolved = new Urls(withoutTrailingSlash(baselineUrl.get()), withoutTrailingSlash(canaryUrl.get()));
       if (resolved.baseline().equals(resolved.canary())) {
         throw new IllegalStateException(property("canary-url") + " must differ from " + property("baseline-url")
             + ", both are " + resolved.baseline());
@@ -87,52 +78,7 @@ final class RoutedClient {
     return resolved;
   }
 
-  private String resolveIfPossible(String raw) {
-    if (!raw.contains("${")) {
-      return raw;
-    }
-    try {
-      return resolver.resolveRequiredPlaceholders(raw);
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-  }
-
-  private String resolve(String raw, String property) {
-    if (!raw.contains("${")) {
-      return raw;
-    }
-    try {
-      return resolver.resolveRequiredPlaceholders(raw);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalStateException(property + " '" + raw + "' has a placeholder that cannot be resolved yet: "
-          + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * An absolute http or https URL without query or fragment, without a trailing slash.
-   *
-   * @throws IllegalArgumentException naming the property when it is not one
-   */
-  static String normalize(String url, String property) {
-    URI uri;
-    try {
-      uri = new URI(url.trim());
-    } catch (java.net.URISyntaxException e) {
-      throw new IllegalArgumentException(property + " is not a valid URL: '" + url + "' (" + e.getMessage() + ")",
-          e);
-    }
-    String scheme = uri.getScheme();
-    if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
-        || uri.getHost() == null) {
-      throw new IllegalArgumentException(property + " must be an absolute http or https URL with a host, was '"
-          + url + "'");
-    }
-    if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-      throw new IllegalArgumentException(property + " must be a base URL without query or fragment, was '" + url
-          + "'");
-    }
+  private static String withoutTrailingSlash(URI uri) {
     String text = uri.toString();
     while (text.endsWith("/")) {
       text = text.substring(0, text.length() - 1);

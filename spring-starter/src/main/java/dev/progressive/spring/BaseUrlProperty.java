@@ -1,20 +1,22 @@
-package dev.progressive.spring.web;
+package dev.progressive.spring;
 
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.springframework.core.env.PropertyResolver;
 
 /**
- * A base URL of HTTP shadowing as written in a property, such as
- * {@code progressive.parallel-run.shadow.candidate=http://localhost:${local.server.port}/v2}, whose {@code ${...}}
- * placeholders are resolved against the environment when it is first needed, so that values known only once the
- * application runs (the port of the embedded server) can be used. What can be checked at startup is checked there
- * ({@link #validateEarly()}); the resolved URL is kept once it is valid.
+ * A base URL as written in a property, such as
+ * {@code progressive.parallel-run.shadow.candidate=http://localhost:${local.server.port}/v2} or a canary HTTP client's
+ * {@code baseline-url}, whose {@code ${...}} placeholders are resolved against the environment when it is first
+ * needed, so that values known only once the application runs (the port of the embedded server) can be used. It must
+ * be an absolute http or https URL with a host and without query or fragment. What can be checked at startup is
+ * checked there ({@link #validateEarly()}); the resolved URL is kept once it is valid.
  */
-public final class ShadowBaseUri implements Supplier<URI> {
+public final class BaseUrlProperty implements Supplier<URI> {
 
   private final String property;
   private final String raw;
@@ -28,7 +30,7 @@ public final class ShadowBaseUri implements Supplier<URI> {
    * @param raw its value as written, placeholders unresolved
    * @param resolver resolves placeholders (the application's environment)
    */
-  public ShadowBaseUri(String property, String raw, PropertyResolver resolver) {
+  public BaseUrlProperty(String property, String raw, PropertyResolver resolver) {
     this.property = Objects.requireNonNull(property, "property");
     this.raw = Objects.requireNonNull(raw, "raw").trim();
     this.resolver = Objects.requireNonNull(resolver, "resolver");
@@ -38,10 +40,10 @@ public final class ShadowBaseUri implements Supplier<URI> {
    * Checks the URL when it has no placeholder or when its placeholders resolve already; a URL whose placeholders are
    * known only later is checked on first use.
    *
-   * @return this
+   * @return the URL when it could be checked now, empty when its placeholders are known only later
    * @throws IllegalArgumentException naming the property when the URL is blank or not a valid base URL
    */
-  public ShadowBaseUri validateEarly() {
+  public Optional<URI> validateEarly() {
     if (raw.isEmpty()) {
       throw new IllegalArgumentException(property + " must not be blank: give the base URL, such as "
           + "http://orders-v2:8080");
@@ -51,11 +53,10 @@ public final class ShadowBaseUri implements Supplier<URI> {
       try {
         value = resolver.resolveRequiredPlaceholders(raw);
       } catch (IllegalArgumentException notYet) {
-        return this;
+        return Optional.empty();
       }
     }
-    parse(value, IllegalArgumentException::new);
-    return this;
+    return Optional.of(parse(value, IllegalArgumentException::new));
   }
 
   /**
