@@ -1,5 +1,6 @@
 package dev.progressive.canary;
 
+import dev.progressive.canary.internal.StatisticalJudge;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,16 +13,20 @@ import java.util.regex.Pattern;
  *
  * <pre>{@code
  * CanaryRelease release = CanaryRelease.builder("pricing")
- *     .step(1, Duration.ofMinutes(10), 500)
- *     .step(5, Duration.ofMinutes(10), 1_000)
- *     .step(25, Duration.ofMinutes(10), 2_000)
- *     .step(50, Duration.ofMinutes(10), 5_000)
- *     .metric(Metric.errorRate().allowedChange(0.10))
- *     .metric(Metric.latency())
- *     .metric(Metric.latencyQuantile(0.99))
+ *     .step(5, Duration.ofMinutes(10), 2_000)
+ *     .step(25, Duration.ofMinutes(10), 5_000)
+ *     .step(50, Duration.ofMinutes(10), 10_000)
+ *     .metric(Metric.errorRate().allowedChange(0.10))      // fails above +10%, passes when shown within +50%
+ *     .metric(Metric.latencyQuantile(0.99).allowedChange(0.10))
  *     .maxInconclusive(Duration.ofMinutes(30))
  *     .build();
  * }</pre>
+ *
+ * <p>A step passes only when every critical metric is shown within its pass margin, which takes more requests than
+ * the step's minimum when errors are rare: showing an error rate of 0.5% within +50% takes about 15,000 canary
+ * requests at a 5% step (docs/canary-judge.md has the table). The minimums are where judging starts, not where it
+ * ends: with fewer requests per side than a metric can ever be judged on (a p99 needs about 900 at the default
+ * alpha), {@link Builder#build()} refuses the step.
  *
  * <p>Passing the last step promotes the canary to 100%. The canary lives in the toggles store as the flag
  * {@code canary.<name>}.
@@ -114,7 +119,11 @@ public final class CanaryRelease {
     return analysisInterval;
   }
 
-  /** The false-rollback budget of one step, shared by its metrics. */
+  /**
+   * The error budget of one step, shared evenly by its metrics: the chance that a metric's always-valid interval
+   * ever misses the truth in the step. It bounds both a false rollback of a canary as good as the baseline and a
+   * pass of a canary worse than a metric's pass margin.
+   */
   public double alpha() {
     return alpha;
   }
@@ -142,7 +151,7 @@ public final class CanaryRelease {
     private Duration maxInconclusive = Duration.ofMinutes(30);
     private Duration analysisInterval = Duration.ofMinutes(1);
     private double alpha = 0.005;
-    private int latencySamples = 2_000;
+    private int latencySamples = 10_000;
     private boolean dryRun;
 
     private Builder(String name) {
@@ -205,8 +214,9 @@ public final class CanaryRelease {
     }
 
     /**
-     * The false-rollback budget of one step, split evenly between the metrics; default 0.005. Each metric's test
-     * keeps its share over all the looks of the step.
+     * The error budget of one step, split evenly between the metrics; default 0.005. Each metric's always-valid
+     * interval misses the truth with at most its share over all the looks of the step: that bounds false rollbacks,
+     * and passes of a canary worse than the pass margin. A smaller alpha needs more requests to decide.
      */
     public Builder alpha(double alpha) {
       if (!(alpha > 0 && alpha < 0.5)) {
@@ -216,7 +226,11 @@ public final class CanaryRelease {
       return this;
     }
 
-    /** How many latencies per side are kept per step for the latency tests; default 2,000. */
+    /**
+     * How many latencies per side are kept per step for the latency tests; default 10,000. The latency intervals
+     * stop narrowing once a side's sample is full: with 10,000 a p99 of log-normal latencies (sigma 0.5) can be shown
+     * within about +20%, with 2,000 only within about +55%.
+     */
     public Builder latencySamples(int latencySamples) {
       if (latencySamples < 100 || latencySamples > 1_000_000) {
         throw new IllegalArgumentException("latencySamples must be in [100, 1,000,000], was " + latencySamples);
@@ -231,15 +245,38 @@ public final class CanaryRelease {
       return this;
     }
 
-    /** Builds the definition; it needs at least one step. */
+    /**
+     * Builds the definition. It needs at least one step, and every step must be able to decide every metric: a step
+     * whose minimum requests per side are fewer than a metric can ever be judged on (a latency quantile q needs its
+     * confidence sequence to bound it, about 9 / (1 - q) latencies at the default alpha), or a latency sample too
+     * small for it, is refused with the step and the metric named.
+     */
     public CanaryRelease build() {
       if (steps.isEmpty()) {
         throw new IllegalStateException("canary '" + name + "' needs at least one step");
       }
+      List<Metric> judged = metrics.isEmpty()
+          ? List.of(Metric.errorRate(), Metric.latency(), Metric.latencyQuantile(0.99)) : metrics;
+      double alphaPerMetric = alpha / judged.size();
+      for (Metric metric : judged) {
+        long needed = StatisticalJudge.minimumSamples(metric, alphaPerMetric);
+        if (needed > latencySamples) {
+          throw new IllegalStateException("canary '" + name + "': the " + metric.name() + " needs at least "
+              + needed + " latencies per side to be judged at alpha " + alphaPerMetric + ", but latencySamples is "
+              + latencySamples + ": raise latencySamples");
+        }
+        for (int i = 0; i < steps.size(); i++) {
+          Step step = steps.get(i);
+          if (step.minRequestsPerSide() < needed) {
+            throw new IllegalStateException("canary '" + name + "': step " + (i + 1) + " (" + step.percent()
+                + "%) asks for " + step.minRequestsPerSide() + " requests per side, but the " + metric.name()
+                + " can be neither shown within its margin nor beyond its allowed change with fewer than " + needed
+                + " (at alpha " + alphaPerMetric + "): raise the step's minimum requests to at least " + needed);
+          }
+        }
+      }
       if (metrics.isEmpty()) {
-        metrics.add(Metric.errorRate());
-        metrics.add(Metric.latency());
-        metrics.add(Metric.latencyQuantile(0.99));
+        metrics.addAll(judged);
       }
       return new CanaryRelease(this);
     }

@@ -6,8 +6,13 @@ import java.util.Objects;
 
 /**
  * Compares canary with baseline over the current step's window. The default is the statistical judge described in
- * {@code docs/canary.md}; another judge (for example the absolute-threshold judge of the simulator) can be given to
- * {@link Canary.Builder#judge(Judge)}. A judge is called by one controller thread at a time.
+ * {@code docs/canary-judge.md}; another judge (for example the absolute-threshold judge of the simulator) can be
+ * given to {@link Canary.Builder#judge(Judge)}.
+ *
+ * <p>A judge keeps no mutable state between calls: its verdict is a function of the {@link Look} alone. One instance
+ * may serve many canaries and steps, and any number of rollouts with the same step start, in any order. Whatever a
+ * step's analysis carries from look to look belongs to the controller and reaches the judge in the {@code Look}; the
+ * statistical judge needs nothing of the kind, because its intervals are valid at every look at once.
  */
 @FunctionalInterface
 public interface Judge {
@@ -52,7 +57,11 @@ public interface Judge {
     }
   }
 
-  /** The statistical judge: mSPRT on error counts, Mann-Whitney and quantile tests with alpha spending. */
+  /**
+   * The statistical judge: always-valid confidence intervals (confidence sequences) of each metric's relative
+   * change, which fail a metric beyond its allowed change and pass it within its pass margin. Stateless and
+   * thread-safe; the returned instance may be shared.
+   */
   static Judge statistical() {
     return new dev.progressive.canary.internal.StatisticalJudge();
   }

@@ -13,17 +13,20 @@ import java.util.Objects;
  * @param canaryRequests requests the canary served in the window
  * @param summary why, in plain words
  * @param at when the judge looked
+ * @param moreRequestsPerSide for an INCONCLUSIVE verdict, roughly how many more requests per side the step needs
+ *     before the undecided metrics can be shown within their margins or beyond their allowed change, if the data go
+ *     on as so far; -1 when not known or not applicable
  */
 public record Verdict(Result result, List<MetricResult> metrics, long baselineRequests, long canaryRequests,
-    String summary, Instant at) {
+    String summary, Instant at, long moreRequestsPerSide) {
 
   /** The outcome of a verdict, or of one metric. */
   public enum Result {
-    /** Enough data, and no regression beyond what is allowed. */
+    /** The step has its minimum data, and every critical metric is shown within its pass margin. */
     PASS,
-    /** A regression beyond what is allowed, with the step's false-alarm budget kept. */
+    /** A regression beyond what is allowed is shown, with the step's false-alarm budget kept. */
     FAIL,
-    /** Too little data to conclude. */
+    /** Neither shown yet: hold the weight and keep collecting. */
     INCONCLUSIVE;
 
     /** The lowercase name used in meter tags: {@code pass}, {@code fail} or {@code inconclusive}. */
@@ -41,6 +44,15 @@ public record Verdict(Result result, List<MetricResult> metrics, long baselineRe
     metrics = List.copyOf(metrics);
     Objects.requireNonNull(summary, "summary");
     Objects.requireNonNull(at, "at");
+    if (moreRequestsPerSide < -1) {
+      throw new IllegalArgumentException("moreRequestsPerSide must be -1 or more, was " + moreRequestsPerSide);
+    }
+  }
+
+  /** A verdict that says nothing about how many more requests are needed. */
+  public Verdict(Result result, List<MetricResult> metrics, long baselineRequests, long canaryRequests,
+      String summary, Instant at) {
+    this(result, metrics, baselineRequests, canaryRequests, summary, at, -1);
   }
 
   /**
@@ -51,10 +63,14 @@ public record Verdict(Result result, List<MetricResult> metrics, long baselineRe
    * @param baseline the baseline's value (error rate as a fraction, latencies in milliseconds), NaN without data
    * @param canary the canary's value, NaN without data
    * @param relativeChange (canary - baseline) / baseline, NaN when undefined
-   * @param ciLow lower end of the confidence interval of the relative change, NaN when there is none
-   * @param ciHigh upper end of the confidence interval of the relative change, NaN when there is none
-   * @param statistic the test's statistic: the mixture likelihood ratio (error rate), the p-value (latency) or NaN
-   * @param threshold the value the statistic was compared with at this look
+   * @param ciLow lower end of the always-valid confidence interval of the relative change (valid at every look of
+   *     the step at once, with the metric's share of the release's alpha), NaN when there is none, -Infinity when it
+   *     has no lower bound yet
+   * @param ciHigh upper end of that interval, NaN when there is none, +Infinity when it has no upper bound yet
+   * @param statistic the evidence of a regression beyond the allowed change: for the error rate, the mixture
+   *     likelihood ratio against the allowed rate ratio (a FAIL when it reaches {@code threshold}); NaN for the
+   *     latency metrics, whose interval says it all
+   * @param threshold 1 / the metric's alpha: the evidence a FAIL needs
    * @param reason what this means, in plain words
    */
   public record MetricResult(Metric metric, Result result, double baseline, double canary, double relativeChange,
