@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * <p>A step passes only when every critical metric is shown within its pass margin, which takes more requests than
  * the step's minimum when errors are rare: showing an error rate of 0.5% within +50% takes about 15,000 canary
  * requests at a 5% step (docs/canary-judge.md has the table). The minimums are where judging starts, not where it
- * ends: with fewer requests per side than a metric can ever be judged on (a p99 needs about 900 at the default
+ * ends: with fewer requests per side than a metric can ever be judged on (a p99 needs about 1,000 at the default
  * alpha), {@link Builder#build()} refuses the step.
  *
  * <p>Passing the last step promotes the canary to 100%. The canary lives in the toggles store as the flag
@@ -246,16 +246,19 @@ public final class CanaryRelease {
     }
 
     /**
-     * Builds the definition. It needs at least one step, and every step must be able to decide every metric: a step
-     * whose minimum requests per side are fewer than a metric can ever be judged on (a latency quantile q needs its
-     * confidence sequence to bound it, about 9 / (1 - q) latencies at the default alpha), or a latency sample too
-     * small for it, is refused with the step and the metric named.
+     * Builds the definition. It needs at least one step, and every step must be able to decide every metric added
+     * with {@link #metric(Metric)}: a step whose minimum requests per side are fewer than such a metric can ever be
+     * judged on (a latency quantile q needs its confidence sequence to bound it, about 10 / (1 - q) latencies at the
+     * default alpha) is refused with the step and the metric named, and so is a latency sample too small for any
+     * metric. Without metrics, the error rate, the latency and the p99 latency are judged, and a step with fewer
+     * requests than the p99 needs waits for them before it can pass.
      */
     public CanaryRelease build() {
       if (steps.isEmpty()) {
         throw new IllegalStateException("canary '" + name + "' needs at least one step");
       }
-      List<Metric> judged = metrics.isEmpty()
+      boolean defaults = metrics.isEmpty();
+      List<Metric> judged = defaults
           ? List.of(Metric.errorRate(), Metric.latency(), Metric.latencyQuantile(0.99)) : metrics;
       double alphaPerMetric = alpha / judged.size();
       for (Metric metric : judged) {
@@ -265,7 +268,7 @@ public final class CanaryRelease {
               + needed + " latencies per side to be judged at alpha " + alphaPerMetric + ", but latencySamples is "
               + latencySamples + ": raise latencySamples");
         }
-        for (int i = 0; i < steps.size(); i++) {
+        for (int i = 0; i < steps.size() && !defaults; i++) {
           Step step = steps.get(i);
           if (step.minRequestsPerSide() < needed) {
             throw new IllegalStateException("canary '" + name + "': step " + (i + 1) + " (" + step.percent()
@@ -275,7 +278,7 @@ public final class CanaryRelease {
           }
         }
       }
-      if (metrics.isEmpty()) {
+      if (defaults) {
         metrics.addAll(judged);
       }
       return new CanaryRelease(this);

@@ -116,12 +116,16 @@ class CanaryPrometheusTest {
    * a Prometheus registry, serves its scrape as the fleet's metrics, and judges through the Prometheus source.
    */
   private Canary fleet(double slowdown, FakePrometheus prometheus) {
+    return fleet(slowdown, prometheus, 4_000);
+  }
+
+  private Canary fleet(double slowdown, FakePrometheus prometheus, int requestsPerSide) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.config().meterFilter(Canary.latencyHistogram());
     Canary canary = canary(registry, PrometheusMetricSource.builder(prometheus.uri()).build());
     canary.start("alice", "pricing v2 deployed");
     SplittableRandom random = new SplittableRandom(42);
-    for (int i = 0; i < 4_000; i++) {
+    for (int i = 0; i < requestsPerSide; i++) {
       for (Cohort cohort : Cohort.values()) {
         double median = cohort == Cohort.CANARY ? 40 * slowdown : 40;
         double millis = median * Math.exp(0.5 * gaussian(random));
@@ -159,7 +163,8 @@ class CanaryPrometheusTest {
   @Test
   void aFleetWithAnEqualCanaryIsPromoted() {
     try (FakePrometheus prometheus = new FakePrometheus()) {
-      Canary canary = fleet(1.0, prometheus);
+      // an error rate of 1% is shown within +50% after about 17,000 requests per side (docs/canary-judge.md)
+      Canary canary = fleet(1.0, prometheus, 40_000);
       List<Verdict> verdicts = new ArrayList<>();
       canary.onVerdict(v -> verdicts.add(v.verdict()));
       scheduler.advance(Duration.ofMinutes(3));

@@ -22,7 +22,7 @@ final class LatencyShiftCheck {
 
   private LatencyShiftCheck() {}
 
-  static Assessment assess(Metric metric, double[] baseline, double[] canary, double alpha, int sampleCap) {
+  static Assessment assess(Metric metric, double[] baseline, double[] canary, double alpha, boolean full) {
     if (baseline.length < MIN_SAMPLES || canary.length < MIN_SAMPLES) {
       int have = Math.min(baseline.length, canary.length);
       return new Assessment(new MetricResult(metric, Result.INCONCLUSIVE, Double.NaN, Double.NaN, Double.NaN,
@@ -50,7 +50,6 @@ final class LatencyShiftCheck {
     Evidence evidence = Evidence.of(metric, rel, low, high);
     String reason = "latency: median " + Words.num(mc) + " ms vs " + Words.num(mb) + " ms on baseline, shift "
         + Words.signed(rel) + ": " + evidence.words();
-    boolean full = Math.min(baseline.length, canary.length) >= sampleCap;
     return new Assessment(new MetricResult(metric, evidence.result(), mb, mc, rel, low, high, Double.NaN, 1 / alpha,
         reason), evidence.growth(), full);
   }

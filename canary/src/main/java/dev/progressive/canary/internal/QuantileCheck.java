@@ -23,11 +23,10 @@ final class QuantileCheck {
     return ConfidenceSequence.observationsToBoundQuantile(q, alpha / 2);
   }
 
-  static Assessment assess(Metric metric, double[] baseline, double[] canary, double alpha, int sampleCap) {
+  static Assessment assess(Metric metric, double[] baseline, double[] canary, double alpha, boolean full) {
     double q = metric.quantile();
     String name = metric.name();
     long needed = needed(q, alpha);
-    boolean full = Math.min(baseline.length, canary.length) >= sampleCap;
     if (baseline.length < needed || canary.length < needed) {
       int have = Math.min(baseline.length, canary.length);
       return new Assessment(new MetricResult(metric, Result.INCONCLUSIVE, Double.NaN, Double.NaN, Double.NaN,

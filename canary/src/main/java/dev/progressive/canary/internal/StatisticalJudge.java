@@ -46,12 +46,13 @@ public final class StatisticalJudge implements Judge {
         baselineSorted = sortedLogs(window.baseline().latenciesMillis());
         canarySorted = sortedLogs(window.canary().latenciesMillis());
       }
+      boolean full = sampleFull(window.baseline()) || sampleFull(window.canary());
       Assessment a = switch (metric.kind()) {
         case ERROR_RATE -> ErrorRateCheck.assess(metric, window, alpha);
-        case LATENCY -> noted(LatencyShiftCheck.assess(metric, baselineSorted, canarySorted, alpha,
-            release.latencySamples()), window.latencyNote());
-        case LATENCY_QUANTILE -> noted(QuantileCheck.assess(metric, baselineSorted, canarySorted, alpha,
-            release.latencySamples()), window.latencyNote());
+        case LATENCY -> noted(LatencyShiftCheck.assess(metric, baselineSorted, canarySorted, alpha, full),
+            window.latencyNote());
+        case LATENCY_QUANTILE -> noted(QuantileCheck.assess(metric, baselineSorted, canarySorted, alpha, full),
+            window.latencyNote());
       };
       assessments.add(a);
     }
@@ -66,7 +67,7 @@ public final class StatisticalJudge implements Judge {
   /**
    * The fewest requests per side with which a metric can ever pass or fail at this alpha: 1 for the error rate,
    * {@value LatencyShiftCheck#MIN_SAMPLES} latencies for the latency shift, and for a quantile q the count at which
-   * its confidence sequence first bounds it (about 9 / (1 - q) at the default alpha).
+   * its confidence sequence first bounds it (about 10 / (1 - q) at the default alpha).
    */
   public static long minimumSamples(Metric metric, double alpha) {
     return switch (metric.kind()) {
@@ -85,6 +86,11 @@ public final class StatisticalJudge implements Judge {
     return new Assessment(new MetricResult(r.metric(), r.result(), r.baseline(), r.canary(), r.relativeChange(),
         r.ciLow(), r.ciHigh(), r.statistic(), r.threshold(), r.reason() + " [" + note + "]"), a.growth(),
         a.sampleFull());
+  }
+
+  /** Whether a side's latencies are a capped sample of its requests: more requests will not make it larger. */
+  private static boolean sampleFull(MetricSource.Side side) {
+    return side.latenciesMillis().length > 0 && side.latenciesMillis().length < side.requests();
   }
 
   private static double[] sortedLogs(double[] millis) {

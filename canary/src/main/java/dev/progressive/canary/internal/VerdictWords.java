@@ -70,7 +70,8 @@ final class VerdictWords {
       summary.append("; more requests needed");
     }
     if (sampleFull) {
-      summary.append("; the latency sample is full (").append(look.release().latencySamples())
+      int samples = Math.min(w.baseline().latenciesMillis().length, w.canary().latenciesMillis().length);
+      summary.append("; the latency sample is full (").append(samples)
           .append(" per side), so more requests will not narrow the latency intervals: raise latencySamples or "
               + "the pass margin");
     }
