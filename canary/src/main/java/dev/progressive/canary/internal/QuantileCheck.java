@@ -26,8 +26,10 @@ final class QuantileCheck {
   static Assessment assess(Metric metric, double[] baseline, double[] canary, double alpha, boolean full) {
     double q = metric.quantile();
     String name = metric.name();
-    long needed = needed(q, alpha);
-    if (baseline.length < needed || canary.length < needed) {
+    long[] baselineRanks = ConfidenceSequence.quantileRanks(baseline.length, q, alpha / 2);
+    long[] canaryRanks = ConfidenceSequence.quantileRanks(canary.length, q, alpha / 2);
+    if (!bounded(baselineRanks, baseline.length) || !bounded(canaryRanks, canary.length)) {
+      long needed = needed(q, alpha);
       int have = Math.min(baseline.length, canary.length);
       return new Assessment(new MetricResult(metric, Result.INCONCLUSIVE, Double.NaN, Double.NaN, Double.NaN,
           Double.NaN, Double.NaN, Double.NaN, 1 / alpha, name + ": needs " + needed + " latency samples per side to "
@@ -36,8 +38,8 @@ final class QuantileCheck {
     }
     double lb = quantileOfSorted(baseline, q);
     double lc = quantileOfSorted(canary, q);
-    double[] b = bounds(baseline, q, alpha / 2);
-    double[] c = bounds(canary, q, alpha / 2);
+    double[] b = bounds(baseline, baselineRanks);
+    double[] c = bounds(canary, canaryRanks);
     double rel = Math.exp(lc - lb) - 1;
     double low = Math.exp(c[0] - b[1]) - 1;
     double high = Math.exp(c[1] - b[0]) - 1;
@@ -49,9 +51,12 @@ final class QuantileCheck {
         Double.NaN, 1 / alpha, reason), evidence.growth(), full);
   }
 
-  /** {low, high} of one side's log quantile; -Infinity / +Infinity when not bounded yet. */
-  private static double[] bounds(double[] sortedLogs, double q, double alpha) {
-    long[] ranks = ConfidenceSequence.quantileRanks(sortedLogs.length, q, alpha);
+  private static boolean bounded(long[] ranks, int n) {
+    return ranks[0] >= 1 && ranks[1] <= n;
+  }
+
+  /** {low, high} of one side's log quantile from its ranks. */
+  private static double[] bounds(double[] sortedLogs, long[] ranks) {
     double low = ranks[0] >= 1 ? sortedLogs[(int) ranks[0] - 1] : Double.NEGATIVE_INFINITY;
     double high = ranks[1] <= sortedLogs.length ? sortedLogs[(int) ranks[1] - 1] : Double.POSITIVE_INFINITY;
     return new double[] {low, high};
