@@ -13,7 +13,7 @@ import java.util.function.Supplier;
 /**
  * Drives the real controller (Canary, toggles store, judge) with synthetic traffic on a fake clock and a manual
  * scheduler, with known error rates and latency distributions, and counts how rollouts end. Every rollout has its
- * own fixed seed.
+ * own fixed seed. One instance; the fleet is simulated elsewhere.
  *
  * <p>Traffic is generated in aggregate at each look: the requests since the last look are split by the current
  * weight; errors per side are binomial; each side keeps a uniform reservoir of latencies, evolved as Algorithm R
@@ -21,26 +21,37 @@ import java.util.function.Supplier;
  */
 final class CanarySimulator {
 
-  /** Baseline latency: log-normal, median 100 ms, sigma 0.5. */
-  static final double MEDIAN = 100;
+  /** Baseline latency: log-normal, median 60 ms, sigma 0.5 (docs/canary-judge.md). */
+  static final double MEDIAN = 60;
   static final double SIGMA = 0.5;
+  /** The baseline's error rate. */
+  static final double ERRORS = 0.005;
   static final Duration INTERVAL = Duration.ofMinutes(1);
   static final Duration MAX_TIME = Duration.ofHours(12);
 
-  /** A scenario: error rates, the canary's latency transform, and traffic. */
+  /**
+   * A scenario: error rates, the canary's latency transform, traffic (requests per second for the whole service, or
+   * for the canary side when {@code canaryFixedRate}), and the release.
+   */
   record Scenario(String id, String description, double baselineErrors, double canaryErrors,
-      LatencyModel canaryLatency, double totalPerSecond, boolean canaryFixedRate) {}
+      LatencyModel canaryLatency, double totalPerSecond, boolean canaryFixedRate, Supplier<CanaryRelease> release) {}
 
   /** Draws a canary latency from a baseline-distributed one. */
   @FunctionalInterface
   interface LatencyModel {
-    double apply(double baselineMillis);
+    double apply(double baselineMillis, SplittableRandom random);
   }
 
-  static final LatencyModel SAME = x -> x;
+  static final LatencyModel SAME = (x, r) -> x;
 
-  /** Median +20%: every latency 1.2 times. */
-  static final LatencyModel SLOWER_20 = x -> x * 1.2;
+  /** Every latency 3% slower: within the allowed 10%. */
+  static final LatencyModel SLOWER_3 = (x, r) -> x * 1.03;
+
+  /** Every latency 30% slower: between the allowed +10% and the pass margin +50% of the p99. */
+  static final LatencyModel SLOWER_30 = (x, r) -> x * 1.3;
+
+  /** The tail regression: 3% of the requests 10 times slower, the median unchanged; p99 about 2.6 times. */
+  static final LatencyModel TAIL_3_PERCENT_10X = (x, r) -> r.nextDouble() < 0.03 ? x * 10 : x;
 
   /**
    * Only the tail: latencies above the baseline's p95 are stretched so that the p99 is 50% higher; the median and
@@ -49,39 +60,82 @@ final class CanarySimulator {
   static final LatencyModel TAIL_50;
 
   static {
-    double p95 = MEDIAN * Math.exp(SIGMA * 1.6448536);
-    double p99 = MEDIAN * Math.exp(SIGMA * 2.3263479);
+    double p95 = 100 * Math.exp(SIGMA * 1.6448536);
+    double p99 = 100 * Math.exp(SIGMA * 2.3263479);
     double k = (1.5 * p99 - p95) / (p99 - p95);
-    TAIL_50 = x -> x <= p95 ? x : p95 + (x - p95) * k;
+    TAIL_50 = (x, r) -> x <= p95 ? x : p95 + (x - p95) * k;
   }
 
-  static final Scenario[] SCENARIOS = {
-      new Scenario("A", "canary equal to baseline (1% errors, same latency)", 0.01, 0.01, SAME, 200, false),
-      new Scenario("B", "canary errors 2% vs 1%", 0.01, 0.02, SAME, 200, false),
-      new Scenario("C", "median latency +20%", 0.01, 0.01, SLOWER_20, 200, false),
-      new Scenario("D", "only the tail worse (p99 +50%, same median)", 0.01, 0.01, TAIL_50, 200, false),
-      new Scenario("E", "low traffic (1 request/s on the canary side)", 0.01, 0.01, SAME, 1, true),
-  };
+  /** Requests per second for the whole service in the scenarios. */
+  static final double FLEET_TRAFFIC = 1_200;
 
-  /** The release every rollout uses. */
+  /**
+   * The README's release: steps 5, 25 and 50% of 10 minutes each with 2,000 requests per side at least, the error
+   * rate and the p99 with 10% allowed each (pass margins +50%), alpha 0.005, 30 minutes inconclusive at most.
+   */
   static CanaryRelease release() {
     return CanaryRelease.builder("sim")
-        .step(1, Duration.ofMinutes(10), 1_000)
         .step(5, Duration.ofMinutes(10), 2_000)
-        .step(25, Duration.ofMinutes(10), 5_000)
-        .step(50, Duration.ofMinutes(10), 20_000)
+        .step(25, Duration.ofMinutes(10), 2_000)
+        .step(50, Duration.ofMinutes(10), 2_000)
         .metric(Metric.errorRate().allowedChange(0.10))
-        .metric(Metric.latency().allowedChange(0.05))
         .metric(Metric.latencyQuantile(0.99).allowedChange(0.10))
         .maxInconclusive(Duration.ofMinutes(30))
         .analysisInterval(INTERVAL)
-        .latencySamples(4_000)
         .build();
+  }
+
+  /** The same with a first step of 1%, which at 1,200 requests/s needs about 22 minutes to show the error rate. */
+  static CanaryRelease releaseFromOnePercent() {
+    return CanaryRelease.builder("sim")
+        .step(1, Duration.ofMinutes(10), 2_000)
+        .step(5, Duration.ofMinutes(10), 2_000)
+        .step(25, Duration.ofMinutes(10), 2_000)
+        .step(50, Duration.ofMinutes(10), 2_000)
+        .metric(Metric.errorRate().allowedChange(0.10))
+        .metric(Metric.latencyQuantile(0.99).allowedChange(0.10))
+        .maxInconclusive(Duration.ofMinutes(30))
+        .analysisInterval(INTERVAL)
+        .build();
+  }
+
+  static final Scenario[] SCENARIOS = {
+      new Scenario("A", "canary equal to baseline (0.5% errors, same latency)", ERRORS, ERRORS, SAME,
+          FLEET_TRAFFIC, false, CanarySimulator::release),
+      new Scenario("A1", "canary equal, first step 1%", ERRORS, ERRORS, SAME, FLEET_TRAFFIC, false,
+          CanarySimulator::releaseFromOnePercent),
+      new Scenario("B", "errors x4 (0.5% -> 2%)", ERRORS, 4 * ERRORS, SAME, FLEET_TRAFFIC, false,
+          CanarySimulator::release),
+      new Scenario("C", "errors x2 (0.5% -> 1%)", ERRORS, 2 * ERRORS, SAME, FLEET_TRAFFIC, false,
+          CanarySimulator::release),
+      new Scenario("C1", "errors x2, first step 1%", ERRORS, 2 * ERRORS, SAME, FLEET_TRAFFIC, false,
+          CanarySimulator::releaseFromOnePercent),
+      new Scenario("D", "p99 tail: 3% of requests 10x slower, same median", ERRORS, ERRORS, TAIL_3_PERCENT_10X,
+          FLEET_TRAFFIC, false, CanarySimulator::release),
+      new Scenario("D1", "p99 tail, first step 1%", ERRORS, ERRORS, TAIL_3_PERCENT_10X, FLEET_TRAFFIC, false,
+          CanarySimulator::releaseFromOnePercent),
+      new Scenario("E", "within the allowance: latency +3%, errors +5%", ERRORS, 1.05 * ERRORS, SLOWER_3,
+          FLEET_TRAFFIC, false, CanarySimulator::release),
+      new Scenario("F", "between allowed and margin: errors +30%", ERRORS, 1.3 * ERRORS, SAME, FLEET_TRAFFIC, false,
+          CanarySimulator::release),
+      new Scenario("G", "between allowed and margin: latency +30%", ERRORS, ERRORS, SLOWER_30, FLEET_TRAFFIC, false,
+          CanarySimulator::release),
+      new Scenario("H", "low traffic (1 request/s on the canary side)", ERRORS, ERRORS, SAME, 1, true,
+          CanarySimulator::release),
+  };
+
+  static Scenario scenario(String id) {
+    for (Scenario s : SCENARIOS) {
+      if (s.id().equals(id)) {
+        return s;
+      }
+    }
+    throw new IllegalArgumentException(id);
   }
 
   /** How rollouts of one scenario ended. */
   record Summary(Scenario scenario, String judge, int rollouts, int rolledBack, int promoted, long medianRequests,
-      long minCanaryRequestsWhenPromoted) {
+      long medianMinutes, long minCanaryRequestsWhenPromoted) {
     double rolledBackShare() {
       return (double) rolledBack / rollouts;
     }
@@ -91,8 +145,9 @@ final class CanarySimulator {
     }
 
     String row() {
-      return String.format(Locale.ROOT, "| %s | %s | %s | %.1f%% | %.1f%% | %,d |", scenario.id(),
-          scenario.description(), judge, rolledBackShare() * 100, promotedShare() * 100, medianRequests);
+      return String.format(Locale.ROOT, "| %s | %s | %s | %.1f%% | %.1f%% | %d min | %,d |", scenario.id(),
+          scenario.description(), judge, rolledBackShare() * 100, promotedShare() * 100, medianMinutes,
+          medianRequests);
     }
   }
 
@@ -101,9 +156,10 @@ final class CanarySimulator {
     int rolledBack = 0;
     int promoted = 0;
     long[] requests = new long[rollouts];
+    long[] minutes = new long[rollouts];
     long minPromoted = Long.MAX_VALUE;
     for (int i = 0; i < rollouts; i++) {
-      Rollout r = rollout(scenario, judges.get(), 1_000L * (i + 1) + scenario.id().charAt(0));
+      Rollout r = rollout(scenario, judges.get(), 1_000L * (i + 1) + scenario.id().hashCode());
       if (r.state == CanaryState.ROLLED_BACK) {
         rolledBack++;
       } else if (r.state == CanaryState.PROMOTED) {
@@ -111,28 +167,32 @@ final class CanarySimulator {
         minPromoted = Math.min(minPromoted, r.minStepCanaryRequests);
       }
       requests[i] = r.requests;
+      minutes[i] = r.minutes;
     }
     Arrays.sort(requests);
+    Arrays.sort(minutes);
     return new Summary(scenario, judgeName, rollouts, rolledBack, promoted, requests[rollouts / 2],
-        minPromoted == Long.MAX_VALUE ? 0 : minPromoted);
+        minutes[rollouts / 2], minPromoted == Long.MAX_VALUE ? 0 : minPromoted);
   }
 
-  /** How one rollout ended. */
-  record Rollout(CanaryState state, long requests, long minStepCanaryRequests) {}
+  /** How one rollout ended, and after how many minutes. */
+  record Rollout(CanaryState state, long requests, long minStepCanaryRequests, long minutes) {}
 
   static Rollout rollout(Scenario scenario, Judge judge, long seed) {
-    CanaryRelease release = release();
-    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    CanaryRelease release = scenario.release().get();
+    Instant start = Instant.parse("2026-01-01T00:00:00Z");
+    MutableClock clock = new MutableClock(start);
     ManualScheduler scheduler = new ManualScheduler(clock);
     try (Toggles toggles = Toggles.builder().store(new InMemoryFlagStore(clock, 100)).clock(clock).build()) {
       Traffic traffic = new Traffic(scenario, release.latencySamples(), new SplittableRandom(seed));
       Canary canary = Canary.builder(release, toggles).clock(clock).scheduler(scheduler).judge(judge)
           .metricSource(traffic).build();
       traffic.weight = canary::weight;
-      canary.onVerdict(v -> traffic.lastWindowCanaryRequests = v.verdict().canaryRequests());
       long[] minStepCanary = {Long.MAX_VALUE};
       canary.onTransition(t -> {
-        if (t.action().equals("advance") || t.action().equals("promote")) {
+        // the action's name, whether it is a string or an enum constant
+        String action = String.valueOf(t.action());
+        if (action.equalsIgnoreCase("advance") || action.equalsIgnoreCase("promote")) {
           minStepCanary[0] = Math.min(minStepCanary[0], t.verdict().canaryRequests());
         }
       });
@@ -142,7 +202,8 @@ final class CanarySimulator {
         scheduler.advance(INTERVAL);
       }
       canary.close();
-      return new Rollout(canary.state(), traffic.total, minStepCanary[0]);
+      return new Rollout(canary.state(), traffic.total, minStepCanary[0],
+          Duration.between(start, clock.instant()).toMinutes());
     }
   }
 
@@ -154,7 +215,6 @@ final class CanarySimulator {
     private final SideSample canary;
     IntSupplier weight = () -> 0;
     long total;
-    long lastWindowCanaryRequests;
     private Instant generatedUntil;
     private double carry;
 
@@ -195,7 +255,7 @@ final class CanarySimulator {
         nb = n - nc;
       }
       total += nb + nc;
-      baseline.add(nb, binomial(nb, scenario.baselineErrors()), x -> x);
+      baseline.add(nb, binomial(nb, scenario.baselineErrors()), SAME);
       canary.add(nc, binomial(nc, scenario.canaryErrors()), scenario.canaryLatency());
       return new Window(baseline.side(), canary.side());
     }
@@ -233,7 +293,7 @@ final class CanarySimulator {
     }
 
     private double latency(LatencyModel model) {
-      return model.apply(MEDIAN * Math.exp(SIGMA * gaussian()));
+      return model.apply(MEDIAN * Math.exp(SIGMA * gaussian()), random);
     }
 
     /** One side's counts and a reservoir evolved as Algorithm R would. */

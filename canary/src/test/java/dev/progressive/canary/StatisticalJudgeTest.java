@@ -172,7 +172,7 @@ class StatisticalJudgeTest {
   @Test
   void aTailOnlyRegressionFailsTheQuantileNotTheShift() {
     double p95 = 100 * Math.exp(0.5 * 1.6448536);
-    DoubleUnaryOperator tail = CanarySimulator.TAIL_50::apply;
+    DoubleUnaryOperator tail = x -> CanarySimulator.TAIL_50.apply(x, null);
     Window w = new Window(side(20_000, 0, 10_000, 100, x -> x, 1), side(20_000, 0, 10_000, 100, tail, 2));
     Verdict v = judge(release(Metric.latency().critical(false), Metric.latencyQuantile(0.99)), w,
         Duration.ofMinutes(10));
