@@ -95,4 +95,33 @@ class JudgeSampleSizeTest {
         .as("a canary within the allowance (+5%) needs more than an equal one")
         .isGreaterThan(canaryRequestsToPass(0.005, 1, 0.05, 0.10, 0.50));
   }
+
+  /**
+   * The upper end of the p99's interval when both sides hold {@code n} latencies at the exact quantiles of the same
+   * log-normal distribution (sigma 0.5): how close to the baseline a p99 can be shown with n latencies per side.
+   */
+  static double p99UpperBound(int n, double sigma) {
+    org.apache.commons.statistics.distribution.NormalDistribution normal =
+        org.apache.commons.statistics.distribution.NormalDistribution.of(0, 1);
+    double[] latencies = new double[n];
+    for (int i = 0; i < n; i++) {
+      latencies[i] = 60 * Math.exp(sigma * normal.inverseCumulativeProbability((i + 0.5) / n));
+    }
+    CanaryRelease release = CanaryRelease.builder("table").step(5, Duration.ZERO, 2_000)
+        .metric(Metric.errorRate()).metric(Metric.latencyQuantile(0.99)).latencySamples(Math.max(n, 2_000)).build();
+    Window w = new Window(new Side(n, 0, latencies), new Side(n, 0, latencies.clone()));
+    return Judge.statistical().judge(new Judge.Look(release, 0, START, START, w)).metrics().get(1).ciHigh();
+  }
+
+  @Test
+  void howCloseAP99CanBeShownWithSoManyLatenciesPerSide() {
+    StringBuilder row = new StringBuilder("| latencies per side | 1,000 | 2,000 | 5,000 | 10,000 | 50,000 |\n|---|---|---|---|---|---|\n| p99 shown within (sigma 0.5) |");
+    for (int n : new int[] {1_000, 2_000, 5_000, 10_000, 50_000}) {
+      row.append(String.format(Locale.ROOT, " +%.0f%% |", p99UpperBound(n, 0.5) * 100));
+    }
+    System.out.println(row);
+    assertThat(p99UpperBound(10_000, 0.5)).as("the default latencySamples shows a p99 within +50%")
+        .isBetween(0.10, 0.30);
+    assertThat(p99UpperBound(2_000, 0.5)).as("the old default could not").isGreaterThan(0.5);
+  }
 }

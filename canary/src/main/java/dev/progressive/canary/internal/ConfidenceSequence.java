@@ -14,8 +14,8 @@ import org.apache.commons.numbers.gamma.LogBeta;
  *       so by Ville's inequality the chance that it ever reaches 1/alpha is at most alpha. The bound is every theta
  *       whose ratio is still below 1/alpha. The mixture is an equal mix of four beta priors centred on the expected
  *       proportion, with concentrations 0.3, 1, 10 and 100 times 1 / min(mu, 1 - mu), so that the bound is near its
- *       tightest from a few dozen to a few hundred thousand observations, and a p99 is bounded from about 930
- *       latencies on at alpha 0.0017.</li>
+ *       tightest from a few dozen to a few hundred thousand observations, and a p99 is bounded from about 900
+ *       latencies on at the default alpha.</li>
  *   <li><b>Quantile ranks:</b> the count of observations at or below the true q quantile is a binomial(n, q) running
  *       sum, so the same mixture gives the range of ranks in which the true quantile lies at every n (Howard and
  *       Ramdas 2022, "Sequential estimation of quantiles with applications to A/B-testing and best-arm
