@@ -55,7 +55,7 @@ final class ErrorRateCheck {
       if (canaryHigh < metric.negligibleRate()) {
         result = Result.PASS;
         words = "shown below the negligible rate " + Words.rate(metric.negligibleRate()) + " (the canary's rate is "
-            + "at most " + Words.rate(canaryHigh) + "; " + Words.interval(low, high) + ")";
+            + "at most " + Words.rateFine(canaryHigh) + "; " + Words.interval(low, high) + ")";
       }
     }
     MetricResult r = new MetricResult(metric, result, rb, rc, rel, low, high, statistic, threshold,

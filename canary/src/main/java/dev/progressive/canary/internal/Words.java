@@ -40,6 +40,11 @@ final class Words {
     return String.format(Locale.ROOT, "%.2f%%", fraction * 100);
   }
 
+  /** A share with three significant digits: {@code 0.0997%}. */
+  static String rateFine(double fraction) {
+    return String.format(Locale.ROOT, "%.3g%%", fraction * 100);
+  }
+
   /** A number with about three significant digits. */
   static String num(double v) {
     if (Double.isInfinite(v)) {

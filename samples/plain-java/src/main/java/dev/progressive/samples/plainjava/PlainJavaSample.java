@@ -58,6 +58,8 @@ public final class PlainJavaSample {
     }
 
     // 2. A canary: 10%, then 50%, then promoted, judged on error rates. A clock moved by hand plays the minutes.
+    //    The judge passes a step on evidence: with no errors at all, once the canary's error rate is shown below
+    //    0.1%, which takes several thousand canary requests, hence 4,000 calls a minute.
     ManualClock clock = new ManualClock(Instant.parse("2026-01-01T09:00:00Z"));
     List<Runnable> analyses = new CopyOnWriteArrayList<>();
     CanaryScheduler byHand = (period, analysis) -> {
@@ -74,7 +76,7 @@ public final class PlainJavaSample {
       canary.start("sample", "pricing v2 is deployed");
       out.println("canary: customer-7 is routed to " + canary.decide("customer-7") + ", the same on every call");
       for (int minute = 1; minute <= 30 && canary.state() == CanaryState.PROGRESSING; minute++) {
-        for (int i = 0; i < 400; i++) {
+        for (int i = 0; i < 4_000; i++) {
           int items = 1 + i % 3;
           canary.call("customer-" + i, () -> legacyQuote(items), () -> newQuote(items));
         }
