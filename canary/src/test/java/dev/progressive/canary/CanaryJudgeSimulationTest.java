@@ -24,8 +24,9 @@ class CanaryJudgeSimulationTest {
   @Test
   void theStatisticalJudgeMeetsTheExpectations() {
     Map<String, Summary> statistical = new LinkedHashMap<>();
-    System.out.println("| scenario | | judge | rolled back | promoted | median time to the end | median requests |");
-    System.out.println("|---|---|---|---|---|---|---|");
+    System.out.println("| scenario | | judge | rolled back | of which timed out | promoted | median time to the end "
+        + "| median requests |");
+    System.out.println("|---|---|---|---|---|---|---|---|");
     for (Scenario scenario : CanarySimulator.SCENARIOS) {
       Summary s = CanarySimulator.run(scenario, "statistical", Judge::statistical, ROLLOUTS);
       statistical.put(scenario.id(), s);
@@ -42,6 +43,8 @@ class CanaryJudgeSimulationTest {
       assertThat(statistical.get(equal).promotedShare()).as(equal + ": an equal canary is promoted")
           .isGreaterThanOrEqualTo(0.99);
     }
+    assertThat(statistical.get("A").rolledBack() - statistical.get("A").timedOut())
+        .as("A: no equal canary is rolled back on a FAIL").isZero();
     for (String worse : new String[] {"B", "C", "C1", "D", "D1"}) {
       assertThat(statistical.get(worse).rolledBackShare()).as(worse + ": a regression is rolled back")
           .isGreaterThanOrEqualTo(0.99);
