@@ -132,7 +132,7 @@ final class CanarySimulator {
       canary.onVerdict(v -> traffic.lastWindowCanaryRequests = v.verdict().canaryRequests());
       long[] minStepCanary = {Long.MAX_VALUE};
       canary.onTransition(t -> {
-        if (t.action().equals("advance") || t.action().equals("promote")) {
+        if (t.action() == CanaryAction.ADVANCE || t.action() == CanaryAction.PROMOTE) {
           minStepCanary[0] = Math.min(minStepCanary[0], t.verdict().canaryRequests());
         }
       });

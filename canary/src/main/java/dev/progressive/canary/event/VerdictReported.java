@@ -1,5 +1,6 @@
 package dev.progressive.canary.event;
 
+import dev.progressive.canary.CanaryAction;
 import dev.progressive.canary.Verdict;
 import java.util.Objects;
 
@@ -11,9 +12,10 @@ import java.util.Objects;
  * @param step the step judged
  * @param verdict the verdict
  * @param dryRun whether the canary is in dry-run
- * @param wouldDo what this verdict leads to: {@code hold}, {@code advance}, {@code promote} or {@code rollback}
+ * @param wouldDo what this verdict leads to: {@link CanaryAction#HOLD}, {@code ADVANCE}, {@code PROMOTE},
+ *     {@code ROLLBACK} or {@code WAIT_FOR_OPERATOR}
  */
-public record VerdictReported(String canary, int step, Verdict verdict, boolean dryRun, String wouldDo) {
+public record VerdictReported(String canary, int step, Verdict verdict, boolean dryRun, CanaryAction wouldDo) {
   public VerdictReported {
     Objects.requireNonNull(canary, "canary");
     Objects.requireNonNull(verdict, "verdict");
