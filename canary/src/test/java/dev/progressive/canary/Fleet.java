@@ -67,9 +67,15 @@ final class Fleet implements AutoCloseable {
   }
 
   Member add(String id, Duration skew, CanaryRelease release, Judge judge, Consumer<Canary.Builder> more) {
+    return add(id, skew, release, judge, flags, shared, more);
+  }
+
+  /** An instance with its own connections to the shared stores, as separate processes have. */
+  Member add(String id, Duration skew, CanaryRelease release, Judge judge, FlagStore ownFlags, FleetStore ownFleet,
+      Consumer<Canary.Builder> more) {
     MutableClock clock = new MutableClock(base.instant().plus(skew));
-    Toggles toggles = Toggles.builder().store(flags).clock(clock).build();
-    FlakyFleetStore store = new FlakyFleetStore(shared);
+    Toggles toggles = Toggles.builder().store(ownFlags).clock(clock).build();
+    FlakyFleetStore store = new FlakyFleetStore(ownFleet);
     Canary.Builder b = Canary.builder(release, toggles).clock(clock).fleet(store).instanceId(id).judge(judge);
     more.accept(b);
     Canary canary = b.build();
