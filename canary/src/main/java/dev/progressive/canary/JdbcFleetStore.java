@@ -13,8 +13,9 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /**
- * The {@link FleetStore} that every instance of a service shares through PostgreSQL. Give each instance's canaries
- * the same database (it may be the one of the {@code JdbcFlagStore}):
+ * The {@link FleetStore} that every instance of a service shares through a database: PostgreSQL first, in plain
+ * SQL that H2 also runs. Give each instance's canaries the same database (it may be the one of the
+ * {@code JdbcFlagStore}):
  *
  * <pre>{@code
  * FleetStore fleet = JdbcFleetStore.builder(dataSource).build();
@@ -99,10 +100,11 @@ public final class JdbcFleetStore implements FleetStore {
   @Override
   public void publish(WindowKey key, WindowRow row) throws SQLException {
     call(c -> {
+      if (updateWindow(c, key, row) == 1) {
+        return null;
+      }
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + windows + " (canary, step, step_started_at, "
-          + "instance, format, payload, published_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (canary, step, "
-          + "step_started_at, instance) DO UPDATE SET format = EXCLUDED.format, payload = EXCLUDED.payload, "
-          + "published_at = EXCLUDED.published_at")) {
+          + "instance, format, payload, published_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
         ps.setString(1, key.canary());
         ps.setInt(2, key.step());
         ps.setLong(3, key.stepStartedAt());
@@ -110,9 +112,29 @@ public final class JdbcFleetStore implements FleetStore {
         ps.setInt(5, row.format());
         ps.setBytes(6, row.payload());
         ps.setLong(7, row.publishedAtMillis());
-        return ps.executeUpdate();
+        ps.executeUpdate();
+      } catch (SQLException duplicate) {
+        // The same instance published twice at once (a retry): the other insert won; replace it.
+        if (updateWindow(c, key, row) != 1) {
+          throw duplicate;
+        }
       }
+      return null;
     });
+  }
+
+  private int updateWindow(Connection c, WindowKey key, WindowRow row) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE " + windows + " SET format = ?, payload = ?, "
+        + "published_at = ? WHERE canary = ? AND step = ? AND step_started_at = ? AND instance = ?")) {
+      ps.setInt(1, row.format());
+      ps.setBytes(2, row.payload());
+      ps.setLong(3, row.publishedAtMillis());
+      ps.setString(4, key.canary());
+      ps.setInt(5, key.step());
+      ps.setLong(6, key.stepStartedAt());
+      ps.setString(7, row.instance());
+      return ps.executeUpdate();
+    }
   }
 
   @Override
@@ -173,11 +195,22 @@ public final class JdbcFleetStore implements FleetStore {
     return call(c -> {
       if (expectedVersion == 0) {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + leases + " (canary, holder, expires_at, "
-            + "version) VALUES (?, ?, ?, 1) ON CONFLICT (canary) DO NOTHING")) {
+            + "version) VALUES (?, ?, ?, 1)")) {
           ps.setString(1, canary);
           ps.setString(2, holder);
           ps.setLong(3, expiresAtMillis);
           return ps.executeUpdate() == 1;
+        } catch (SQLException duplicate) {
+          // Another instance inserted the lease first; anything else is a real failure.
+          try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + leases + " WHERE canary = ?")) {
+            ps.setString(1, canary);
+            try (ResultSet rs = ps.executeQuery()) {
+              if (rs.next()) {
+                return false;
+              }
+            }
+          }
+          throw duplicate;
         }
       }
       try (PreparedStatement ps = c.prepareStatement("UPDATE " + leases + " SET holder = ?, expires_at = ?, "
