@@ -109,7 +109,7 @@ final class FleetSimulator {
       }
       List<Fleet.Member> order = new ArrayList<>(fleet.members);
       Fleet.Member first = fleet.members.get(0);
-      awaitAll(fleet, CanaryState.PENDING, -1);
+      awaitAgreement(fleet);
       first.canary.start("simulator", "rollout " + seed);
       long perMinute = perSecond * 60L;
       int minutes = 0;
@@ -124,7 +124,7 @@ final class FleetSimulator {
         for (Fleet.Member m : order) {
           m.look();
         }
-        awaitAll(fleet, first.canary.state(), first.canary.step());
+        awaitAgreement(fleet);
         stores.minute();
       }
       List<CanaryTransition> automatic = fleet.transitions.stream()
@@ -135,25 +135,24 @@ final class FleetSimulator {
     }
   }
 
-  /** Waits until every instance has heard of the state (instant on the in-memory store, NOTIFY on PostgreSQL). */
-  private static void awaitAll(Fleet fleet, CanaryState state, int step) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    for (Fleet.Member m : fleet.members) {
-      Object signal = new Object();
-      while (m.canary.state() != state || m.canary.step() != step) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException(m.id + " never heard of " + state + " step " + step + "; it is at "
-              + m.canary.state() + " step " + m.canary.step() + ", its toggles have "
-              + m.toggles.admin().flag(m.canary.release().flagKey()).map(v -> v.version() + " "
-                  + v.effectiveDefinition()).orElse("nothing"));
-        }
-        synchronized (signal) {
-          try {
-            signal.wait(5);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-          }
+  /**
+   * Waits until every instance has heard of the newest state (at once on the in-memory store, by NOTIFY on
+   * PostgreSQL): the instance that made the last transition has it, so when all agree, all have it.
+   */
+  private static void awaitAgreement(Fleet fleet) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    Object signal = new Object();
+    while (fleet.members.stream().map(m -> m.canary.state() + "/" + m.canary.step()).distinct().count() > 1) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the instances disagree for a minute: " + fleet.members.stream()
+            .map(m -> m.id + "=" + m.canary.state() + "/" + m.canary.step()).toList());
+      }
+      synchronized (signal) {
+        try {
+          signal.wait(5);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
         }
       }
     }

@@ -5,7 +5,8 @@ import dev.progressive.canary.Verdict;
 import java.util.Objects;
 
 /**
- * The judge looked at the current step. Published at every analysis interval while a canary progresses, also in
+ * The judge looked at the current step. Published at every analysis interval while a canary progresses, by the
+ * instance that judged (the holder of the canary's analysis lease when the instances share a fleet store), also in
  * dry-run, where {@code wouldDo} tells what the controller would have done.
  *
  * @param canary the canary's name

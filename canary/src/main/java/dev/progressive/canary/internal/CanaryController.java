@@ -61,6 +61,8 @@ public final class CanaryController {
   private volatile String publishError = "";
   private volatile boolean leaseHolder;
   private volatile int instancesJudged;
+  /** Under analysisLock. */
+  private boolean finalCleaned;
 
   /** What the controller works with. */
   public record Setup(CanaryRelease release, CanaryStateStore state, WindowRecorder recorder, FleetStore fleet,
@@ -122,6 +124,16 @@ public final class CanaryController {
       Optional<StoredCanary> read = state.read();
       if (read.isEmpty() || read.get().state() != CanaryState.PROGRESSING) {
         leaseHolder = false;
+        if (read.isPresent() && read.get().state().isFinal() && recorder.key() != null && !finalCleaned) {
+          // A publish that raced with the final transition may have left a row behind: delete the canary's rows
+          // once more, from every instance that ever published.
+          finalCleaned = true;
+          try {
+            fleet.retainOnly(name, Optional.empty());
+          } catch (Exception e) {
+            log.debug("canary '{}': the windows of the ended canary could not be deleted", name, e);
+          }
+        }
         return Optional.empty();
       }
       StoredCanary s = read.get();
