@@ -688,6 +688,10 @@
 
   function renderVerdict(box, canary) {
     clear(box);
+    if (canary.awaitingOperator) {
+      box.appendChild(el('p', {class: 'alert'}, 'Waiting for an operator: the step stayed inconclusive past its '
+        + 'limit. Promote, resume or abort it.'));
+    }
     const v = canary.latestVerdict;
     if (!v) {
       box.appendChild(el('p', {class: 'muted'}, canary.lastVerdict
@@ -695,7 +699,8 @@
       return;
     }
     const action = {advance: 'the weight steps up', promote: 'the canary is promoted',
-      rollback: 'the canary is rolled back', hold: 'the weight is held'}[v.action] || v.action;
+      rollback: 'the canary is rolled back', hold: 'the weight is held',
+      'wait-for-operator': 'the canary waits for an operator'}[v.action] || v.action;
     box.appendChild(el('h4', {}, 'Latest verdict: ', el('span', {class: 'badge ' + v.result.toLowerCase()},
       v.result)));
     box.appendChild(el('p', {}, 'At ' + time(v.at) + ', step ' + (v.step + 1) + ': ' + v.baselineRequests

@@ -2,20 +2,18 @@ package dev.progressive.canary;
 
 import dev.progressive.canary.event.CanaryTransition;
 import dev.progressive.canary.event.VerdictReported;
+import dev.progressive.canary.internal.CanaryController;
+import dev.progressive.canary.internal.CanaryEvents;
+import dev.progressive.canary.internal.CanaryMetrics;
+import dev.progressive.canary.internal.CanaryRouter;
+import dev.progressive.canary.internal.CanaryStateStore;
 import dev.progressive.canary.internal.StoredCanary;
+import dev.progressive.canary.internal.WindowRecorder;
 import dev.progressive.toggles.Toggles;
-import dev.progressive.toggles.bucketing.FractionalHashing;
 import dev.progressive.toggles.store.AuditEntry;
-import dev.progressive.toggles.store.ChangeRequest;
-import dev.progressive.toggles.store.FlagView;
-import dev.progressive.toggles.store.VersionConflictException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.core.SupplierUtils;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
@@ -24,16 +22,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
+import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One running canary release: sticky routing, execution helpers, the controller that judges each step and moves
@@ -54,6 +48,11 @@ import org.slf4j.LoggerFactory;
  * transition is also published to {@link #onTransition} listeners, logged at INFO and shows in the
  * {@code progressive.canary.weight} gauge.
  *
+ * <p><b>A fleet judges once.</b> Give every instance the same shared {@link FleetStore} ({@link JdbcFleetStore}):
+ * at every analysis interval each instance publishes its cumulative window of the current step there, and the one
+ * instance that holds the canary's analysis lease sums the windows, judges and alone makes the automatic
+ * transitions. Without one, each canary judges what its own instance recorded.
+ *
  * <p>Like every library, the canary leaves histograms to the application: the timer
  * {@code progressive.canary.requests} publishes no buckets and no percentiles unless the application turns them on.
  * To let {@link PrometheusMetricSource} judge the latencies of the whole fleet, every instance applies
@@ -66,20 +65,7 @@ import org.slf4j.LoggerFactory;
 public final class Canary implements AutoCloseable {
 
   /** The actor of automatic transitions. */
-  public static final String CONTROLLER = "canary-controller";
-
-  private static final Logger log = LoggerFactory.getLogger(Canary.class);
-
-  private static final String REQUESTS_METER = "progressive.canary.requests";
-
-  /**
-   * When an application turns it on, the histogram of {@code progressive.canary.requests} spans 100 µs to 30 s:
-   * Micrometer's buckets between them (about four per power of four) are what {@link PrometheusMetricSource} judges
-   * the fleet's latencies with.
-   */
-  static final Duration MIN_EXPECTED_LATENCY = Duration.ofNanos(100_000);
-
-  static final Duration MAX_EXPECTED_LATENCY = Duration.ofSeconds(30);
+  public static final String CONTROLLER = CanaryController.CONTROLLER;
 
   /**
    * A filter that turns on the latency histogram of {@code progressive.canary.requests} (and nothing else), for
@@ -92,7 +78,7 @@ public final class Canary implements AutoCloseable {
     return new MeterFilter() {
       @Override
       public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
-        if (!REQUESTS_METER.equals(id.getName())) {
+        if (!CanaryMetrics.REQUESTS_METER.equals(id.getName())) {
           return config;
         }
         return DistributionStatisticConfig.builder().percentilesHistogram(true).build().merge(config);
@@ -101,80 +87,44 @@ public final class Canary implements AutoCloseable {
   }
 
   private final CanaryRelease release;
-  private final String flagKey;
   private final Toggles toggles;
-  private final Clock clock;
-  private final MetricSource source;
-  private final InProcessMetricSource local;
-  private final Judge judge;
-  private final Map<String, Cohort> allowList;
-  private final CircuitBreaker breaker;
-  /** Buckets keys after the flag key, whose part of the hash is computed once. */
-  private final FractionalHashing.Prepared buckets;
-  private final Timer[] timers = new Timer[4];
-  private final Map<Verdict.Result, Counter> verdicts = new HashMap<>();
-  private final MeterRegistry registry;
-  private final List<Consumer<CanaryTransition>> transitionListeners = new CopyOnWriteArrayList<>();
-  private final List<Consumer<VerdictReported>> verdictListeners = new CopyOnWriteArrayList<>();
-  private final Object analysisLock = new Object();
-  private final Object windowLock = new Object();
-  private final Object stateLock = new Object();
-  private final AutoCloseable changeSubscription;
+  private final CanaryRouter router;
+  private final CanaryStateStore state;
+  private final CanaryController controller;
+  private final CanaryEvents events;
   private final AutoCloseable schedule;
-
-  private volatile int weight;
-  private volatile StoredCanary stored = StoredCanary.initial();
-  /** Under windowLock. */
-  private long windowStart = -1;
 
   private Canary(Builder b) {
     this.release = b.release;
-    this.flagKey = release.flagKey();
-    this.buckets = FractionalHashing.v2().prepare(flagKey);
     this.toggles = b.toggles;
-    this.clock = b.clock;
-    this.local = new InProcessMetricSource(release.latencySamples(), b.seed);
-    this.source = b.source != null ? b.source : local;
-    this.judge = b.judge != null ? b.judge : Judge.statistical();
-    this.allowList = Map.copyOf(b.allowList);
-    this.breaker = b.breaker;
-    MeterRegistry registry = b.registry;
-    this.registry = registry;
-    for (Cohort cohort : Cohort.values()) {
-      for (Outcome outcome : Outcome.values()) {
-        timers[index(cohort, outcome)] = Timer.builder(REQUESTS_METER)
-            .description("Requests served by each side of a canary release")
-            .tags("canary", release.name(), "cohort", cohort.tag(), "outcome", outcome.tag())
-            .minimumExpectedValue(MIN_EXPECTED_LATENCY)
-            .maximumExpectedValue(MAX_EXPECTED_LATENCY)
-            .register(registry);
-      }
-    }
-    for (Verdict.Result result : Verdict.Result.values()) {
-      verdicts.put(result, Counter.builder("progressive.canary.verdicts")
-          .description("Verdicts of the canary judge")
-          .tags("canary", release.name(), "verdict", result.tag())
-          .register(registry));
-    }
-    Gauge.builder("progressive.canary.weight", this, c -> c.weight / 100.0)
-        .description("The share of keys sent to the canary, in percent")
-        .tag("canary", release.name())
-        .register(registry);
-    this.changeSubscription = toggles.onChange(changed -> {
-      if (changed.keys().contains(flagKey)) {
-        refresh();
+    WindowRecorder recorder = new WindowRecorder();
+    this.router = new CanaryRouter(release, b.allowList, b.breaker, recorder);
+    CanaryMetrics metrics = new CanaryMetrics(release.name(), b.registry, router, CanaryRouter::weight);
+    router.metrics(metrics);
+    this.events = new CanaryEvents(release.name());
+    this.state = new CanaryStateStore(release, toggles, CONTROLLER, s -> {
+      router.weight(s.weight());
+      if (s.state() == CanaryState.PROGRESSING) {
+        recorder.startWindow(CanaryController.key(release.name(), s));
+        if (b.source != null) {
+          b.source.windowStarted(release.name(), Instant.ofEpochMilli(s.stepStartedAt()));
+        }
       }
     });
-    ensureStored();
-    refresh();
-    if (breaker != null) {
-      breaker.getEventPublisher().onStateTransition(event -> {
+    boolean shared = b.fleet != null;
+    this.controller = new CanaryController(new CanaryController.Setup(release, state, recorder,
+        shared ? b.fleet : FleetStore.inMemory(), shared,
+        b.instanceId != null ? b.instanceId : UUID.randomUUID().toString(), b.clock,
+        b.judge != null ? b.judge : Judge.statistical(), b.source, metrics, events, b.timeout, b.perInstanceGuard));
+    if (b.breaker != null) {
+      b.breaker.getEventPublisher().onStateTransition(event -> {
         if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
-          breakerOpened();
+          controller.breakerOpened();
         }
       });
     }
-    this.schedule = b.scheduler == null ? null : b.scheduler.every(release.analysisInterval(), this::analyzeSafely);
+    this.schedule = b.scheduler == null ? null
+        : b.scheduler.every(release.analysisInterval(), controller::analyzeSafely);
   }
 
   /** Starts building a canary for a definition, on the toggles whose store holds its state. */
@@ -191,23 +141,7 @@ public final class Canary implements AutoCloseable {
    * everyone gets the baseline.
    */
   public Cohort decide(String key) {
-    if (!allowList.isEmpty()) {
-      Cohort pinned = allowList.get(key);
-      if (pinned != null) {
-        return pinned;
-      }
-    }
-    int w = weight;
-    if (w <= 0) {
-      return Cohort.BASELINE;
-    }
-    if (breaker != null && breaker.getState() == CircuitBreaker.State.OPEN) {
-      return Cohort.BASELINE;
-    }
-    if (w >= CanaryRelease.BUCKETS) {
-      return Cohort.CANARY;
-    }
-    return buckets.bucket(key, CanaryRelease.BUCKETS) < w ? Cohort.CANARY : Cohort.BASELINE;
+    return router.decide(key);
   }
 
   /**
@@ -215,14 +149,14 @@ public final class Canary implements AutoCloseable {
    * wins when not null.
    */
   public Cohort decide(String key, Cohort explicitCohort) {
-    return explicitCohort != null ? explicitCohort : decide(key);
+    return explicitCohort != null ? explicitCohort : router.decide(key);
   }
 
   // ---------------------------------------------------------------- execution
 
   /** {@link #call(String, Cohort, Supplier, Supplier)} without an explicit cohort. */
   public <T> T call(String key, Supplier<T> baseline, Supplier<T> canary) {
-    return call(key, null, baseline, canary);
+    return router.call(key, null, baseline, canary);
   }
 
   /**
@@ -232,64 +166,13 @@ public final class Canary implements AutoCloseable {
    * serves it.
    */
   public <T> T call(String key, Cohort explicitCohort, Supplier<T> baseline, Supplier<T> canary) {
-    Objects.requireNonNull(baseline, "baseline");
-    Objects.requireNonNull(canary, "canary");
-    Cohort cohort = decide(key, explicitCohort);
-    if (cohort == Cohort.BASELINE || (breaker != null && !breaker.tryAcquirePermission())) {
-      return timed(baseline);
-    }
-    Supplier<T> timedCanary = () -> {
-      long start = System.nanoTime();
-      try {
-        T value = canary.get();
-        long nanos = System.nanoTime() - start;
-        if (breaker != null) {
-          breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
-        }
-        record(Cohort.CANARY, nanos, Outcome.SUCCESS);
-        return value;
-      } catch (RuntimeException e) {
-        long nanos = System.nanoTime() - start;
-        if (breaker != null) {
-          breaker.onError(nanos, TimeUnit.NANOSECONDS, e);
-        }
-        record(Cohort.CANARY, nanos, Outcome.ERROR);
-        throw e;
-      }
-    };
-    return SupplierUtils.recover(timedCanary, RuntimeException.class, e -> {
-      log.debug("canary '{}' failed, the baseline answers instead", release.name(), e);
-      return baseline.get();
-    }).get();
-  }
-
-  private <T> T timed(Supplier<T> baseline) {
-    long start = System.nanoTime();
-    try {
-      T value = baseline.get();
-      record(Cohort.BASELINE, System.nanoTime() - start, Outcome.SUCCESS);
-      return value;
-    } catch (RuntimeException | Error e) {
-      record(Cohort.BASELINE, System.nanoTime() - start, Outcome.ERROR);
-      throw e;
-    }
+    return router.call(key, explicitCohort, baseline, canary);
   }
 
   /** Records one request of a caller that routes by itself (for example an HTTP client). */
   public void record(Cohort cohort, Duration duration, Outcome outcome) {
     Objects.requireNonNull(duration, "duration");
-    record(cohort, duration.toNanos(), outcome);
-  }
-
-  private void record(Cohort cohort, long nanos, Outcome outcome) {
-    Objects.requireNonNull(cohort, "cohort");
-    Objects.requireNonNull(outcome, "outcome");
-    timers[index(cohort, outcome)].record(nanos, TimeUnit.NANOSECONDS);
-    local.record(cohort, nanos, outcome);
-  }
-
-  private static int index(Cohort cohort, Outcome outcome) {
-    return cohort.ordinal() * 2 + outcome.ordinal();
+    router.record(cohort, duration.toNanos(), outcome);
   }
 
   // ---------------------------------------------------------------- state and operations
@@ -301,35 +184,51 @@ public final class Canary implements AutoCloseable {
 
   /** The state, as this instance last read it from the store. */
   public CanaryState state() {
-    return stored.state();
+    return state.inForce().state();
   }
 
   /** The current step index, -1 when no step is in force. */
   public int step() {
-    return stored.step();
+    return state.inForce().step();
   }
 
   /** The canary's current weight, in basis points (1% = 100). */
   public int weight() {
-    return weight;
+    return router.weight();
   }
 
   /** The summary of the verdict behind the last automatic transition, or empty. */
   public String lastVerdictSummary() {
-    return stored.lastVerdict();
+    return state.inForce().lastVerdict();
+  }
+
+  /**
+   * Whether the controller paused the canary to wait for a person: a step stayed inconclusive past its limit under
+   * {@link InconclusiveTimeout#WAIT_FOR_OPERATOR}. An operator promotes, resumes or aborts it.
+   */
+  public boolean awaitingOperator() {
+    StoredCanary s = state.inForce();
+    return s.awaitingOperator() && s.state() == CanaryState.PAUSED;
+  }
+
+  /** Whether the canary's flag was missing from the store at the last read (routing keeps the last weight). */
+  public boolean flagMissing() {
+    return state.missing();
+  }
+
+  /** How this instance takes part in the fleet's judgement. */
+  public FleetStatus fleetStatus() {
+    return controller.status();
   }
 
   /** The transitions of this canary, oldest first, from the flag's audit. */
   public List<AuditEntry> history(Instant from, Instant to, int limit) {
-    return toggles.admin().history(flagKey, from, to, limit);
+    return toggles.admin().history(release.flagKey(), from, to, limit);
   }
 
   /** Starts the first step. Only from PENDING. */
   public void start(String actor, String reason) {
-    StoredCanary s = current();
-    requireState(s, "start", CanaryState.PENDING);
-    CanaryRelease.Step first = release.steps().get(0);
-    write(s, s.next(CanaryState.PROGRESSING, 0, first.weight(), now(), ""), "start", actor, reason, null, true);
+    controller.start(actor, reason);
   }
 
   /**
@@ -337,294 +236,65 @@ public final class Canary implements AutoCloseable {
    * canary keeps progressing at the new step.
    */
   public void promote(String actor, String reason, boolean fully) {
-    StoredCanary s = current();
-    requireState(s, "promote", CanaryState.PENDING, CanaryState.PROGRESSING, CanaryState.PAUSED);
-    StoredCanary next = fully ? promoted(s) : stepUp(s, "");
-    write(s, next, "promote", actor, reason, null, true);
+    controller.promote(actor, reason, fully);
   }
 
   /** Holds the weight and stops judging. Only from PROGRESSING. */
   public void pause(String actor, String reason) {
-    StoredCanary s = current();
-    requireState(s, "pause", CanaryState.PROGRESSING);
-    write(s, s.next(CanaryState.PAUSED, s.step(), s.weight(), s.stepStartedAt(), s.lastVerdict()), "pause", actor,
-        reason, null, true);
+    controller.pause(actor, reason);
   }
 
   /** Resumes a paused canary; the step's window starts again now. Only from PAUSED. */
   public void resume(String actor, String reason) {
-    StoredCanary s = current();
-    requireState(s, "resume", CanaryState.PAUSED);
-    write(s, s.next(CanaryState.PROGRESSING, s.step(), s.weight(), now(), s.lastVerdict()), "resume", actor, reason,
-        null, true);
+    controller.resume(actor, reason);
   }
 
   /** Rolls back to 0 at once. From any state that is not final. */
   public void abort(String actor, String reason) {
-    StoredCanary s = current();
-    requireState(s, "abort", CanaryState.PENDING, CanaryState.PROGRESSING, CanaryState.PAUSED);
-    write(s, s.next(CanaryState.ROLLED_BACK, -1, 0, 0, s.lastVerdict()), "abort", actor, reason, null, true);
+    controller.abort(actor, reason);
   }
 
   /** Calls the listener after every transition made by this instance. @return a handle that removes it */
   public AutoCloseable onTransition(Consumer<CanaryTransition> listener) {
-    Objects.requireNonNull(listener, "listener");
-    transitionListeners.add(listener);
-    return () -> transitionListeners.remove(listener);
+    return events.onTransition(listener);
   }
 
-  /** Calls the listener after every look of the judge on this instance. @return a handle that removes it */
+  /**
+   * Calls the listener after every look of the judge on this instance: while several instances share a
+   * {@link FleetStore}, only the one holding the analysis lease judges. @return a handle that removes it
+   */
   public AutoCloseable onVerdict(Consumer<VerdictReported> listener) {
-    Objects.requireNonNull(listener, "listener");
-    verdictListeners.add(listener);
-    return () -> verdictListeners.remove(listener);
+    return events.onVerdict(listener);
   }
 
   /** Stops the analysis and the store subscription. Routing keeps the last weight. */
   @Override
   public void close() {
-    closeQuietly(schedule);
-    closeQuietly(changeSubscription);
-  }
-
-  // ---------------------------------------------------------------- the controller
-
-  private void analyzeSafely() {
-    try {
-      analyze();
-    } catch (RuntimeException e) {
-      log.warn("canary '{}': the analysis failed; it runs again at the next interval", release.name(), e);
+    if (schedule != null) {
+      try {
+        schedule.close();
+      } catch (Exception e) {
+        // the scheduler's handle only cancels a task
+      }
     }
+    state.close();
   }
 
   /**
-   * One look: judges the current step when the canary progresses, and advances, holds or rolls back. Called by the
-   * scheduler at every analysis interval.
+   * One look: publishes this instance's window and, when it holds the analysis lease, judges the current step and
+   * advances, holds or rolls back. Called by the scheduler at every analysis interval.
    *
-   * @return the verdict, or empty when the canary does not progress
+   * @return the verdict, or empty when the canary does not progress or another instance judges it
    */
   Optional<Verdict> analyze() {
-    synchronized (analysisLock) {
-      StoredCanary s = current();
-      if (s.state() != CanaryState.PROGRESSING) {
-        return Optional.empty();
-      }
-      syncWindow(s);
-      Instant startedAt = Instant.ofEpochMilli(s.stepStartedAt());
-      Instant now = clock.instant();
-      Verdict verdict;
-      MetricSource.Window window = null;
-      try {
-        window = source.observe(release.name(), startedAt, now);
-        verdict = judge.judge(new Judge.Look(release, s.step(), startedAt, now, window));
-      } catch (Exception e) {
-        verdict = new Verdict(Verdict.Result.INCONCLUSIVE, List.of(), 0, 0,
-            "INCONCLUSIVE: the metric source could not be read (" + e + ")", now);
-      }
-      verdicts.get(verdict.result()).increment();
-      Duration elapsed = Duration.between(startedAt, now);
-      CanaryRelease.Step step = release.steps().get(s.step());
-      Duration inconclusiveLimit = step.minDuration().plus(release.maxInconclusive());
-      if (source == local && window != null && window.baseline().requests() == 0
-          && window.canary().requests() == 0) {
-        // This instance served nothing in the step, so its verdict says nothing about the canary: with a shared
-        // store, instances that did serve requests decide first. It acts only one maxInconclusive later, so that a
-        // fleet with no traffic at all still rolls back in the end.
-        inconclusiveLimit = inconclusiveLimit.plus(release.maxInconclusive());
-      }
-      boolean stuck = verdict.result() == Verdict.Result.INCONCLUSIVE && elapsed.compareTo(inconclusiveLimit) > 0;
-      String action = switch (verdict.result()) {
-        case FAIL -> "rollback";
-        case PASS -> s.step() + 1 < release.steps().size() ? "advance" : "promote";
-        case INCONCLUSIVE -> stuck ? "rollback" : "hold";
-      };
-      log.debug("canary '{}' step {}: {}", release.name(), s.step(), verdict.summary());
-      VerdictReported event = new VerdictReported(release.name(), s.step(), verdict, release.dryRun(), action);
-      for (Consumer<VerdictReported> listener : verdictListeners) {
-        try {
-          listener.accept(event);
-        } catch (RuntimeException e) {
-          log.warn("a verdict listener of canary '{}' failed", release.name(), e);
-        }
-      }
-      if (action.equals("hold")) {
-        return Optional.of(verdict);
-      }
-      if (release.dryRun()) {
-        log.info("canary '{}' (dry run) would {} at step {}: {}", release.name(), action, s.step(),
-            verdict.summary());
-        return Optional.of(verdict);
-      }
-      String summary = verdict.summary();
-      switch (action) {
-        case "rollback" -> write(s, s.next(CanaryState.ROLLED_BACK, -1, 0, 0, summary), "rollback", CONTROLLER,
-            stuck ? "inconclusive for longer than " + inconclusiveLimit
-                + ": " + summary : summary, verdict, false);
-        case "advance", "promote" -> write(s, stepUp(s, summary), action, CONTROLLER, summary, verdict, false);
-        default -> throw new IllegalStateException(action);
-      }
-      return Optional.of(verdict);
-    }
-  }
-
-  private void breakerOpened() {
-    try {
-      StoredCanary s = current();
-      if (!s.state().isFinal() && s.state() != CanaryState.PENDING) {
-        write(s, s.next(CanaryState.ROLLED_BACK, -1, 0, 0, s.lastVerdict()), "rollback", CONTROLLER,
-            "the canary's circuit breaker opened", null, false);
-      }
-    } catch (RuntimeException e) {
-      log.warn("canary '{}': could not roll back after the circuit breaker opened", release.name(), e);
-    }
-  }
-
-  private StoredCanary stepUp(StoredCanary s, String verdict) {
-    int next = s.step() + 1;
-    if (next >= release.steps().size()) {
-      return promoted(s).next(CanaryState.PROMOTED, -1, CanaryRelease.BUCKETS, 0, verdict);
-    }
-    return s.next(CanaryState.PROGRESSING, next, release.steps().get(next).weight(), now(), verdict);
-  }
-
-  private static StoredCanary promoted(StoredCanary s) {
-    return s.next(CanaryState.PROMOTED, -1, CanaryRelease.BUCKETS, 0, s.lastVerdict());
-  }
-
-  /**
-   * Stores a transition as a compare-and-set on the version read. Manual transitions propagate a conflict to the
-   * operator; automatic ones treat it as another instance having made the transition.
-   */
-  private void write(StoredCanary from, StoredCanary to, String action, String actor, String reason, Verdict verdict,
-      boolean manual) {
-    String auditReason = "[canary " + action + "] " + reason;
-    FlagView view;
-    try {
-      view = toggles.admin().replaceDefinition(flagKey, to.definition(release.name()),
-          ChangeRequest.of(actor, auditReason, from.version()));
-    } catch (VersionConflictException e) {
-      refresh();
-      if (manual) {
-        throw e;
-      }
-      log.debug("canary '{}': another instance changed it first ({}); nothing done", release.name(),
-          e.getMessage());
-      return;
-    }
-    apply(StoredCanary.parse(view.effectiveDefinition(), view.version()));
-    CanaryTransition event = new CanaryTransition(release.name(), from.state(), to.state(), from.weight(),
-        to.weight(), to.step(), action, actor, reason, verdict, clock.instant());
-    log.info("canary '{}' {}: {} {}% -> {} {}% by {}: {}", release.name(), action, from.state(),
-        from.weight() / 100.0, to.state(), to.weight() / 100.0, actor, reason);
-    Counter.builder("progressive.canary.transitions")
-        .description("Transitions of a canary release made by this instance, by action and resulting state")
-        .tags("canary", release.name(), "action", action, "state", to.state().name().toLowerCase(Locale.ROOT))
-        .register(registry)
-        .increment();
-    for (Consumer<CanaryTransition> listener : transitionListeners) {
-      try {
-        listener.accept(event);
-      } catch (RuntimeException e) {
-        log.warn("a transition listener of canary '{}' failed", release.name(), e);
-      }
-    }
-  }
-
-  private void requireState(StoredCanary s, String action, CanaryState... allowed) {
-    for (CanaryState state : allowed) {
-      if (s.state() == state) {
-        return;
-      }
-    }
-    throw new IllegalStateException("cannot " + action + " canary '" + release.name() + "' in state " + s.state()
-        + "; allowed from " + List.of(allowed));
-  }
-
-  private long now() {
-    return clock.millis();
-  }
-
-  /** Creates the flag at PENDING when no instance has yet. */
-  private void ensureStored() {
-    if (toggles.admin().flag(flagKey).isPresent()) {
-      return;
-    }
-    try {
-      toggles.admin().replaceDefinition(flagKey, StoredCanary.initial().definition(release.name()),
-          ChangeRequest.of(CONTROLLER, "[canary define] canary '" + release.name() + "' defined", 0));
-    } catch (VersionConflictException e) {
-      log.debug("canary '{}' was defined by another instance", release.name());
-    }
-  }
-
-  /** Reads the state in force from the toggles (as the store last told this instance). */
-  private StoredCanary current() {
-    FlagView view = toggles.admin().flag(flagKey)
-        .orElseThrow(() -> new IllegalStateException("the flag '" + flagKey + "' of canary '" + release.name()
-            + "' was removed from the store"));
-    return StoredCanary.parse(view.effectiveDefinition(), view.version());
-  }
-
-  private void refresh() {
-    try {
-      apply(current());
-    } catch (RuntimeException e) {
-      log.warn("canary '{}': its flag cannot be read; routing keeps the last weight", release.name(), e);
-    }
-  }
-
-  /**
-   * Puts a stored state in force, unless a newer one already is. Two threads can apply at once (the store's listener
-   * and a caller re-reading after a lost compare-and-set), and an older read must not overwrite a newer one: the
-   * weight would stay behind until the next change.
-   */
-  private void apply(StoredCanary s) {
-    synchronized (stateLock) {
-      if (s.version() < stored.version()) {
-        return;
-      }
-      stored = s;
-      weight = s.weight();
-    }
-    syncWindow(s);
-  }
-
-  /**
-   * Starts a new window when the step (or its resumption) changed. Takes only its own lock and never calls the
-   * toggles, so that the store's listener thread and the analysis cannot block each other.
-   */
-  private void syncWindow(StoredCanary s) {
-    synchronized (windowLock) {
-      syncWindowLocked(s);
-    }
-  }
-
-  private void syncWindowLocked(StoredCanary s) {
-    if (s.state() == CanaryState.PROGRESSING && s.stepStartedAt() != windowStart) {
-      windowStart = s.stepStartedAt();
-      Instant from = Instant.ofEpochMilli(windowStart);
-      local.windowStarted(release.name(), from);
-      if (source != local) {
-        source.windowStarted(release.name(), from);
-      }
-    }
-  }
-
-  private static void closeQuietly(AutoCloseable closeable) {
-    if (closeable == null) {
-      return;
-    }
-    try {
-      closeable.close();
-    } catch (Exception e) {
-      log.debug("closing failed", e);
-    }
+    return controller.analyze();
   }
 
   @Override
   public String toString() {
-    return "Canary[" + release.name() + ", " + stored.state() + ", step " + stored.step() + ", "
-        + weight / 100.0 + "%]";
+    StoredCanary s = state.inForce();
+    return "Canary[" + release.name() + ", " + s.state() + ", step " + s.step() + ", " + router.weight() / 100.0
+        + "%]";
   }
 
   /** Builds a {@link Canary}. */
@@ -638,14 +308,17 @@ public final class Canary implements AutoCloseable {
     private Judge judge;
     private final Map<String, Cohort> allowList = new HashMap<>();
     private CircuitBreaker breaker;
-    private long seed = 0x5eed;
+    private FleetStore fleet;
+    private String instanceId;
+    private InconclusiveTimeout timeout = InconclusiveTimeout.ROLL_BACK;
+    private boolean perInstanceGuard;
 
     private Builder(CanaryRelease release, Toggles toggles) {
       this.release = Objects.requireNonNull(release, "release");
       this.toggles = Objects.requireNonNull(toggles, "toggles");
     }
 
-    /** The clock of steps and verdicts. Default: the system clock. */
+    /** The clock of steps, verdicts and the analysis lease. Default: the system clock. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
@@ -663,7 +336,11 @@ public final class Canary implements AutoCloseable {
       return this;
     }
 
-    /** Where the judge reads the window. Default: the {@link InProcessMetricSource} of this instance. */
+    /**
+     * Where the judge reads the fleet's window instead of the windows the instances publish to the
+     * {@link #fleet(FleetStore) fleet store}, e.g. {@link PrometheusMetricSource}. Only the instance holding the
+     * analysis lease reads it. Default: none.
+     */
     public Builder metricSource(MetricSource source) {
       this.source = Objects.requireNonNull(source, "source");
       return this;
@@ -690,9 +367,46 @@ public final class Canary implements AutoCloseable {
       return this;
     }
 
-    /** The seed of the latency reservoir sampling. */
-    public Builder seed(long seed) {
-      this.seed = seed;
+    /**
+     * The store the instances of the service share their windows and the analysis lease in, so that the fleet
+     * judges once: the same {@link JdbcFleetStore} on every instance. Default: none, and each instance judges what
+     * it recorded, alone.
+     */
+    public Builder fleet(FleetStore fleet) {
+      this.fleet = Objects.requireNonNull(fleet, "fleet");
+      return this;
+    }
+
+    /**
+     * This instance's id in the fleet store, unique in the fleet (a pod's name, for example). Default: a random
+     * UUID, new at each start.
+     */
+    public Builder instanceId(String instanceId) {
+      Objects.requireNonNull(instanceId, "instanceId");
+      if (instanceId.isBlank() || instanceId.length() > 200) {
+        throw new IllegalArgumentException("instanceId must be 1 to 200 characters, not blank; was '" + instanceId
+            + "'");
+      }
+      this.instanceId = instanceId;
+      return this;
+    }
+
+    /**
+     * What happens when a step stays inconclusive past its minimum duration plus
+     * {@link CanaryRelease#maxInconclusive()}. Default: {@link InconclusiveTimeout#ROLL_BACK}.
+     */
+    public Builder onInconclusiveTimeout(InconclusiveTimeout timeout) {
+      this.timeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Whether one instance alone showing a regression rolls the canary back, even when the fleet's sum does not
+     * (a node-local fault: a bad disk, a noisy neighbour). Each instance's window is judged with the step's alpha,
+     * so false rollbacks grow with the number of instances. Default: false.
+     */
+    public Builder perInstanceGuard(boolean enabled) {
+      this.perInstanceGuard = enabled;
       return this;
     }
 

@@ -5,8 +5,10 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * The default {@link MetricSource}: the outcomes recorded by this instance since the current step started. Keeps,
- * per side, the request and error counts and a uniform reservoir sample of latencies of a bounded size.
+ * A {@link MetricSource} of outcomes that its owner records in this process since the current step started, for
+ * callers that record requests of their own (a {@link Canary} does not need it: it records every request it routes
+ * in its own window and shares it through its {@link FleetStore}). Keeps, per side, the request and error counts and
+ * a uniform reservoir sample of latencies of a bounded size.
  *
  * <p>Thread-safe. Memory is bounded by the sample size whatever the traffic.
  */

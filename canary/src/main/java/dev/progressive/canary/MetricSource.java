@@ -4,9 +4,9 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * Where the judge reads what each side did in the current step's window. The default,
- * {@link InProcessMetricSource}, holds the outcomes recorded by this instance; {@link PrometheusMetricSource} reads
- * the whole fleet's from Prometheus.
+ * Where the judge reads what each side did in the current step's window, instead of the windows that the instances
+ * publish to their {@link FleetStore} (the default). {@link PrometheusMetricSource} reads the whole fleet's from
+ * Prometheus; only the instance holding the canary's analysis lease calls it.
  *
  * <p>A source that cannot answer throws; the judge then says INCONCLUSIVE, never PASS.
  */

@@ -88,7 +88,7 @@ class CanaryLifecycleTest {
     assertThat(judge.looks).as("a promoted canary is no longer judged").hasSize(3);
 
     assertThat(transitions).extracting(CanaryTransition::action)
-        .containsExactly("start", "advance", "advance", "promote");
+        .containsExactly(CanaryAction.START, CanaryAction.ADVANCE, CanaryAction.ADVANCE, CanaryAction.PROMOTE);
     assertThat(transitions.get(1).actor()).isEqualTo(Canary.CONTROLLER);
     assertThat(transitions.get(1).verdict().result()).isEqualTo(Result.PASS);
     assertThat(verdictCount("pass")).isEqualTo(3);
@@ -126,7 +126,7 @@ class CanaryLifecycleTest {
     assertThat(canary.weight()).isZero();
     assertThat(weightGauge()).isZero();
     CanaryTransition last = transitions.get(transitions.size() - 1);
-    assertThat(last.action()).isEqualTo("rollback");
+    assertThat(last.action()).isEqualTo(CanaryAction.ROLLBACK);
     assertThat(last.from()).isEqualTo(CanaryState.PROGRESSING);
     assertThat(last.fromWeight()).isEqualTo(1000);
     assertThat(canary.lastVerdictSummary()).isEqualTo("FAIL (scripted)");
@@ -152,7 +152,7 @@ class CanaryLifecycleTest {
     scheduler.advance(Duration.ofMinutes(15));
     assertThat(canary.state()).isEqualTo(CanaryState.PROGRESSING);
     assertThat(canary.weight()).isEqualTo(100);
-    assertThat(verdicts).hasSize(15).allMatch(v -> v.wouldDo().equals("hold"));
+    assertThat(verdicts).hasSize(15).allMatch(v -> v.wouldDo() == CanaryAction.HOLD);
     scheduler.advance(MINUTE);
     assertThat(canary.state()).isEqualTo(CanaryState.ROLLED_BACK);
     assertThat(transitions.get(transitions.size() - 1).reason()).startsWith("inconclusive for longer than PT15M");
@@ -166,7 +166,7 @@ class CanaryLifecycleTest {
     // no request on either side: min duration 5 min + twice max inconclusive 10 min
     scheduler.advance(Duration.ofMinutes(25));
     assertThat(canary.state()).isEqualTo(CanaryState.PROGRESSING);
-    assertThat(verdicts).allMatch(v -> v.wouldDo().equals("hold"));
+    assertThat(verdicts).allMatch(v -> v.wouldDo() == CanaryAction.HOLD);
     scheduler.advance(MINUTE);
     assertThat(canary.state()).isEqualTo(CanaryState.ROLLED_BACK);
     assertThat(transitions.get(transitions.size() - 1).reason()).startsWith("inconclusive for longer than PT25M");
@@ -208,10 +208,10 @@ class CanaryLifecycleTest {
     scheduler.advance(Duration.ofMinutes(30));
     assertThat(canary.state()).isEqualTo(CanaryState.PROGRESSING);
     assertThat(canary.weight()).isEqualTo(100);
-    assertThat(transitions).extracting(CanaryTransition::action).containsExactly("start");
-    assertThat(verdicts.get(0).wouldDo()).isEqualTo("advance");
-    assertThat(verdicts.get(1).wouldDo()).isEqualTo("rollback");
-    assertThat(verdicts.get(29).wouldDo()).isEqualTo("rollback");
+    assertThat(transitions).extracting(CanaryTransition::action).containsExactly(CanaryAction.START);
+    assertThat(verdicts.get(0).wouldDo()).isEqualTo(CanaryAction.ADVANCE);
+    assertThat(verdicts.get(1).wouldDo()).isEqualTo(CanaryAction.ROLLBACK);
+    assertThat(verdicts.get(29).wouldDo()).isEqualTo(CanaryAction.ROLLBACK);
     assertThat(verdicts).allMatch(VerdictReported::dryRun);
     assertThat(verdictCount("pass")).isEqualTo(1);
     // ops can still move it by hand
@@ -236,7 +236,7 @@ class CanaryLifecycleTest {
     scheduler.advance(MINUTE);
     assertThat(judge.looks).hasSize(2);
     assertThat(judge.looks.get(1).stepStartedAt()).isEqualTo(T0.plus(Duration.ofMinutes(121)));
-    assertThat(transitions).extracting(CanaryTransition::action).containsExactly("start", "pause", "resume");
+    assertThat(transitions).extracting(CanaryTransition::action).containsExactly(CanaryAction.START, CanaryAction.PAUSE, CanaryAction.RESUME);
     assertThat(transitions.get(1).actor()).isEqualTo("bob");
     assertThat(transitions.get(1).reason()).isEqualTo("incident elsewhere");
   }

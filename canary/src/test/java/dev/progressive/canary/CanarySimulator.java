@@ -200,12 +200,10 @@ final class CanarySimulator {
       long[] minStepCanary = {Long.MAX_VALUE};
       boolean[] timedOut = {false};
       canary.onTransition(t -> {
-        // the action's name, whether it is a string or an enum constant
-        String action = String.valueOf(t.action());
-        if (action.equalsIgnoreCase("advance") || action.equalsIgnoreCase("promote")) {
+        if (t.action() == CanaryAction.ADVANCE || t.action() == CanaryAction.PROMOTE) {
           minStepCanary[0] = Math.min(minStepCanary[0], t.verdict().canaryRequests());
         }
-        if (action.equalsIgnoreCase("rollback") && t.verdict() != null) {
+        if (t.action() == CanaryAction.ROLLBACK && t.verdict() != null) {
           timedOut[0] = t.verdict().result() == Verdict.Result.INCONCLUSIVE;
         }
       });

@@ -4,6 +4,8 @@ import dev.openfeature.sdk.Client;
 import dev.openfeature.sdk.FeatureProvider;
 import dev.openfeature.sdk.OpenFeatureAPI;
 import dev.progressive.canary.Canary;
+import dev.progressive.canary.FleetStore;
+import dev.progressive.canary.JdbcFleetStore;
 import dev.progressive.canary.MetricSource;
 import dev.progressive.canary.PrometheusMetricSource;
 import dev.progressive.parallelrun.ParallelRunner;
@@ -44,6 +46,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -423,6 +426,20 @@ public class ProgressiveAutoConfiguration {
         }
       }
       return builder.build();
+    }
+
+    /**
+     * The fleet store in the JDBC flag store's database, with its table prefix, so that one instance judges each
+     * canary on the whole fleet's traffic. A {@link FleetStore} bean of the application wins;
+     * {@code progressive.canary.fleet.enabled=false} turns it off.
+     */
+    @Bean
+    @ConditionalOnMissingBean(FleetStore.class)
+    @ConditionalOnBooleanProperty(name = "progressive.canary.fleet.enabled", matchIfMissing = true)
+    @ConditionalOnProperty(name = "progressive.toggles.store", havingValue = "jdbc")
+    @ConditionalOnSingleCandidate(DataSource.class)
+    FleetStore progressiveCanaryFleetStore(ProgressiveTogglesProperties toggles, DataSource dataSource) {
+      return JdbcFleetStore.builder(dataSource).tablePrefix(toggles.getJdbc().getTablePrefix()).build();
     }
 
     @Bean

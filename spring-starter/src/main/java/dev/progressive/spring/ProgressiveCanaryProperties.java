@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.progressive.canary.InconclusiveTimeout;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -28,6 +29,9 @@ public class ProgressiveCanaryProperties {
 
   /** Where the judge reads the whole fleet's requests, errors and latencies, instead of this instance's own. */
   private Prometheus prometheus = new Prometheus();
+
+  /** How the instances of the service share their windows so that the fleet judges each canary once. */
+  private Fleet fleet = new Fleet();
 
   public boolean isEnabled() {
     return enabled;
@@ -55,6 +59,47 @@ public class ProgressiveCanaryProperties {
 
   public Prometheus getPrometheus() {
     return prometheus;
+  }
+
+  public Fleet getFleet() {
+    return fleet;
+  }
+
+  public void setFleet(Fleet fleet) {
+    this.fleet = fleet;
+  }
+
+  /**
+   * The fleet store: with {@code progressive.toggles.store=jdbc}, the canaries' windows and analysis leases live in
+   * the same database, so that one instance judges the whole fleet's traffic.
+   */
+  public static class Fleet {
+
+    /**
+     * Whether the instances share their windows through the database of the JDBC flag store (tables
+     * {@code <prefix>canary_windows} and {@code <prefix>canary_leases}, with the flag store's table prefix). Without
+     * it, or with the in-memory flag store, each instance judges what it recorded, alone.
+     */
+    private boolean enabled = true;
+
+    /** This instance's id in the fleet store, unique in the fleet, e.g. the pod's name. Default: a random UUID. */
+    private String instanceId;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public String getInstanceId() {
+      return instanceId;
+    }
+
+    public void setInstanceId(String instanceId) {
+      this.instanceId = instanceId;
+    }
   }
 
   public void setPrometheus(Prometheus prometheus) {
@@ -189,6 +234,18 @@ public class ProgressiveCanaryProperties {
     private boolean autoStart;
 
     /**
+     * What happens when a step stays inconclusive past its minimum duration plus max-inconclusive: roll-back, or
+     * wait-for-operator (the canary is paused until a person promotes, resumes or aborts it).
+     */
+    private InconclusiveTimeout inconclusiveTimeout = InconclusiveTimeout.ROLL_BACK;
+
+    /**
+     * Whether one instance alone showing a regression rolls the canary back, even when the fleet's pooled traffic
+     * does not. False rollbacks grow with the number of instances.
+     */
+    private boolean perInstanceGuard;
+
+    /**
      * The metrics the judge compares between canary and baseline. When none is given: the error rate, the latency
      * distribution and the p99 latency, each critical; the p99 needs about 1,000 latencies per side before it can
      * pass, so a service with little traffic should list its metrics, e.g. only the error rate and the latency.
@@ -229,6 +286,22 @@ public class ProgressiveCanaryProperties {
 
     public boolean isAutoStart() {
       return autoStart;
+    }
+
+    public InconclusiveTimeout getInconclusiveTimeout() {
+      return inconclusiveTimeout;
+    }
+
+    public void setInconclusiveTimeout(InconclusiveTimeout inconclusiveTimeout) {
+      this.inconclusiveTimeout = inconclusiveTimeout;
+    }
+
+    public boolean isPerInstanceGuard() {
+      return perInstanceGuard;
+    }
+
+    public void setPerInstanceGuard(boolean perInstanceGuard) {
+      this.perInstanceGuard = perInstanceGuard;
     }
 
     public void setAutoStart(boolean autoStart) {

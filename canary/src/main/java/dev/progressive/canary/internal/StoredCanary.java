@@ -19,16 +19,18 @@ import java.io.UncheckedIOException;
  * @param weight the canary's weight in basis points
  * @param stepStartedAt when the step started, epoch millis (0 when none)
  * @param lastVerdict the summary of the verdict behind the last automatic transition, or empty
+ * @param awaitingOperator whether the controller paused it to wait for a person (an inconclusive step past its limit
+ *     under {@code InconclusiveTimeout.WAIT_FOR_OPERATOR}); cleared by the next transition
  * @param version the flag's version, for the next compare-and-set
  */
 public record StoredCanary(CanaryState state, int step, int weight, long stepStartedAt, String lastVerdict,
-    long version) {
+    boolean awaitingOperator, long version) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The state of a canary that was never stored. */
   public static StoredCanary initial() {
-    return new StoredCanary(CanaryState.PENDING, -1, 0, 0, "", 0);
+    return new StoredCanary(CanaryState.PENDING, -1, 0, 0, "", false, 0);
   }
 
   /** Reads the state from the flag's effective definition (flagd JSON of one flag). */
@@ -40,13 +42,14 @@ public record StoredCanary(CanaryState state, int step, int weight, long stepSta
       int step = metadata.path("canaryStep").asInt(-1);
       long startedAt = metadata.path("canaryStepStartedAt").asLong(0);
       String verdict = metadata.path("canaryVerdict").asText("");
+      boolean awaiting = metadata.path("canaryAwaitingOperator").asBoolean(false);
       int weight = 0;
       for (JsonNode bucket : root.path("targeting").path("fractional")) {
         if ("canary".equals(bucket.path(0).asText())) {
           weight = bucket.path(1).asInt(0);
         }
       }
-      return new StoredCanary(state, step, weight, startedAt, verdict, version);
+      return new StoredCanary(state, step, weight, startedAt, verdict, awaiting, version);
     } catch (IOException | IllegalArgumentException e) {
       throw new IllegalStateException("the canary flag's definition cannot be read: " + e.getMessage(), e);
     }
@@ -72,6 +75,9 @@ public record StoredCanary(CanaryState state, int step, int weight, long stepSta
     if (!lastVerdict.isEmpty()) {
       metadata.put("canaryVerdict", lastVerdict.length() > 1000 ? lastVerdict.substring(0, 1000) : lastVerdict);
     }
+    if (awaitingOperator) {
+      metadata.put("canaryAwaitingOperator", true);
+    }
     try {
       return JSON.writeValueAsString(root);
     } catch (IOException e) {
@@ -79,8 +85,18 @@ public record StoredCanary(CanaryState state, int step, int weight, long stepSta
     }
   }
 
-  /** This state moved to another state, step, weight and start. */
+  /** This state moved to another state, step, weight and start; no longer awaiting an operator. */
   public StoredCanary next(CanaryState state, int step, int weight, long stepStartedAt, String lastVerdict) {
-    return new StoredCanary(state, step, weight, stepStartedAt, lastVerdict, version);
+    return new StoredCanary(state, step, weight, stepStartedAt, lastVerdict, false, version);
+  }
+
+  /** This state, paused by the controller to wait for a person. */
+  public StoredCanary awaitingOperator(String lastVerdict) {
+    return new StoredCanary(CanaryState.PAUSED, step, weight, stepStartedAt, lastVerdict, true, version);
+  }
+
+  /** Whether this state is the same step, started at the same time, as another: the same window. */
+  public boolean sameWindow(StoredCanary other) {
+    return state == other.state && step == other.step && stepStartedAt == other.stepStartedAt;
   }
 }

@@ -151,7 +151,7 @@ public class CanariesEndpoint {
       }
     }
     return new CanaryDescriptor(name, canary.state().name(), canary.step(), canary.weight() / 100.0,
-        canary.lastVerdictSummary() == null ? "" : canary.lastVerdictSummary(), steps,
+        canary.lastVerdictSummary() == null ? "" : canary.lastVerdictSummary(), canary.awaitingOperator(), steps,
         latest == null ? null : VerdictDescriptor.of(latest), history);
   }
 
@@ -189,14 +189,17 @@ public class CanariesEndpoint {
    * @param step the index of the step in force, -1 when none
    * @param weight the canary's share in percent
    * @param lastVerdict the summary of the verdict behind the last automatic transition, empty when none
+   * @param awaitingOperator whether the controller paused the canary to wait for a person: a step stayed
+   *     inconclusive past its limit and the canary waits for promote, resume or abort
    * @param steps the weights of the release's steps, in percent
    * @param latestVerdict the judge's latest look at this canary on this instance, with every metric's statistics
-   *     (also a look that held the weight), or null before the first
+   *     (also a look that held the weight), or null before the first; in a fleet sharing a fleet store, only the
+   *     instance holding the analysis lease judges
    * @param history the canary's latest {@value #HISTORY_LIMIT} transitions, oldest first (single canary only; null
    *     when the store cannot be read)
    */
   public record CanaryDescriptor(String name, String state, int step, double weight, String lastVerdict,
-      List<Double> steps, VerdictDescriptor latestVerdict, List<TransitionDescriptor> history) {}
+      boolean awaitingOperator, List<Double> steps, VerdictDescriptor latestVerdict, List<TransitionDescriptor> history) {}
 
   /**
    * One look of the judge.
@@ -204,7 +207,8 @@ public class CanariesEndpoint {
    * @param result PASS, FAIL or INCONCLUSIVE
    * @param at when the judge looked
    * @param step the step judged
-   * @param action what the controller did or, in a dry run, would do: advance, promote, rollback or hold
+   * @param action what the controller did or, in a dry run, would do: advance, promote, rollback, hold or
+   *     wait-for-operator
    * @param dryRun whether the canary is in dry run
    * @param baselineRequests requests the baseline served in the step's window
    * @param canaryRequests requests the canary served in the step's window
@@ -215,7 +219,7 @@ public class CanariesEndpoint {
       long baselineRequests, long canaryRequests, String summary, List<MetricDescriptor> metrics) {
     static VerdictDescriptor of(VerdictReported event) {
       Verdict v = event.verdict();
-      return new VerdictDescriptor(v.result().name(), v.at(), event.step(), event.wouldDo(), event.dryRun(),
+      return new VerdictDescriptor(v.result().name(), v.at(), event.step(), event.wouldDo().tag(), event.dryRun(),
           v.baselineRequests(), v.canaryRequests(), v.summary(),
           v.metrics().stream().map(MetricDescriptor::of).toList());
     }
@@ -251,7 +255,8 @@ public class CanariesEndpoint {
    * One transition of a canary, from the audit of its flag.
    *
    * @param at when
-   * @param action what was done: define, start, advance, promote, pause, resume, abort or rollback
+   * @param action what was done: define, start, advance, promote, pause, resume, abort, rollback or
+   *     wait-for-operator
    * @param actor who did it ({@value Canary#CONTROLLER} for the controller)
    * @param reason why, without the {@code [canary <action>]} prefix (for the controller: the verdict's summary)
    * @param state the state after

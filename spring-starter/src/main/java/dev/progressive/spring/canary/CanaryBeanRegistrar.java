@@ -3,6 +3,7 @@ package dev.progressive.spring.canary;
 import dev.progressive.canary.Canary;
 import dev.progressive.canary.CanaryRelease;
 import dev.progressive.canary.CanaryScheduler;
+import dev.progressive.canary.FleetStore;
 import dev.progressive.canary.Metric;
 import dev.progressive.canary.MetricSource;
 import dev.progressive.spring.ProgressiveCanaryProperties;
@@ -26,8 +27,8 @@ import org.springframework.core.env.Environment;
 /**
  * Registers one {@link Canary} bean, named {@code <name>Canary}, per entry of {@code progressive.canary.canaries}.
  * Each is built from its definition on the starter's scheduler, with the application's {@link Toggles} and, when
- * there is exactly one, its {@link MeterRegistry} and its {@link MetricSource} (without one, each canary judges the
- * outcomes this instance recorded); the context closes it.
+ * there is exactly one, its {@link MeterRegistry}, its {@link MetricSource} and its {@link FleetStore} (without
+ * either, each canary judges the outcomes this instance recorded); the context closes it.
  */
 public class CanaryBeanRegistrar implements BeanDefinitionRegistryPostProcessor, EnvironmentAware {
 
@@ -65,6 +66,13 @@ public class CanaryBeanRegistrar implements BeanDefinitionRegistryPostProcessor,
         .scheduler(CanaryScheduler.of(beanFactory.getBean(EXECUTOR_BEAN, ScheduledExecutorService.class)));
     beanFactory.getBeanProvider(MeterRegistry.class).ifUnique(builder::meterRegistry);
     beanFactory.getBeanProvider(MetricSource.class).ifUnique(builder::metricSource);
+    beanFactory.getBeanProvider(FleetStore.class).ifUnique(builder::fleet);
+    String instanceId = beanFactory.getBean(ProgressiveCanaryProperties.class).getFleet().getInstanceId();
+    if (instanceId != null && !instanceId.isBlank()) {
+      builder.instanceId(instanceId.strip());
+    }
+    builder.onInconclusiveTimeout(definition.getInconclusiveTimeout())
+        .perInstanceGuard(definition.isPerInstanceGuard());
     return builder.build();
   }
 

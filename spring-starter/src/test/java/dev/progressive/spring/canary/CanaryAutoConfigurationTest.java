@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.progressive.canary.Canary;
 import dev.progressive.canary.CanaryRelease;
 import dev.progressive.canary.CanaryState;
+import dev.progressive.canary.FleetStore;
+import dev.progressive.canary.JdbcFleetStore;
 import dev.progressive.spring.ProgressiveAutoConfiguration;
 import dev.progressive.toggles.Toggles;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,6 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -153,5 +156,48 @@ class CanaryAutoConfigurationTest {
       assertThat(context).hasNotFailed();
       assertThat(context).getBean(CanaryRegistry.class).isSameAs(own);
     });
+  }
+
+  @Test
+  void withTheJdbcFlagStoreTheCanariesShareTheirWindowsInItsDatabase() {
+    runner.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class))
+        .withPropertyValues("progressive.toggles.store=jdbc", "progressive.toggles.jdbc.table-prefix=fleet_",
+            "spring.datasource.url=jdbc:h2:mem:canaryfleet;DB_CLOSE_DELAY=-1",
+            "progressive.canary.fleet.instance-id=pod-7",
+            "progressive.canary.canaries.checkout-v2.inconclusive-timeout=wait-for-operator")
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          FleetStore fleet = context.getBean(FleetStore.class);
+          assertThat(fleet).isInstanceOf(JdbcFleetStore.class);
+          Canary canary = context.getBean(Canary.class);
+          assertThat(canary.fleetStatus().shared()).isTrue();
+          assertThat(canary.fleetStatus().instance()).isEqualTo("pod-7");
+          // the store's plain SQL runs on H2 too: upsert, read, lease compare-and-set, clean-up
+          FleetStore.WindowKey key = new FleetStore.WindowKey("checkout-v2", 0, 1_000);
+          fleet.publish(key, new FleetStore.WindowRow("pod-7", 1, new byte[] {1}, 5));
+          fleet.publish(key, new FleetStore.WindowRow("pod-7", 1, new byte[] {2}, 6));
+          assertThat(fleet.windows(key)).singleElement().satisfies(row -> {
+            assertThat(row.payload()).containsExactly(2);
+            assertThat(row.publishedAtMillis()).isEqualTo(6);
+          });
+          assertThat(fleet.compareAndSetLease("checkout-v2", 0, "pod-7", 100)).isTrue();
+          assertThat(fleet.compareAndSetLease("checkout-v2", 0, "pod-8", 100)).isFalse();
+          assertThat(fleet.compareAndSetLease("checkout-v2", 1, "pod-8", 200)).isTrue();
+          assertThat(fleet.lease("checkout-v2")).get().extracting(FleetStore.Lease::holder).isEqualTo("pod-8");
+          fleet.retainOnly("checkout-v2", java.util.Optional.empty());
+          assertThat(fleet.windows(key)).isEmpty();
+        });
+  }
+
+  @Test
+  void theFleetStoreIsOffByPropertyAndWithTheInMemoryFlagStore() {
+    runner.run(context -> {
+      assertThat(context).doesNotHaveBean(FleetStore.class);
+      assertThat(context.getBean(Canary.class).fleetStatus().shared()).isFalse();
+    });
+    runner.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class))
+        .withPropertyValues("progressive.toggles.store=jdbc", "progressive.canary.fleet.enabled=false",
+            "spring.datasource.url=jdbc:h2:mem:canaryfleetoff;DB_CLOSE_DELAY=-1")
+        .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(FleetStore.class));
   }
 }

@@ -61,6 +61,7 @@ class CanariesEndpointWebTest {
         .andExpect(jsonPath("$.canaries[0].step").value(0))
         .andExpect(jsonPath("$.canaries[0].weight").value(5.0))
         .andExpect(jsonPath("$.canaries[0].lastVerdict").value(""))
+        .andExpect(jsonPath("$.canaries[0].awaitingOperator").value(false))
         .andExpect(jsonPath("$.canaries[1].name").value("search"))
         .andExpect(jsonPath("$.canaries[1].state").value("PENDING"))
         .andExpect(jsonPath("$.canaries[1].weight").value(0.0));

@@ -71,7 +71,7 @@ public final class PlainJavaSample {
         .metric(Metric.errorRate()).build();
     try (Toggles store = Toggles.builder().clock(clock).build();             // its in-memory store keeps the state
         Canary canary = Canary.builder(release, store).clock(clock).scheduler(byHand).build()) {
-      canary.onTransition(t -> out.println("canary: " + t.action() + " -> " + t.to() + " at " + t.toWeight() / 100
+      canary.onTransition(t -> out.println("canary: " + t.action().tag() + " -> " + t.to() + " at " + t.toWeight() / 100
           + "% (" + t.reason() + ")"));
       canary.start("sample", "pricing v2 is deployed");
       out.println("canary: customer-7 is routed to " + canary.decide("customer-7") + ", the same on every call");

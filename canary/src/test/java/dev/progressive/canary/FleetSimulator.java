@@ -1,0 +1,229 @@
+package dev.progressive.canary;
+
+import dev.progressive.canary.event.CanaryTransition;
+import dev.progressive.toggles.store.FlagStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
+
+/**
+ * A fleet of N real {@link Canary} instances in one JVM, each with its own toggles and clock, on one shared flag store
+ * and one shared {@link FleetStore}: the fleet's traffic is split evenly between the instances, every request is
+ * routed by the instance's weight and recorded through {@link Canary#record}, and every instance looks once a minute
+ * (in a random order). Counts how rollouts end and how long they take.
+ */
+final class FleetSimulator {
+
+  static final Duration INTERVAL = Duration.ofMinutes(1);
+  static final Duration MAX_TIME = Duration.ofHours(6);
+  /** Baseline latency: log-normal, median 60 ms, sigma 0.5; 0.5% errors. */
+  static final double MEDIAN_MS = 60;
+  static final double SIGMA = 0.5;
+  static final double BASELINE_ERRORS = 0.005;
+
+  /** What the canary does differently. */
+  record Scenario(String id, String description, double canaryErrors, double slowShare, double slowFactor) {}
+
+  static final Scenario EQUAL = new Scenario("equal", "canary equal to baseline", BASELINE_ERRORS, 0, 1);
+  static final Scenario ERRORS_X4 = new Scenario("errors x4", "canary errors 2% vs 0.5%", 0.02, 0, 1);
+  static final Scenario TAIL = new Scenario("p99 tail", "3% of canary requests 10x slower, same median",
+      BASELINE_ERRORS, 0.03, 10);
+
+  /** The release of every rollout: steps 5, 25 and 50%, the default metrics. */
+  static CanaryRelease release(String name) {
+    return CanaryRelease.builder(name)
+        .step(5, Duration.ofMinutes(5), 1_000)
+        .step(25, Duration.ofMinutes(5), 1_000)
+        .step(50, Duration.ofMinutes(5), 1_000)
+        .maxInconclusive(Duration.ofMinutes(30))
+        .analysisInterval(INTERVAL)
+        .build();
+  }
+
+  /** Where one rollout's instances keep their state: a fresh flag store and fleet store per instance or shared. */
+  interface Stores {
+    FlagStore flags(int instance);
+
+    FleetStore fleet(int instance);
+
+    /** Called once a simulated minute, after every instance looked. */
+    default void minute() {}
+
+    default void close() {}
+  }
+
+  /** How one rollout ended. */
+  record Rollout(CanaryState state, Duration took, int transitions, boolean doubleTransition) {}
+
+  /** How the rollouts of one configuration ended. */
+  record Summary(Scenario scenario, int instances, int perSecond, String store, int rollouts, int promoted,
+      int rolledBack, Duration medianTime, int doubleTransitions) {
+    String row() {
+      return String.format(Locale.ROOT, "| %s | %s | %d | %,d | %d | %.0f%% | %.0f%% | %d min | %d |", scenario.id(),
+          store, instances, perSecond, rollouts, 100.0 * promoted / rollouts, 100.0 * rolledBack / rollouts,
+          medianTime.toMinutes(), doubleTransitions);
+    }
+
+    static String header() {
+      return "| scenario | store | instances | fleet requests/s | rollouts | promoted | rolled back | median time to "
+          + "decide | double transitions |\n|---|---|---|---|---|---|---|---|---|";
+    }
+  }
+
+  static Summary run(Scenario scenario, int instances, int perSecond, String storeName,
+      Supplier<Stores> stores, int rollouts) {
+    int promoted = 0;
+    int rolledBack = 0;
+    int doubles = 0;
+    long[] minutes = new long[rollouts];
+    for (int r = 0; r < rollouts; r++) {
+      Stores s = stores.get();
+      try {
+        Rollout rollout = rollout(scenario, instances, perSecond, s, 7_919L * (r + 1) + instances);
+        promoted += rollout.state() == CanaryState.PROMOTED ? 1 : 0;
+        rolledBack += rollout.state() == CanaryState.ROLLED_BACK ? 1 : 0;
+        doubles += rollout.doubleTransition() ? 1 : 0;
+        minutes[r] = rollout.took().toMinutes();
+      } finally {
+        s.close();
+      }
+    }
+    Arrays.sort(minutes);
+    return new Summary(scenario, instances, perSecond, storeName, rollouts, promoted, rolledBack,
+        Duration.ofMinutes(minutes[rollouts / 2]), doubles);
+  }
+
+  static Rollout rollout(Scenario scenario, int instances, int perSecond, Stores stores, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    CanaryRelease release = release("sim-" + scenario.id().replace(' ', '-') + "-" + perSecond + "-"
+        + Long.toHexString(seed));
+    try (Fleet fleet = new Fleet(null, null)) {
+      for (int i = 0; i < instances; i++) {
+        fleet.add("i" + i, Duration.ZERO, release, Judge.statistical(), stores.flags(i), stores.fleet(i), b -> {});
+      }
+      List<Fleet.Member> order = new ArrayList<>(fleet.members);
+      Fleet.Member first = fleet.members.get(0);
+      awaitAgreement(fleet);
+      first.canary.start("simulator", "rollout " + seed);
+      long perMinute = perSecond * 60L;
+      int minutes = 0;
+      while (!first.canary.state().isFinal() && minutes < MAX_TIME.toMinutes()) {
+        for (int i = 0; i < instances; i++) {
+          long share = perMinute / instances + (i < perMinute % instances ? 1 : 0);
+          serve(fleet.members.get(i), share, scenario, random);
+        }
+        fleet.advance(INTERVAL);
+        minutes++;
+        Collections.shuffle(order, new java.util.Random(random.nextLong()));
+        for (Fleet.Member m : order) {
+          m.look();
+        }
+        awaitAgreement(fleet);
+        stores.minute();
+      }
+      List<CanaryTransition> automatic = fleet.transitions.stream()
+          .filter(t -> t.actor().equals(Canary.CONTROLLER)).toList();
+      boolean doubled = automatic.stream().map(t -> t.action() + "@" + t.step()).distinct().count()
+          != automatic.size();
+      return new Rollout(first.canary.state(), Duration.ofMinutes(minutes), fleet.transitions.size(), doubled);
+    }
+  }
+
+  /**
+   * Waits until every instance has heard of the newest state (at once on the in-memory store, by NOTIFY on
+   * PostgreSQL): the instance that made the last transition has it, so when all agree, all have it.
+   */
+  private static void awaitAgreement(Fleet fleet) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    Object signal = new Object();
+    while (fleet.members.stream().map(m -> m.canary.state() + "/" + m.canary.step()).distinct().count() > 1) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the instances disagree for a minute: " + fleet.members.stream()
+            .map(m -> m.id + "=" + m.canary.state() + "/" + m.canary.step()).toList());
+      }
+      synchronized (signal) {
+        try {
+          signal.wait(5);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+  }
+
+  private static void serve(Fleet.Member m, long requests, Scenario scenario, SplittableRandom random) {
+    double weight = m.canary.weight() / (double) CanaryRelease.BUCKETS;
+    double mu = Math.log(MEDIAN_MS);
+    for (long k = 0; k < requests; k++) {
+      boolean canary = random.nextDouble() < weight;
+      double millis = Math.exp(mu + SIGMA * gaussian(random));
+      boolean error;
+      if (canary) {
+        if (scenario.slowShare() > 0 && random.nextDouble() < scenario.slowShare()) {
+          millis *= scenario.slowFactor();
+        }
+        error = random.nextDouble() < scenario.canaryErrors();
+      } else {
+        error = random.nextDouble() < BASELINE_ERRORS;
+      }
+      m.canary.record(canary ? Cohort.CANARY : Cohort.BASELINE, Duration.ofNanos((long) (millis * 1e6)),
+          error ? Outcome.ERROR : Outcome.SUCCESS);
+    }
+  }
+
+  private static double gaussian(SplittableRandom random) {
+    double u;
+    double v;
+    double s;
+    do {
+      u = random.nextDouble() * 2 - 1;
+      v = random.nextDouble() * 2 - 1;
+      s = u * u + v * v;
+    } while (s >= 1 || s == 0);
+    return u * Math.sqrt(-2 * Math.log(s) / s);
+  }
+
+  /** One shared in-memory flag store and fleet store for the whole fleet. */
+  static Stores inMemory() {
+    FleetStore shared = FleetStore.inMemory();
+    SharedFlagStore flags = new SharedFlagStore(new MutableClock(Fleet.T0));
+    return new Stores() {
+      @Override
+      public FlagStore flags(int instance) {
+        return flags;
+      }
+
+      @Override
+      public FleetStore fleet(int instance) {
+        return shared;
+      }
+    };
+  }
+
+  /** Per instance, a store made by the given factories (its own connections); {@code minute} samples the load. */
+  static Stores each(IntFunction<FlagStore> flags, IntFunction<FleetStore> fleet, Runnable minute) {
+    return new Stores() {
+      @Override
+      public FlagStore flags(int instance) {
+        return flags.apply(instance);
+      }
+
+      @Override
+      public FleetStore fleet(int instance) {
+        return fleet.apply(instance);
+      }
+
+      @Override
+      public void minute() {
+        minute.run();
+      }
+    };
+  }
+}
