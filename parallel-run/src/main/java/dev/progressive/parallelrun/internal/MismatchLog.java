@@ -11,13 +11,8 @@ import java.util.function.Consumer;
  */
 public final class MismatchLog {
 
-  private final Clock clock;
-  private final int limit;
-  private final long intervalMillis;
+  private final RateLimit rateLimit;
   private final Consumer<String> sink;
-  private long windowStart = Long.MIN_VALUE;
-  private int usedInWindow;
-  private long suppressed;
 
   /**
    * Creates a rate-limited log.
@@ -28,10 +23,24 @@ public final class MismatchLog {
    * @param sink where lines go, such as an SLF4J logger's {@code warn}
    */
   public MismatchLog(Clock clock, int limit, Duration interval, Consumer<String> sink) {
-    this.clock = clock;
-    this.limit = limit;
-    this.intervalMillis = interval.toMillis();
+    this.rateLimit = new RateLimit(clock, limit, interval);
     this.sink = sink;
+  }
+
+  /**
+   * Logs the line if the budget allows, otherwise counts it as suppressed. The line is made only when it is logged.
+   *
+   * @param line makes the text
+   * @return whether it was logged
+   */
+  public boolean log(java.util.function.Supplier<String> line) {
+    long suppressed = rateLimit.admit();
+    if (suppressed == RateLimit.SUPPRESSED) {
+      return false;
+    }
+    String text = line.get();
+    sink.accept(suppressed == 0 ? text : text + " (" + suppressed + " similar lines suppressed before this one)");
+    return true;
   }
 
   /**
@@ -41,22 +50,6 @@ public final class MismatchLog {
    * @return whether it was logged
    */
   public boolean log(String line) {
-    String out;
-    synchronized (this) {
-      long now = clock.millis();
-      if (windowStart == Long.MIN_VALUE || now - windowStart >= intervalMillis) {
-        windowStart = now;
-        usedInWindow = 0;
-      }
-      if (usedInWindow >= limit) {
-        suppressed++;
-        return false;
-      }
-      usedInWindow++;
-      out = suppressed == 0 ? line : line + " (" + suppressed + " similar lines suppressed before this one)";
-      suppressed = 0;
-    }
-    sink.accept(out);
-    return true;
+    return log(() -> line);
   }
 }
