@@ -117,7 +117,7 @@ public final class Experiment<I, T, U> {
     Logger mismatchLogger = LoggerFactory.getLogger(Experiment.class.getName() + "." + name);
     this.mismatchLog = new MismatchLog(runner.clock(), runner.mismatchLogLimit(), runner.mismatchLogInterval(),
         mismatchLogger::warn);
-    this.faults = new HookFaults(name, LOG, runner.clock(), runner.mismatchLogLimit(), runner.mismatchLogInterval());
+    this.faults = new HookFaults(name, LOG::warn, runner.clock(), runner.mismatchLogLimit(), runner.mismatchLogInterval());
   }
 
   /**
@@ -685,7 +685,7 @@ public final class Experiment<I, T, U> {
     if (result.outcome() == Outcome.MISMATCH) {
       try {
         mismatches.add(kept.keep(result, mismatches.nextSequence(), runner.clock().instant()));
-        mismatchLog.log(() -> "Parallel run '" + name + "': candidate '" + result.candidateName() + "' mismatched: "
+        mismatchLog.log(KeptMismatches.signature(result), () -> "Parallel run '" + name + "': candidate '" + result.candidateName() + "' mismatched: "
             + KeptMismatches.summary(result.differences()));
       } catch (Throwable t) {
         faults.report(Hook.RUNNER, t);

@@ -4,7 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
-import org.slf4j.Logger;
+import java.util.function.BiConsumer;
 
 /**
  * Logs the failures of one experiment's user hooks at WARN, rate-limited per hook: at most {@code limit} lines per
@@ -53,21 +53,22 @@ public final class HookFaults {
   }
 
   private final String experiment;
-  private final Logger logger;
+  private final BiConsumer<String, Throwable> sink;
   private final Map<Hook, RateLimit> limits = new EnumMap<>(Hook.class);
 
   /**
    * Creates the log.
    *
    * @param experiment the experiment's name
-   * @param logger where lines go
+   * @param sink where lines go with their failure, such as an SLF4J logger's {@code warn}
    * @param clock the rate limit's clock
-   * @param limit lines per hook per interval
+   * @param limit lines per hook per interval (at least 1 is used)
    * @param interval the interval
    */
-  public HookFaults(String experiment, Logger logger, Clock clock, int limit, Duration interval) {
+  public HookFaults(String experiment, BiConsumer<String, Throwable> sink, Clock clock, int limit,
+      Duration interval) {
     this.experiment = experiment;
-    this.logger = logger;
+    this.sink = sink;
     for (Hook hook : Hook.values()) {
       limits.put(hook, new RateLimit(clock, Math.max(1, limit), interval));
     }
@@ -87,8 +88,8 @@ public final class HookFaults {
       }
       String more = suppressed == 0 ? "" : " (" + suppressed + " similar failures suppressed since the last line)";
       String fatal = Faults.isFatal(failure) ? "; the JVM may not survive it" : "";
-      logger.warn("Parallel run '{}': the {} threw {}; the control's answer is unaffected{}{}", experiment,
-          hook.text(), Faults.describe(failure), fatal, more, failure);
+      sink.accept("Parallel run '" + experiment + "': the " + hook.text() + " threw " + Faults.describe(failure)
+          + "; the control's answer is unaffected" + fatal + more, failure);
     } catch (Throwable t) {
       // A failure that cannot even be logged is dropped, fatal or not: the caller's answer comes first, and a fatal
       // failure of a hook is rethrown by the experiment once the control has answered.

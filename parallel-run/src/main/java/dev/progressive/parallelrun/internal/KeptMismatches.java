@@ -18,6 +18,7 @@ import java.util.List;
 public final class KeptMismatches {
 
   private static final int LOGGED_DIFFERENCES = 10;
+  private static final java.util.regex.Pattern INDEX = java.util.regex.Pattern.compile("\\[\\d+]");
 
   private final StructuralDiff diff;
   private final long perMismatch;
@@ -85,6 +86,25 @@ public final class KeptMismatches {
       tree = "(could not be read: " + Faults.describe(t) + ")";
     }
     return BoundedTree.copy(tree, bytes);
+  }
+
+  /**
+   * What makes two mismatches "the same" for the log: the candidate and the first ten differing paths, indices
+   * folded to {@code [*]}.
+   *
+   * @param result a mismatching result
+   * @return the signature
+   */
+  public static String signature(Result<?, ?> result) {
+    StringBuilder out = new StringBuilder(result.candidateName());
+    int count = 0;
+    for (Difference difference : result.differences()) {
+      if (count++ == LOGGED_DIFFERENCES) {
+        break;
+      }
+      out.append('|').append(INDEX.matcher(difference.path()).replaceAll("[*]"));
+    }
+    return out.toString();
   }
 
   /**
