@@ -235,7 +235,7 @@ public final class StructuralDiff {
         return done;
       }
       if (depth >= options.maxDepth()) {
-        return value;
+        return new Opaque(value);
       }
       if (value instanceof Optional<?> optional) {
         return convert(optional.orElse(null), depth);
@@ -542,6 +542,33 @@ public final class StructuralDiff {
 
     private void add(int depth, Object control, Object candidate) {
       out.add(new Difference(format(path, depth), bounded(control), bounded(candidate)));
+    }
+  }
+
+  /**
+   * A value deeper than {@link DiffOptions#maxDepth()}, kept whole: compared with its {@code equals} (a failure, such
+   * as an overflow on a deep or cyclic value, counts as "not equal") and shown by its bounded text. Never walked.
+   */
+  private static final class Opaque {
+    private final Object value;
+
+    Opaque(Object value) {
+      this.value = value;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Opaque o && safeEquals(value, o.value);
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(value);
+    }
+
+    @Override
+    public String toString() {
+      return BoundedTree.safeText(value);
     }
   }
 
