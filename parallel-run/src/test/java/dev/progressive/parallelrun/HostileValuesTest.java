@@ -102,12 +102,13 @@ class HostileValuesTest {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void aSharedSubGraphIsComparedOncePerPairNotOncePerPath(Mode mode) throws Exception {
-    // 40 levels of a diamond: 2^40 paths if walked as a tree.
+    // 60 levels of a diamond: 2^60 paths if walked as a tree.
     Experiment<Integer, Object, Object> experiment = Experiment.<Integer, Object, Object>builder("dag-" + mode,
             runner)
         .mode(mode)
-        .control(in -> diamond(40, "bottom"))
-        .candidate("new", in -> diamond(40, "changed"))
+        .control(in -> diamond(60, "bottom"))
+        .candidate("new", in -> diamond(60, "changed"))
+        .diffOptions(dev.progressive.parallelrun.diff.DiffOptions.builder().maxDepth(64).build())
         .publisher(results)
         .build();
 
@@ -116,7 +117,7 @@ class HostileValuesTest {
     assertThat(result.outcome()).isEqualTo(Outcome.MISMATCH);
     // The two strings at the bottom, found once each: the shared pairs above them are not walked again.
     assertThat(result.differences()).extracting(Difference::path)
-        .containsExactly("[0]".repeat(40), "[0]".repeat(39) + "[1]");
+        .containsExactly("[0]".repeat(60), "[0]".repeat(59) + "[1]");
   }
 
   /** A list of two references to the same list, {@code levels} deep, ending in a string. */
