@@ -3,7 +3,12 @@ package dev.progressive.parallelrun;
 import dev.progressive.parallelrun.diff.DiffOptions;
 import dev.progressive.parallelrun.diff.Difference;
 import dev.progressive.parallelrun.diff.StructuralDiff;
+import dev.progressive.parallelrun.internal.Droppable;
 import dev.progressive.parallelrun.internal.ExperimentMeters;
+import dev.progressive.parallelrun.internal.Faults;
+import dev.progressive.parallelrun.internal.HookFaults;
+import dev.progressive.parallelrun.internal.HookFaults.Hook;
+import dev.progressive.parallelrun.internal.KeptMismatches;
 import dev.progressive.parallelrun.internal.MismatchLog;
 import dev.progressive.parallelrun.internal.MismatchStore;
 import dev.progressive.parallelrun.internal.Throwables;
@@ -79,6 +84,9 @@ public final class Experiment<I, T, U> {
   private final ExperimentMeters meters;
   private final MismatchStore mismatches;
   private final MismatchLog mismatchLog;
+  private final KeptMismatches kept;
+  private final HookFaults faults;
+  private final boolean customComparator;
 
   private Experiment(Builder<I, T, U> b) {
     this.name = b.name;
@@ -88,6 +96,7 @@ public final class Experiment<I, T, U> {
     this.candidateNames = List.copyOf(b.candidates.keySet());
     this.candidates = List.copyOf(b.candidates.values());
     this.diff = StructuralDiff.of(b.diffOptions);
+    this.customComparator = b.comparator != null;
     this.comparator = b.comparator != null ? b.comparator : diff::equivalent;
     this.exceptionComparator = b.exceptionComparator;
     this.ignoreRules = List.copyOf(b.ignoreRules);
@@ -104,9 +113,11 @@ public final class Experiment<I, T, U> {
     this.needsResults = !publishers.isEmpty() || raiseOnMismatch;
     this.meters = new ExperimentMeters(runner.meterRegistry(), name);
     this.mismatches = new MismatchStore(b.keepMismatches);
+    this.kept = new KeptMismatches(diff, b.keepMismatches, b.keepMismatchBytes);
     Logger mismatchLogger = LoggerFactory.getLogger(Experiment.class.getName() + "." + name);
     this.mismatchLog = new MismatchLog(runner.clock(), runner.mismatchLogLimit(), runner.mismatchLogInterval(),
         mismatchLogger::warn);
+    this.faults = new HookFaults(name, LOG::warn, runner.clock(), runner.mismatchLogLimit(), runner.mismatchLogInterval());
   }
 
   /**
@@ -157,34 +168,48 @@ public final class Experiment<I, T, U> {
    *     experiment was built with {@code raiseOnMismatch(true)}
    */
   public T run(I input) throws Exception {
-    if (!shouldRun(input)) {
+    if (runner.isClosed()) {
+      return control.call(input);
+    }
+    boolean on;
+    try {
+      on = enabled.getAsBoolean();
+    } catch (Throwable t) {
+      return controlAlone(input, Hook.ENABLE_SWITCH, t);
+    }
+    if (!on) {
+      return control.call(input);
+    }
+    boolean sampled;
+    try {
+      sampled = sampler != null ? sampler.test(input)
+          : sampleRate >= 1.0 || ThreadLocalRandom.current().nextDouble() < sampleRate;
+    } catch (Throwable t) {
+      return controlAlone(input, Hook.SAMPLER, t);
+    }
+    if (!sampled) {
       return control.call(input);
     }
     return mode == Mode.ASYNC ? runAsync(input) : runSequential(input);
   }
 
-  private boolean shouldRun(I input) {
-    if (runner.isClosed()) {
-      return false;
+  /**
+   * The enable switch or the sampler threw: the control runs alone. A failure the JVM cannot survive is rethrown,
+   * but only after the control has answered.
+   */
+  private T controlAlone(I input, Hook hook, Throwable fault) throws Exception {
+    faults.report(hook, fault);
+    T value = control.call(input);
+    if (Faults.isFatal(fault)) {
+      throw Throwables.rethrow(fault);
     }
-    try {
-      if (!enabled.getAsBoolean()) {
-        return false;
-      }
-      if (sampler != null) {
-        return sampler.test(input);
-      }
-      return sampleRate >= 1.0 || ThreadLocalRandom.current().nextDouble() < sampleRate;
-    } catch (RuntimeException e) {
-      LOG.warn("Parallel run '{}': the enable switch or the sampler threw; running the control alone", name, e);
-      return false;
-    }
+    return value;
   }
 
   // ---------------------------------------------------------------------------------------------------------- async
 
   private T runAsync(I input) throws Exception {
-    List<Trial> trials = startCandidates(input);
+    Trials trials = startCandidates(input);
     long cpuStart = cpuNow();
     long start = System.nanoTime();
     T value = null;
@@ -199,41 +224,62 @@ public final class Experiment<I, T, U> {
     if (raiseOnMismatch) {
       raiseIfMismatched(trials);
     }
+    if (trials.fatal != null) {
+      throw Throwables.rethrow(trials.fatal);
+    }
     if (thrown != null) {
       throw Throwables.rethrow(thrown);
     }
     return value;
   }
 
-  private List<Trial> startCandidates(I input) {
-    List<Trial> trials = null;
+  /** Never throws: each candidate is either handed to a runner thread or counted (or kept) as rejected. */
+  private Trials startCandidates(I input) {
+    Trials trials = new Trials(candidates.size());
     Carried carried = null;
-    try {
-      for (int i = 0; i < candidates.size(); i++) {
+    for (int i = 0; i < candidates.size(); i++) {
+      Trial trial = null;
+      boolean holdsPermit = false;
+      try {
         if (!runner.bulkhead().tryAcquirePermission()) {
           if (needsResults) {
-            trials = add(trials, rejectedTrial(i));
+            trials.add(rejectedTrial(i));
           } else {
             meters.count(Outcome.REJECTED);
           }
           continue;
         }
+        holdsPermit = true;
         if (carried == null) {
-          carried = captureContext();
+          carried = captureContext(trials);
         }
-        Trial trial = new Trial(i);
-        trials = add(trials, trial);
-        try {
-          runner.candidateExecutor().execute(new CandidateTask(trial, input, carried));
-        } catch (RejectedExecutionException e) {
+        trial = new Trial(i);
+        trials.add(trial);
+        runner.candidateExecutor().execute(new CandidateTask(trial, input, carried));
+        holdsPermit = false;
+      } catch (Throwable t) {
+        if (holdsPermit) {
           runner.bulkhead().onComplete();
+        }
+        if (!(t instanceof RejectedExecutionException)) {
+          faults.report(Hook.RUNNER, t);
+        }
+        if (trial != null) {
           trial.candidateDone(null, Outcome.REJECTED);
+        } else {
+          countQuietly(Outcome.REJECTED);
         }
       }
-    } catch (RuntimeException e) {
-      LOG.warn("Parallel run '{}': could not start the candidates", name, e);
     }
-    return trials == null ? List.of() : trials;
+    return trials;
+  }
+
+  private void countQuietly(Outcome outcome) {
+    try {
+      meters.count(outcome);
+    } catch (Throwable t) {
+      faults.report(Hook.RUNNER, t);
+    }
   }
 
   private Trial rejectedTrial(int index) {
@@ -242,18 +288,12 @@ public final class Experiment<I, T, U> {
     return trial;
   }
 
-  private List<Trial> add(List<Trial> trials, Trial trial) {
-    List<Trial> list = trials != null ? trials : new ArrayList<>(candidates.size());
-    list.add(trial);
-    return list;
-  }
-
   private void finishControl(List<Trial> trials, Observation<T> observation) {
     for (Trial trial : trials) {
       try {
         trial.controlDone(observation);
-      } catch (RuntimeException e) {
-        LOG.warn("Parallel run '{}': could not hand off a comparison", name, e);
+      } catch (Throwable t) {
+        faults.report(Hook.RUNNER, t);
       }
     }
   }
@@ -279,8 +319,18 @@ public final class Experiment<I, T, U> {
     }
   }
 
+  /** The trials of one call, and a fatal failure of a hook on the caller's thread, to rethrow after the control. */
+  private final class Trials extends ArrayList<Trial> {
+    private static final long serialVersionUID = 1L;
+    private transient Throwable fatal;
+
+    Trials(int capacity) {
+      super(capacity);
+    }
+  }
+
   /** One candidate's part of one call: it is compared when both the control and the candidate have arrived. */
-  private final class Trial {
+  private final class Trial implements Runnable, Droppable {
     private final int index;
     private final AtomicInteger arrivals = new AtomicInteger(2);
     private final CompletableFuture<Result<T, U>> done = raiseOnMismatch ? new CompletableFuture<>() : null;
@@ -297,12 +347,9 @@ public final class Experiment<I, T, U> {
       controlObservation = observation;
       if (arrivals.decrementAndGet() == 0) {
         try {
-          runner.comparisonExecutor().execute(this::complete);
-        } catch (RejectedExecutionException e) {
-          meters.count(Outcome.REJECTED);
-          if (done != null) {
-            done.complete(result(Outcome.REJECTED, null, null, List.of(), null));
-          }
+          runner.comparisonExecutor().execute(this);
+        } catch (Throwable e) {
+          dropped();
         }
       }
     }
@@ -316,15 +363,31 @@ public final class Experiment<I, T, U> {
       }
     }
 
+    /** On the comparison thread. */
+    @Override
+    public void run() {
+      complete();
+    }
+
+    /** The comparison queue was full, or closed: counted as rejected. */
+    @Override
+    public void dropped() {
+      countQuietly(Outcome.REJECTED);
+      if (done != null) {
+        done.complete(result(Outcome.REJECTED, null, null, List.of(), null));
+      }
+    }
+
+    /** Judges, counts exactly once, keeps and publishes; never throws. */
     void complete() {
       Result<T, U> result;
       try {
         result = judge(index, controlObservation, candidateObservation, forced);
-        report(result);
-      } catch (RuntimeException e) {
-        LOG.warn("Parallel run '{}': the comparison failed", name, e);
-        result = result(Outcome.CANDIDATE_ERROR, null, null, List.of(), e);
+      } catch (Throwable t) {
+        faults.report(Hook.RUNNER, t);
+        result = result(Outcome.CANDIDATE_ERROR, null, null, List.of(), t);
       }
+      report(result);
       if (done != null) {
         done.complete(result != null ? result : result(Outcome.MATCH, null, null, List.of(), null));
       }
@@ -337,8 +400,12 @@ public final class Experiment<I, T, U> {
     }
   }
 
-  /** Runs one candidate on a runner thread; can be cancelled (interrupted) by the time limiter. */
-  private final class CandidateTask implements Runnable {
+  /**
+   * Runs one candidate on a runner thread; can be cancelled (interrupted) by the time limiter. Whatever the
+   * candidate, the context propagators or the time limiter throw, the candidate arrives exactly once and the
+   * bulkhead permit is released exactly once, in a {@code finally}.
+   */
+  private final class CandidateTask implements Runnable, Droppable {
     private static final int NEW = 0;
     private static final int RUNNING = 1;
     private static final int DONE = 2;
@@ -365,33 +432,51 @@ public final class Experiment<I, T, U> {
       synchronized (this) {
         thread = Thread.currentThread();
       }
+      runner.candidateStarted();
       try {
-        // The time limit starts here, on the candidate's thread, so that the caller never pays for scheduling it.
-        runner.timeLimiter()
-            .executeCompletionStage(runner.timeoutScheduler(), () -> observed)
-            .whenComplete((observation, error) -> {
-              if (error == null) {
-                trial.candidateDone(observation, null);
-              } else {
-                cancel();
-                trial.candidateDone(null, Outcome.TIMEOUT);
-              }
-            });
-      } catch (RuntimeException e) {
-        LOG.warn("Parallel run '{}': could not start the time limit", name, e);
-        observed.whenComplete((observation, error) -> trial.candidateDone(observation, null));
-      }
-      List<ContextPropagator.Scope> scopes = carried.open();
-      try {
-        observed.complete(observe(candidateNames.get(trial.index), candidates.get(trial.index), input));
+        try {
+          // The time limit starts here, on the candidate's thread, so that the caller never pays for scheduling it.
+          runner.timeLimiter()
+              .executeCompletionStage(runner.timeoutScheduler(), () -> observed)
+              .whenComplete((observation, error) -> {
+                if (error == null) {
+                  trial.candidateDone(observation, null);
+                } else {
+                  cancel();
+                  trial.candidateDone(null, Outcome.TIMEOUT);
+                }
+              });
+        } catch (Throwable e) {
+          faults.report(Hook.RUNNER, e);
+          observed.whenComplete((observation, error) -> trial.candidateDone(observation, null));
+        }
+        List<ContextPropagator.Scope> scopes = carried.open(faults);
+        try {
+          observed.complete(observe(candidateNames.get(trial.index), candidates.get(trial.index), input));
+        } finally {
+          carried.close(scopes, faults);
+        }
+      } catch (Throwable t) {
+        faults.report(Hook.RUNNER, t);
+        observed.complete(new Observation<>(candidateNames.get(trial.index), null, t, 0, -1));
       } finally {
-        Carried.close(scopes);
+        boolean overdue;
         synchronized (this) {
           thread = null;
-          state.compareAndSet(RUNNING, DONE);
+          overdue = !state.compareAndSet(RUNNING, DONE);
           Thread.interrupted();
         }
+        runner.candidateEnded(overdue);
         runner.bulkhead().onComplete();
+      }
+    }
+
+    /** Dropped unrun at shutdown: the permit goes back and the candidate counts as rejected. */
+    @Override
+    public void dropped() {
+      if (state.compareAndSet(NEW, CANCELLED)) {
+        runner.bulkhead().onComplete();
+        trial.candidateDone(null, Outcome.REJECTED);
       }
     }
 
@@ -402,6 +487,7 @@ public final class Experiment<I, T, U> {
       }
       synchronized (this) {
         if (state.compareAndSet(RUNNING, CANCELLED) && thread != null) {
+          runner.candidateOverdue();
           thread.interrupt();
         }
       }
@@ -435,24 +521,18 @@ public final class Experiment<I, T, U> {
       }
     }
     List<Result<?, ?>> mismatched = raiseOnMismatch ? new ArrayList<>() : null;
+    Throwable fatal = null;
     for (int i = 0; i < n; i++) {
-      try {
-        Result<T, U> result = judge(i, controlObservation, observations.get(i), null);
-        report(result);
-        if (mismatched != null && result != null && result.mismatched()) {
-          mismatched.add(result);
-        }
-      } catch (RuntimeException e) {
-        LOG.warn("Parallel run '{}': the comparison failed", name, e);
+      Result<T, U> result = judgeQuietly(i, controlObservation, observations.get(i));
+      Throwable failure = report(result);
+      if (fatal == null) {
+        fatal = failure;
+      }
+      if (mismatched != null && result != null && result.mismatched()) {
+        mismatched.add(result);
       }
     }
-    if (mismatched != null && !mismatched.isEmpty()) {
-      throw new MismatchException(name, mismatched);
-    }
-    if (controlObservation.threw()) {
-      throw Throwables.rethrow(controlObservation.exception());
-    }
-    return controlObservation.value();
+    return answer(controlObservation, fatal, mismatched);
   }
 
   /** The common case of one candidate, with no list and one clock read fewer. */
@@ -472,15 +552,31 @@ public final class Experiment<I, T, U> {
       controlObservation = observeFrom(start + candidateObservation.wallTimeNanos(),
           cpuStart < 0 ? -1 : cpuStart + candidateObservation.cpuTimeNanos(), "control", control, input);
     }
-    Result<T, U> result = null;
+    Result<T, U> result = judgeQuietly(0, controlObservation, candidateObservation);
+    Throwable fatal = report(result);
+    List<Result<?, ?>> mismatched = raiseOnMismatch && result != null && result.mismatched() ? List.of(result) : null;
+    return answer(controlObservation, fatal, mismatched);
+  }
+
+  /** Judges on the caller's thread; never throws. */
+  private Result<T, U> judgeQuietly(int index, Observation<T> controlObs, Observation<U> candidateObs) {
     try {
-      result = judge(0, controlObservation, candidateObservation, null);
-      report(result);
-    } catch (RuntimeException e) {
-      LOG.warn("Parallel run '{}': the comparison failed", name, e);
+      return judge(index, controlObs, candidateObs, null);
+    } catch (Throwable t) {
+      faults.report(Hook.RUNNER, t);
+      return new Result<>(name, candidateNames.get(index), Outcome.CANDIDATE_ERROR, controlObs, candidateObs, null,
+          null, List.of(), context, t);
     }
-    if (raiseOnMismatch && result != null && result.mismatched()) {
-      throw new MismatchException(name, List.of(result));
+  }
+
+  /** The control's answer; a fatal failure of a hook, once the control has answered, instead. */
+  private T answer(Observation<T> controlObservation, Throwable fatal, List<Result<?, ?>> mismatched)
+      throws Exception {
+    if (fatal != null) {
+      throw Throwables.rethrow(fatal);
+    }
+    if (mismatched != null && !mismatched.isEmpty()) {
+      throw new MismatchException(name, mismatched);
     }
     if (controlObservation.threw()) {
       throw Throwables.rethrow(controlObservation.exception());
@@ -509,7 +605,10 @@ public final class Experiment<I, T, U> {
     return new Observation<>(behaviorName, value, thrown, wall, cpuSince(cpuStart));
   }
 
-  /** Compares; returns {@code null} for a match that nobody needs to see (no publisher, no raise-on-mismatch). */
+  /**
+   * Compares; returns {@code null} for a match that nobody needs to see (no publisher, no raise-on-mismatch). A
+   * hook that throws, whatever it throws, gives {@link Outcome#CANDIDATE_ERROR} with the failure.
+   */
   private Result<T, U> judge(int index, Observation<T> controlObs, Observation<U> candidateObs, Outcome forced) {
     String candidateName = candidateNames.get(index);
     if (index == 0) {
@@ -519,19 +618,23 @@ public final class Experiment<I, T, U> {
       return new Result<>(name, candidateName, forced, controlObs, null, null, null, List.of(), context, null);
     }
     meters.candidate(candidateObs.wallTimeNanos());
+    Hook hook = Hook.RUNNER;
     try {
       boolean equivalent;
       if (controlObs.threw() && candidateObs.threw()) {
+        hook = Hook.EXCEPTION_COMPARATOR;
         equivalent = exceptionComparator.equivalent(controlObs.exception(), candidateObs.exception());
       } else if (controlObs.threw() || candidateObs.threw()) {
         equivalent = false;
       } else {
+        hook = customComparator ? Hook.COMPARATOR : Hook.DIFF;
         equivalent = comparator.equivalent(controlObs.value(), candidateObs.value());
       }
       if (equivalent) {
         return needsResults ? new Result<>(name, candidateName, Outcome.MATCH, controlObs, candidateObs, null, null,
             List.of(), context, null) : null;
       }
+      hook = Hook.IGNORE_RULE;
       Outcome outcome = Outcome.MISMATCH;
       for (IgnoreRule<T, U> rule : ignoreRules) {
         if (rule.ignore(controlObs, candidateObs)) {
@@ -539,50 +642,65 @@ public final class Experiment<I, T, U> {
           break;
         }
       }
+      hook = Hook.CLEANER;
       Object cleanedControl = controlObs.threw() ? describe(controlObs.exception())
           : controlCleaner.apply(controlObs.value());
       Object cleanedCandidate = candidateObs.threw() ? describe(candidateObs.exception())
           : candidateCleaner.apply(candidateObs.value());
+      hook = Hook.DIFF;
       List<Difference> differences;
       if (controlObs.threw() || candidateObs.threw()) {
-        differences = List.of(new Difference("$", diff.toTree(cleanedControl), diff.toTree(cleanedCandidate)));
+        differences = List.of(diff.whole("$", cleanedControl, cleanedCandidate));
       } else {
         differences = diff.diff(cleanedControl, cleanedCandidate);
         if (differences.isEmpty()) {
-          differences = List.of(new Difference("$", diff.toTree(cleanedControl), diff.toTree(cleanedCandidate)));
+          differences = List.of(diff.whole("$", cleanedControl, cleanedCandidate));
         }
       }
       return new Result<>(name, candidateName, outcome, controlObs, candidateObs, cleanedControl, cleanedCandidate,
           differences, context, null);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
+      faults.report(hook, e);
       return new Result<>(name, candidateName, Outcome.CANDIDATE_ERROR, controlObs, candidateObs, null, null,
           List.of(), context, e);
     }
   }
 
   private static String describe(Throwable t) {
-    return "threw " + t.getClass().getName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    return "threw " + Faults.describe(t);
   }
 
-  private void report(Result<T, U> result) {
+  /**
+   * Counts the result exactly once, then keeps, logs and publishes it; never throws.
+   *
+   * @return a failure the JVM cannot survive, from the result or a publisher, for the caller's thread to rethrow
+   *     after the control has answered; {@code null} otherwise
+   */
+  private Throwable report(Result<T, U> result) {
+    countQuietly(result == null ? Outcome.MATCH : result.outcome());
     if (result == null) {
-      meters.count(Outcome.MATCH);
-      return;
+      return null;
     }
-    meters.count(result.outcome());
+    Throwable fatal = result.failure() != null && Faults.isFatal(result.failure()) ? result.failure() : null;
     if (result.outcome() == Outcome.MISMATCH) {
-      mismatches.add(new Mismatch(name, result.candidateName(), mismatches.nextSequence(), runner.clock().instant(),
-          result.cleanedControl(), result.cleanedCandidate(), result.differences()));
-      mismatchLog.log("Parallel run '" + name + "': candidate '" + result.candidateName() + "' mismatched: "
-          + result.differences());
+      try {
+        mismatches.add(kept.keep(result, mismatches.nextSequence(), runner.clock().instant()));
+        mismatchLog.log(KeptMismatches.signature(result), () -> "Parallel run '" + name + "': candidate '" + result.candidateName() + "' mismatched: "
+            + KeptMismatches.summary(result.differences()));
+      } catch (Throwable t) {
+        faults.report(Hook.RUNNER, t);
+        fatal = fatal != null || !Faults.isFatal(t) ? fatal : t;
+      }
     }
     for (Publisher publisher : publishers) {
       try {
         publisher.publish(result);
-      } catch (RuntimeException e) {
-        LOG.warn("Parallel run '{}': publisher {} threw", name, publisher.getClass().getName(), e);
+      } catch (Throwable t) {
+        faults.report(Hook.PUBLISHER, t);
+        fatal = fatal != null || !Faults.isFatal(t) ? fatal : t;
       }
     }
+    return fatal;
   }
 
   private long cpuNow() {
@@ -595,17 +713,29 @@ public final class Experiment<I, T, U> {
 
   // ------------------------------------------------------------------------------------------------------- context
 
-  private Carried captureContext() {
-    Map<String, String> mdc = MDC.getCopyOfContextMap();
+  /** Never throws: a propagator that fails is left out; a fatal failure is kept for the caller to rethrow. */
+  private Carried captureContext(Trials trials) {
+    Map<String, String> mdc = null;
+    try {
+      mdc = MDC.getCopyOfContextMap();
+    } catch (Throwable t) {
+      faults.report(Hook.PROPAGATOR_CAPTURE, t);
+    }
     if (propagators.isEmpty()) {
       return new Carried(mdc, List.of());
     }
     List<ContextPropagator.Snapshot> snapshots = new ArrayList<>(propagators.size());
     for (ContextPropagator propagator : propagators) {
       try {
-        snapshots.add(propagator.capture());
-      } catch (RuntimeException e) {
-        LOG.warn("Parallel run '{}': context propagator {} threw", name, propagator.getClass().getName(), e);
+        ContextPropagator.Snapshot snapshot = propagator.capture();
+        if (snapshot != null) {
+          snapshots.add(snapshot);
+        }
+      } catch (Throwable t) {
+        faults.report(Hook.PROPAGATOR_CAPTURE, t);
+        if (trials.fatal == null && Faults.isFatal(t)) {
+          trials.fatal = t;
+        }
       }
     }
     return new Carried(mdc, snapshots);
@@ -614,30 +744,43 @@ public final class Experiment<I, T, U> {
   /** The caller's context, carried to a candidate thread. */
   private record Carried(Map<String, String> mdc, List<ContextPropagator.Snapshot> snapshots) {
 
-    List<ContextPropagator.Scope> open() {
-      if (mdc != null) {
-        MDC.setContextMap(mdc);
+    /** Installs the context; never throws. A snapshot that fails to open is left out. */
+    List<ContextPropagator.Scope> open(HookFaults faults) {
+      try {
+        if (mdc != null) {
+          MDC.setContextMap(mdc);
+        }
+      } catch (Throwable t) {
+        faults.report(Hook.PROPAGATOR_OPEN, t);
       }
       List<ContextPropagator.Scope> scopes = new ArrayList<>(snapshots.size());
       for (ContextPropagator.Snapshot snapshot : snapshots) {
         try {
-          scopes.add(snapshot.open());
-        } catch (RuntimeException e) {
-          LOG.warn("A context snapshot failed to open", e);
+          ContextPropagator.Scope scope = snapshot.open();
+          if (scope != null) {
+            scopes.add(scope);
+          }
+        } catch (Throwable t) {
+          faults.report(Hook.PROPAGATOR_OPEN, t);
         }
       }
       return scopes;
     }
 
-    static void close(List<ContextPropagator.Scope> scopes) {
+    /** Restores what was there before, in reverse order; never throws. */
+    void close(List<ContextPropagator.Scope> scopes, HookFaults faults) {
       for (int i = scopes.size() - 1; i >= 0; i--) {
         try {
           scopes.get(i).close();
-        } catch (RuntimeException e) {
-          LOG.warn("A context scope failed to close", e);
+        } catch (Throwable t) {
+          faults.report(Hook.PROPAGATOR_CLOSE, t);
         }
       }
-      MDC.clear();
+      try {
+        MDC.clear();
+      } catch (Throwable t) {
+        faults.report(Hook.PROPAGATOR_CLOSE, t);
+      }
     }
   }
 
@@ -671,6 +814,7 @@ public final class Experiment<I, T, U> {
     private boolean raiseOnMismatch;
     private boolean measureCpu;
     private int keepMismatches = 100;
+    private long keepMismatchBytes = 1L << 20;
 
     private Builder(String name, ParallelRunner runner) {
       Objects.requireNonNull(name, "name");
@@ -888,6 +1032,22 @@ public final class Experiment<I, T, U> {
         throw new IllegalArgumentException("keepMismatches must not be negative, was " + count);
       }
       this.keepMismatches = count;
+      return this;
+    }
+
+    /**
+     * Bounds the memory of the kept mismatches, in estimated bytes, all of them together: each kept mismatch gets an
+     * equal share (at least 1 KiB), and values or differences beyond it are cut, which the mismatch says
+     * ({@link Mismatch#truncated()}).
+     *
+     * @param bytes at least 1 KiB; 1 MiB by default
+     * @return this builder
+     */
+    public Builder<I, T, U> keepMismatchBytes(long bytes) {
+      if (bytes < 1024) {
+        throw new IllegalArgumentException("keepMismatchBytes must be at least 1024, was " + bytes);
+      }
+      this.keepMismatchBytes = bytes;
       return this;
     }
 

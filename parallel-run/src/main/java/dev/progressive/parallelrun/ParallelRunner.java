@@ -1,11 +1,13 @@
 package dev.progressive.parallelrun;
 
+import dev.progressive.parallelrun.internal.Droppable;
 import dev.progressive.parallelrun.internal.PollingExecutor;
 import dev.progressive.parallelrun.internal.TrackingThreadFactory;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.timelimiter.TimeLimiter;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -19,13 +21,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Owns what experiments share: a fixed set of candidate threads behind a Resilience4j {@link Bulkhead}, a
  * {@link TimeLimiter} that cancels slow candidates, a single thread for comparisons handed off by callers, the meter
  * registry, and the registry of experiments by name. Nothing in it is unbounded: the bulkhead has as many permits as
  * there are threads, the candidate queue holds at most that many tasks, and the comparison queue has a fixed
- * capacity. {@link #close()} stops every thread it started and waits until each has ended.
+ * capacity. {@link #close()} stops every thread it started and waits, for a bounded time, until each has ended; a
+ * candidate that ignores interrupts keeps its thread (and its bulkhead permit) until it returns, which the
+ * {@code progressive.parallelrun.threads} gauge ({@code state=overdue}) and {@link #stats()} show.
  *
  * <pre>{@code
  * try (ParallelRunner runner = ParallelRunner.builder().meterRegistry(registry).threads(4)
@@ -35,6 +42,8 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  */
 public final class ParallelRunner implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ParallelRunner.class);
 
   private final MeterRegistry meterRegistry;
   private final Clock clock;
@@ -48,6 +57,11 @@ public final class ParallelRunner implements AutoCloseable {
   private final int mismatchLogLimit;
   private final Duration mismatchLogInterval;
   private final Map<String, Experiment<?, ?, ?>> experiments = new ConcurrentHashMap<>();
+  private final Duration closeTimeout;
+  /** Candidates running now, on the candidate threads. */
+  private final AtomicInteger busy = new AtomicInteger();
+  /** Candidates still running past their time limit, after their thread was interrupted. */
+  private final AtomicInteger overdue = new AtomicInteger();
   private volatile boolean closed;
 
   private ParallelRunner(Builder builder) {
@@ -70,7 +84,21 @@ public final class ParallelRunner implements AutoCloseable {
         threadFactory);
     this.timeoutScheduler = new ScheduledThreadPoolExecutor(1, threadFactory);
     this.timeoutScheduler.setRemoveOnCancelPolicy(true);
+    this.closeTimeout = builder.closeTimeout;
+    Gauge.builder(THREADS, busy, AtomicInteger::get)
+        .description("Candidate threads of a parallel runner that are running a candidate (busy), and those whose "
+            + "candidate outlived its time limit and ignored the interrupt (overdue)")
+        .tag("runner", builder.name).tag("state", "busy")
+        .register(meterRegistry);
+    Gauge.builder(THREADS, overdue, AtomicInteger::get)
+        .description("Candidate threads of a parallel runner that are running a candidate (busy), and those whose "
+            + "candidate outlived its time limit and ignored the interrupt (overdue)")
+        .tag("runner", builder.name).tag("state", "overdue")
+        .register(meterRegistry);
   }
+
+  /** The gauge of candidate threads, tagged {@code runner} and {@code state} = {@code busy} or {@code overdue}. */
+  public static final String THREADS = "progressive.parallelrun.threads";
 
   /** Starts a builder: 2 threads, 1 s time limit, a private meter registry, 1 mismatch log line per 10 s. */
   public static Builder builder() {
@@ -107,11 +135,26 @@ public final class ParallelRunner implements AutoCloseable {
     return timeLimiter;
   }
 
-  /** The current state of the executor and its bounds. */
+  /** The current state of the executor and its bounds, with the busy and overdue candidate threads. */
   public RunnerStats stats() {
     return new RunnerStats(threads, candidateExecutor.capacity(), candidateExecutor.queueSize(),
         candidateExecutor.highWaterMark(), bulkhead.getMetrics().getAvailableConcurrentCalls(),
-        comparisonExecutor.capacity());
+        comparisonExecutor.capacity(), busy.get(), overdue.get());
+  }
+
+  void candidateStarted() {
+    busy.incrementAndGet();
+  }
+
+  void candidateOverdue() {
+    overdue.incrementAndGet();
+  }
+
+  void candidateEnded(boolean wasOverdue) {
+    busy.decrementAndGet();
+    if (wasOverdue) {
+      overdue.decrementAndGet();
+    }
   }
 
   /** Whether {@link #close()} was called. */
@@ -120,23 +163,60 @@ public final class ParallelRunner implements AutoCloseable {
   }
 
   /**
-   * Stops the runner: new candidates are rejected, running ones are interrupted, and the call waits (up to 10 s)
-   * until every thread the runner started has ended.
+   * Stops the runner and waits up to {@link Builder#closeTimeout(Duration)} (5 s by default) for its threads; see
+   * {@link #shutdown(Duration)}. The threads it could not stop are logged at WARN, by name.
    */
   @Override
   public void close() {
+    List<String> alive = shutdown(closeTimeout);
+    if (!alive.isEmpty()) {
+      LOG.warn("Parallel runner: {} thread(s) still running a candidate that ignores interrupts, left behind as "
+          + "daemon threads: {}", alive.size(), alive);
+    }
+  }
+
+  /**
+   * Stops the runner: new candidates are rejected (experiments keep working by running the control alone), queued
+   * candidates and comparisons are dropped and counted as {@code rejected}, running candidates are interrupted, and
+   * the call waits, at most {@code wait} in all, until every thread the runner started has ended. A candidate that
+   * ignores interrupts cannot be stopped: its thread (a daemon) stays until the candidate returns, and its name is
+   * in the answer.
+   *
+   * @param wait the longest wait
+   * @return the names of the runner's threads still alive after the wait; empty when all have ended
+   */
+  public List<String> shutdown(Duration wait) {
+    Objects.requireNonNull(wait, "wait");
     closed = true;
-    candidateExecutor.shutdownNow();
-    comparisonExecutor.shutdownNow();
+    long deadline = System.nanoTime() + wait.toNanos();
+    dropAll(candidateExecutor.shutdownNow());
+    dropAll(comparisonExecutor.shutdownNow());
     timeoutScheduler.shutdownNow();
-    candidateExecutor.awaitTermination(Duration.ofSeconds(5));
-    comparisonExecutor.awaitTermination(Duration.ofSeconds(5));
+    candidateExecutor.awaitTermination(left(deadline));
+    comparisonExecutor.awaitTermination(left(deadline));
     try {
-      timeoutScheduler.awaitTermination(5, TimeUnit.SECONDS);
+      timeoutScheduler.awaitTermination(left(deadline).toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    threadFactory.joinAll(Duration.ofSeconds(5));
+    threadFactory.joinAll(left(deadline));
+    return threadFactory.alive();
+  }
+
+  private static Duration left(long deadline) {
+    return Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
+  }
+
+  private static void dropAll(List<Runnable> dropped) {
+    for (Runnable task : dropped) {
+      if (task instanceof Droppable droppable) {
+        try {
+          droppable.dropped();
+        } catch (Throwable t) {
+          LOG.warn("Parallel runner: a dropped task failed to account for itself", t);
+        }
+      }
+    }
   }
 
   void register(Experiment<?, ?, ?> experiment) {
@@ -181,6 +261,7 @@ public final class ParallelRunner implements AutoCloseable {
     private Duration idlePollInterval = Duration.ofMillis(1);
     private int mismatchLogLimit = 1;
     private Duration mismatchLogInterval = Duration.ofSeconds(10);
+    private Duration closeTimeout = Duration.ofSeconds(5);
 
     private Builder() {
     }
@@ -300,6 +381,21 @@ public final class ParallelRunner implements AutoCloseable {
       }
       this.mismatchLogLimit = limit;
       this.mismatchLogInterval = interval;
+      return this;
+    }
+
+    /**
+     * How long {@link ParallelRunner#close()} waits, in all, for the runner's threads to end.
+     *
+     * @param timeout positive; 5 s by default
+     * @return this builder
+     */
+    public Builder closeTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("closeTimeout must be positive, was " + timeout);
+      }
+      this.closeTimeout = timeout;
       return this;
     }
 

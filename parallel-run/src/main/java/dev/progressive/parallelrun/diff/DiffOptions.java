@@ -19,6 +19,8 @@ public final class DiffOptions {
   private final boolean ignoreArrayOrder;
   private final int maxDifferences;
   private final int maxDepth;
+  private final int maxNodes;
+  private final int maxValueBytes;
 
   private DiffOptions(Builder builder) {
     this.ignoredPathTexts = List.copyOf(builder.ignoredPaths);
@@ -31,6 +33,8 @@ public final class DiffOptions {
     this.ignoreArrayOrder = builder.ignoreArrayOrder;
     this.maxDifferences = builder.maxDifferences;
     this.maxDepth = builder.maxDepth;
+    this.maxNodes = builder.maxNodes;
+    this.maxValueBytes = builder.maxValueBytes;
   }
 
   /** Exact comparison, arrays in order, no ignored path, at most 100 differences. */
@@ -68,6 +72,19 @@ public final class DiffOptions {
     return maxDepth;
   }
 
+  /**
+   * How many nodes one value may have when it is turned into a tree, and how many pairs of nodes one comparison may
+   * visit. Beyond it, the rest is not compared and the comparison reports a difference that says so.
+   */
+  public int maxNodes() {
+    return maxNodes;
+  }
+
+  /** About how many bytes each value in a {@link Difference} may hold; larger values are truncated. */
+  public int maxValueBytes() {
+    return maxValueBytes;
+  }
+
   boolean isIgnored(PathPattern.Segment[] path, int length) {
     for (PathPattern pattern : ignoredPaths) {
       if (pattern.matchesPrefixOf(path, length)) {
@@ -84,6 +101,8 @@ public final class DiffOptions {
     private boolean ignoreArrayOrder;
     private int maxDifferences = 100;
     private int maxDepth = 32;
+    private int maxNodes = 100_000;
+    private int maxValueBytes = 2_048;
 
     private Builder() {
     }
@@ -147,7 +166,39 @@ public final class DiffOptions {
     }
 
     /**
-     * Caps how deep objects are walked, which also stops cycles.
+     * Caps how many nodes a value may have when it is turned into a tree, and how many node pairs one comparison may
+     * visit, which bounds its time and memory. What lies beyond is not compared, and the comparison reports a
+     * difference that says so (never a match).
+     *
+     * @param max at least 1; 100,000 by default
+     * @return this builder
+     */
+    public Builder maxNodes(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxNodes must be at least 1, was " + max);
+      }
+      this.maxNodes = max;
+      return this;
+    }
+
+    /**
+     * Caps the estimated bytes of each value a {@link Difference} keeps (the values on each side of a path). A larger
+     * value is truncated, and the truncation is marked in it.
+     *
+     * @param max at least 64; 2,048 by default
+     * @return this builder
+     */
+    public Builder maxValueBytes(int max) {
+      if (max < 64) {
+        throw new IllegalArgumentException("maxValueBytes must be at least 64, was " + max);
+      }
+      this.maxValueBytes = max;
+      return this;
+    }
+
+    /**
+     * Caps how deep objects are turned into trees; deeper values are compared with their {@code equals}. Cycles are
+     * found by identity whatever the depth.
      *
      * @param depth at least 1
      * @return this builder

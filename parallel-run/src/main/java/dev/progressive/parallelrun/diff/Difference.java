@@ -1,8 +1,5 @@
 package dev.progressive.parallelrun.diff;
 
-import java.math.BigDecimal;
-import java.util.List;
-import java.util.Map;
 
 /**
  * One path at which two structures differ, with the value on each side. Values are those of the compared trees:
@@ -40,26 +37,13 @@ public record Difference(String path, Object control, Object candidate) {
   }
 
   /**
-   * Renders a tree value for a report: strings quoted, numbers as written, structures abbreviated.
+   * Renders a tree value for a report: strings quoted, numbers as written, structures abbreviated to 120 characters.
+   * Never throws for a value whose {@code toString} fails or recurses.
    *
    * @param value a tree value
    * @return a short text
    */
   public static String render(Object value) {
-    String text;
-    if (value == null) {
-      text = "null";
-    } else if (value == ABSENT) {
-      text = "(absent)";
-    } else if (value instanceof String s) {
-      text = '"' + s + '"';
-    } else if (value instanceof BigDecimal d) {
-      text = d.toPlainString();
-    } else if (value instanceof Map<?, ?> || value instanceof List<?>) {
-      text = value.toString();
-    } else {
-      text = String.valueOf(value);
-    }
-    return text.length() <= MAX_RENDERED ? text : text.substring(0, MAX_RENDERED) + "…";
+    return BoundedTree.render(value, MAX_RENDERED);
   }
 }

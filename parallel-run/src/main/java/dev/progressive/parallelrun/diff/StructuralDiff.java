@@ -3,6 +3,7 @@ package dev.progressive.parallelrun.diff;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.progressive.parallelrun.diff.PathPattern.Segment;
 import java.lang.reflect.Array;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
@@ -10,12 +11,15 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -23,6 +27,13 @@ import java.util.TreeMap;
  * and Jackson {@link JsonNode}s become trees of maps, lists and leaves; JDK value types (strings, enums, dates, UUIDs)
  * are compared by their text, numbers by their written form or within a tolerance. The result lists the paths that
  * differ, such as {@code items[2].price: 10.00 ≠ 10.0}. Thread-safe.
+ *
+ * <p>Hostile values are bounded. An object met again on its own path (a cycle) becomes a {@link Marker} found by
+ * identity, never followed; an object shared by several paths is converted once. A value is converted into at most
+ * {@link DiffOptions#maxNodes()} nodes, and a comparison visits at most that many pairs of nodes (each pair of shared
+ * sub-trees once): what lies beyond is reported as a difference that says it was not compared. Each value a
+ * {@link Difference} holds is a bounded copy ({@link DiffOptions#maxValueBytes()}). A getter or accessor that throws
+ * stops the conversion with a {@link DiffException} that names it; it is never turned into a leaf silently.
  *
  * <pre>{@code
  * StructuralDiff diff = StructuralDiff.of(DiffOptions.builder().ignorePaths("meta.requestId").build());
@@ -34,6 +45,12 @@ public final class StructuralDiff {
   private static final StructuralDiff DEFAULT = new StructuralDiff(DiffOptions.defaults());
 
   private final DiffOptions options;
+  private final ClassValue<Accessor[]> accessors = new ClassValue<>() {
+    @Override
+    protected Accessor[] computeValue(Class<?> type) {
+      return type.isRecord() ? recordAccessors(type) : beanAccessors(type);
+    }
+  };
 
   private StructuralDiff(DiffOptions options) {
     this.options = options;
@@ -65,13 +82,14 @@ public final class StructuralDiff {
    * @param control the control's value, possibly {@code null}
    * @param candidate the candidate's value, possibly {@code null}
    * @return the differences, empty when the values are equivalent
+   * @throws DiffException when a getter or accessor of either value throws
    */
   public List<Difference> diff(Object control, Object candidate) {
     if (control == candidate) {
       return List.of();
     }
-    Walk walk = new Walk();
-    walk.compare(toTree(control, 0), toTree(candidate, 0), 0);
+    Walk walk = new Walk(options.maxDifferences(), new int[1]);
+    walk.compare(toTree(control), toTree(candidate), 0);
     return List.copyOf(walk.out);
   }
 
@@ -81,107 +99,92 @@ public final class StructuralDiff {
    * @param control the control's value
    * @param candidate the candidate's value
    * @return {@code true} when the values are {@code equals}, or when {@link #diff} would be empty
+   * @throws DiffException when a getter or accessor of either value throws
    */
   public boolean equivalent(Object control, Object candidate) {
-    if (Objects.equals(control, candidate)) {
+    if (safeEquals(control, candidate)) {
       return true;
     }
-    Walk walk = new Walk(1);
-    walk.compare(toTree(control, 0), toTree(candidate, 0), 0);
+    Walk walk = new Walk(1, new int[1]);
+    walk.compare(toTree(control), toTree(candidate), 0);
     return walk.out.isEmpty();
   }
 
   /**
+   * A difference at one path whose values are the two values' trees, bounded as every difference's values are. For
+   * a comparison that has no finer paths, such as a value against an exception.
+   *
+   * @param path the path, such as {@code $}
+   * @param control the control's side (any value)
+   * @param candidate the candidate's side (any value)
+   * @return the difference
+   * @throws DiffException when a getter or accessor of either value throws
+   */
+  public Difference whole(String path, Object control, Object candidate) {
+    return new Difference(path, bounded(toTree(control)), bounded(toTree(candidate)));
+  }
+
+  /**
    * Turns a value into the tree that is compared: maps with string keys, lists, and leaves ({@code null}, strings,
-   * booleans, {@link BigDecimal} or {@link BigInteger} numbers, and objects that have no properties).
+   * booleans, {@link BigDecimal} or {@link BigInteger} numbers, {@link Marker}s, and objects that have no
+   * properties or lie deeper than {@link DiffOptions#maxDepth()}). Bounded by {@link DiffOptions#maxNodes()}.
    *
    * @param value any value
    * @return its tree
+   * @throws DiffException when a getter or accessor throws
    */
   public Object toTree(Object value) {
-    return toTree(value, 0);
+    return new Converter().convert(value, 0);
   }
 
-  private Object toTree(Object value, int depth) {
-    if (value == null || value instanceof String || value instanceof Boolean) {
-      return value;
-    }
-    if (value instanceof Number number) {
-      return normalizeNumber(number);
-    }
-    if (value instanceof Character || value instanceof Enum<?>) {
-      return value instanceof Enum<?> e ? e.name() : value.toString();
-    }
-    if (depth >= options.maxDepth()) {
-      return value;
-    }
-    if (value instanceof JsonNode node) {
-      return fromJson(node);
-    }
-    if (value instanceof Optional<?> optional) {
-      return toTree(optional.orElse(null), depth);
-    }
-    if (value instanceof Map<?, ?> map) {
-      Map<String, Object> tree = new LinkedHashMap<>();
-      for (Map.Entry<?, ?> entry : map.entrySet()) {
-        tree.put(String.valueOf(entry.getKey()), toTree(entry.getValue(), depth + 1));
-      }
+  private Object bounded(Object tree) {
+    if (tree == null || tree instanceof Boolean || tree instanceof Number || tree instanceof Marker
+        || tree == Difference.ABSENT || (tree instanceof String s && 40L + 2L * s.length() <= options.maxValueBytes())) {
       return tree;
     }
-    if (value instanceof Iterable<?> iterable) {
-      List<Object> tree = new ArrayList<>();
-      for (Object element : iterable) {
-        tree.add(toTree(element, depth + 1));
-      }
-      return tree;
-    }
-    if (value.getClass().isArray()) {
-      int length = Array.getLength(value);
-      List<Object> tree = new ArrayList<>(length);
-      for (int i = 0; i < length; i++) {
-        tree.add(toTree(Array.get(value, i), depth + 1));
-      }
-      return tree;
-    }
-    Class<?> type = value.getClass();
-    String packageName = type.getPackageName();
-    if (packageName.startsWith("java.") || packageName.startsWith("javax.")) {
-      return value.toString();
-    }
-    if (type.isRecord()) {
-      return fromRecord(value, depth);
-    }
-    return fromBean(value, depth);
+    return BoundedTree.copy(tree, options.maxValueBytes()).value();
   }
 
-  private Object fromRecord(Object value, int depth) {
-    Map<String, Object> tree = new LinkedHashMap<>();
-    for (RecordComponent component : value.getClass().getRecordComponents()) {
-      Method accessor = component.getAccessor();
-      try {
-        accessor.setAccessible(true);
-        tree.put(component.getName(), toTree(accessor.invoke(value), depth + 1));
-      } catch (ReflectiveOperationException | RuntimeException e) {
-        return value;
-      }
+  /** {@code equals}, with a failure (a recursive {@code equals} on a cyclic value, say) taken as "not equal". */
+  static boolean safeEquals(Object left, Object right) {
+    if (left == right) {
+      return true;
     }
-    return tree;
+    try {
+      return left != null && left.equals(right);
+    } catch (Throwable t) {
+      BoundedTree.rethrowIfFatal(t);
+      return false;
+    }
   }
 
-  private Object fromBean(Object value, int depth) {
-    Map<String, Object> tree = new TreeMap<>();
-    for (Method method : value.getClass().getMethods()) {
+  /** Reads one property of an object. */
+  private record Accessor(String name, Method method) {
+  }
+
+  private static Accessor[] recordAccessors(Class<?> type) {
+    RecordComponent[] components = type.getRecordComponents();
+    Accessor[] out = new Accessor[components.length];
+    for (int i = 0; i < components.length; i++) {
+      Method method = components[i].getAccessor();
+      method.trySetAccessible();
+      out[i] = new Accessor(components[i].getName(), method);
+    }
+    return out;
+  }
+
+  private static Accessor[] beanAccessors(Class<?> type) {
+    TreeMap<String, Method> byName = new TreeMap<>();
+    for (Method method : type.getMethods()) {
       String property = propertyName(method);
-      if (property == null) {
-        continue;
-      }
-      try {
-        tree.put(property, toTree(method.invoke(value), depth + 1));
-      } catch (ReflectiveOperationException | RuntimeException e) {
-        return value;
+      if (property != null) {
+        method.trySetAccessible();
+        byName.putIfAbsent(property, method);
       }
     }
-    return tree.isEmpty() ? value : tree;
+    List<Accessor> out = new ArrayList<>();
+    byName.forEach((name, method) -> out.add(new Accessor(name, method)));
+    return out.toArray(new Accessor[0]);
   }
 
   private static String propertyName(Method method) {
@@ -200,33 +203,161 @@ public final class StructuralDiff {
     return null;
   }
 
-  private static Object fromJson(JsonNode node) {
-    if (node == null || node.isNull() || node.isMissingNode()) {
-      return null;
+  /**
+   * Turns one value into a tree. Objects on the current path are tracked by identity (a cycle becomes a
+   * {@link Marker}); finished objects are remembered by identity, so that a shared sub-graph is converted once.
+   */
+  private final class Converter {
+    private final IdentityHashMap<Object, Integer> onPath = new IdentityHashMap<>();
+    private final IdentityHashMap<Object, Object> converted = new IdentityHashMap<>();
+    private int nodes;
+
+    Object convert(Object value, int depth) {
+      if (value == null || value instanceof String || value instanceof Boolean) {
+        nodes++;
+        return value;
+      }
+      if (++nodes > options.maxNodes()) {
+        return Marker.notCompared(options.maxNodes());
+      }
+      if (value instanceof Number number) {
+        return normalizeNumber(number);
+      }
+      if (value instanceof Character || value instanceof Enum<?>) {
+        return value instanceof Enum<?> e ? e.name() : value.toString();
+      }
+      Integer seenAt = onPath.get(value);
+      if (seenAt != null) {
+        return Marker.cycle(depth - seenAt);
+      }
+      Object done = converted.get(value);
+      if (done != null) {
+        return done;
+      }
+      if (depth >= options.maxDepth()) {
+        return new Opaque(value);
+      }
+      if (value instanceof Optional<?> optional) {
+        return convert(optional.orElse(null), depth);
+      }
+      Class<?> type = value.getClass();
+      boolean container = value instanceof JsonNode || value instanceof Map<?, ?> || value instanceof Iterable<?>
+          || type.isArray();
+      String packageName = type.getPackageName();
+      if (!container && (packageName.startsWith("java.") || packageName.startsWith("javax."))) {
+        return BoundedTree.safeText(value);
+      }
+      onPath.put(value, depth);
+      try {
+        Object tree = container ? fromContainer(value, depth) : fromProperties(value, type, depth);
+        converted.put(value, tree);
+        return tree;
+      } finally {
+        onPath.remove(value);
+      }
     }
-    if (node.isObject()) {
+
+    private boolean full() {
+      return nodes >= options.maxNodes();
+    }
+
+    private Object fromContainer(Object value, int depth) {
+      if (value instanceof JsonNode node) {
+        return fromJson(node, depth);
+      }
+      if (value instanceof Map<?, ?> map) {
+        Map<String, Object> tree = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> entry : map.entrySet()) {
+          if (full()) {
+            tree.put("…", Marker.notCompared(options.maxNodes()));
+            break;
+          }
+          tree.put(BoundedTree.safeText(entry.getKey()), convert(entry.getValue(), depth + 1));
+        }
+        return tree;
+      }
+      List<Object> tree = new ArrayList<>();
+      if (value instanceof Iterable<?> iterable) {
+        for (Object element : iterable) {
+          if (full()) {
+            tree.add(Marker.notCompared(options.maxNodes()));
+            break;
+          }
+          tree.add(convert(element, depth + 1));
+        }
+        return tree;
+      }
+      int length = Array.getLength(value);
+      for (int i = 0; i < length; i++) {
+        if (full()) {
+          tree.add(Marker.notCompared(options.maxNodes()));
+          break;
+        }
+        tree.add(convert(Array.get(value, i), depth + 1));
+      }
+      return tree;
+    }
+
+    private Object fromProperties(Object value, Class<?> type, int depth) {
+      Accessor[] properties = accessors.get(type);
+      if (properties.length == 0) {
+        return value;
+      }
       Map<String, Object> tree = new LinkedHashMap<>();
-      Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-      while (fields.hasNext()) {
-        Map.Entry<String, JsonNode> field = fields.next();
-        tree.put(field.getKey(), fromJson(field.getValue()));
+      for (Accessor accessor : properties) {
+        Object property;
+        try {
+          property = accessor.method().invoke(value);
+        } catch (IllegalAccessException | RuntimeException e) {
+          // Not readable from here (a class of a module that is not open): compared as a whole, with equals.
+          return value;
+        } catch (InvocationTargetException e) {
+          Throwable cause = e.getCause() != null ? e.getCause() : e;
+          BoundedTree.rethrowIfFatal(cause);
+          throw new DiffException("Could not read " + type.getName() + "." + accessor.method().getName()
+              + "(): it threw " + BoundedTree.safeText(cause), cause);
+        }
+        tree.put(accessor.name(), convert(property, depth + 1));
       }
       return tree;
     }
-    if (node.isArray()) {
-      List<Object> tree = new ArrayList<>(node.size());
-      for (JsonNode element : node) {
-        tree.add(fromJson(element));
+
+    private Object fromJson(JsonNode node, int depth) {
+      if (node.isNull() || node.isMissingNode()) {
+        return null;
       }
-      return tree;
+      if (node.isObject()) {
+        Map<String, Object> tree = new LinkedHashMap<>();
+        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+        while (fields.hasNext()) {
+          if (full()) {
+            tree.put("…", Marker.notCompared(options.maxNodes()));
+            break;
+          }
+          Map.Entry<String, JsonNode> field = fields.next();
+          tree.put(field.getKey(), convert(field.getValue(), depth + 1));
+        }
+        return tree;
+      }
+      if (node.isArray()) {
+        List<Object> tree = new ArrayList<>(Math.min(node.size(), 1024));
+        for (JsonNode element : node) {
+          if (full()) {
+            tree.add(Marker.notCompared(options.maxNodes()));
+            break;
+          }
+          tree.add(convert(element, depth + 1));
+        }
+        return tree;
+      }
+      if (node.isNumber()) {
+        return normalizeNumber(node.numberValue());
+      }
+      if (node.isBoolean()) {
+        return node.booleanValue();
+      }
+      return node.asText();
     }
-    if (node.isNumber()) {
-      return normalizeNumber(node.numberValue());
-    }
-    if (node.isBoolean()) {
-      return node.booleanValue();
-    }
-    return node.asText();
   }
 
   private static Object normalizeNumber(Number number) {
@@ -243,10 +374,11 @@ public final class StructuralDiff {
       }
       return number instanceof Float ? new BigDecimal(number.toString()) : BigDecimal.valueOf(d);
     }
+    String text = BoundedTree.safeText(number);
     try {
-      return new BigDecimal(number.toString());
+      return new BigDecimal(text);
     } catch (NumberFormatException e) {
-      return number.toString();
+      return text;
     }
   }
 
@@ -254,18 +386,30 @@ public final class StructuralDiff {
   private final class Walk {
     private final List<Difference> out = new ArrayList<>();
     private final int limit;
+    /** Node pairs visited, shared with the probes of an unordered comparison: the comparison's time budget. */
+    private final int[] steps;
+    /** Pairs of containers already compared, by identity: a shared sub-tree is compared once. */
+    private final Set<Pair> compared = new HashSet<>();
+    private boolean stopped;
     private Segment[] path = new Segment[16];
 
-    Walk() {
-      this(options.maxDifferences());
-    }
-
-    Walk(int limit) {
+    Walk(int limit, int[] steps) {
       this.limit = limit;
+      this.steps = steps;
     }
 
     void compare(Object control, Object candidate, int depth) {
-      if (out.size() >= limit || options.isIgnored(path, depth)) {
+      if (out.size() >= limit || stopped || options.isIgnored(path, depth)) {
+        return;
+      }
+      if (++steps[0] > options.maxNodes()) {
+        stopped = true;
+        add(depth, Marker.notCompared(options.maxNodes()), Marker.notCompared(options.maxNodes()));
+        return;
+      }
+      boolean containers = (control instanceof Map<?, ?> || control instanceof List<?>)
+          && (candidate instanceof Map<?, ?> || candidate instanceof List<?>);
+      if (containers && !compared.add(new Pair(control, candidate))) {
         return;
       }
       if (control instanceof Map<?, ?> left && candidate instanceof Map<?, ?> right) {
@@ -368,7 +512,7 @@ public final class StructuralDiff {
     }
 
     private boolean subtreeEqual(Object left, Object right, int depth) {
-      Walk probe = new Walk(1);
+      Walk probe = new Walk(1, steps);
       probe.path = path.clone();
       probe.compare(left, right, depth);
       return probe.out.isEmpty();
@@ -378,7 +522,7 @@ public final class StructuralDiff {
       if (control instanceof Number left && candidate instanceof Number right) {
         return numbersEqual(left, right);
       }
-      return Objects.equals(control, candidate);
+      return safeEquals(control, candidate);
     }
 
     private boolean numbersEqual(Number left, Number right) {
@@ -397,7 +541,47 @@ public final class StructuralDiff {
     }
 
     private void add(int depth, Object control, Object candidate) {
-      out.add(new Difference(format(path, depth), control, candidate));
+      out.add(new Difference(format(path, depth), bounded(control), bounded(candidate)));
+    }
+  }
+
+  /**
+   * A value deeper than {@link DiffOptions#maxDepth()}, kept whole: compared with its {@code equals} (a failure, such
+   * as an overflow on a deep or cyclic value, counts as "not equal") and shown by its bounded text. Never walked.
+   */
+  private static final class Opaque {
+    private final Object value;
+
+    Opaque(Object value) {
+      this.value = value;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Opaque o && safeEquals(value, o.value);
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(value);
+    }
+
+    @Override
+    public String toString() {
+      return BoundedTree.safeText(value);
+    }
+  }
+
+  /** Two tree nodes, equal by identity. */
+  private record Pair(Object left, Object right) {
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Pair p && p.left == left && p.right == right;
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(left) * 31 + System.identityHashCode(right);
     }
   }
 

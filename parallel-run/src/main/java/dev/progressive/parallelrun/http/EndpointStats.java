@@ -12,19 +12,25 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
 
-/** Counters of one endpoint, bounded: at most {@code maxFields} field paths and {@code samples} samples each. */
+/**
+ * Counters of one endpoint, bounded: at most {@code maxFields} field paths and {@code samples} samples each. The
+ * request counters change together under one lock, and {@link #report} reads them under it, so that a report is a
+ * consistent snapshot: {@code mismatched} never exceeds {@code compared}.
+ */
 final class EndpointStats {
 
   static final String OTHER_FIELDS = "(other fields)";
   private static final Pattern INDEX = Pattern.compile("\\[\\d+]");
 
   final String name;
-  final LongAdder compared = new LongAdder();
-  final LongAdder mismatched = new LongAdder();
-  final LongAdder candidateErrors = new LongAdder();
-  final LongAdder timeouts = new LongAdder();
-  final LongAdder rejected = new LongAdder();
-  final LongAdder secondaryFailures = new LongAdder();
+  private long compared;
+  private long mismatched;
+  private long candidateErrors;
+  private long timeouts;
+  private long rejected;
+  private long secondaryFailures;
+  /** Requests whose fields were counted (the secondary answered, or there is none): the noise filter's total. */
+  private long recorded;
   private final Map<String, FieldStats> fields = new ConcurrentHashMap<>();
   private final int maxFields;
   private final int samples;
@@ -39,9 +45,45 @@ final class EndpointStats {
     return INDEX.matcher(path).replaceAll("[*]");
   }
 
-  /** Counts one request for which every target answered. */
-  void record(List<Difference> raw, List<Difference> noise) {
-    compared.increment();
+  synchronized void rejected() {
+    rejected++;
+  }
+
+  synchronized void candidateError() {
+    candidateErrors++;
+  }
+
+  synchronized void timeout() {
+    timeouts++;
+  }
+
+  /**
+   * Counts one compared request, and its fields when the noise is known.
+   *
+   * @param raw primary-vs-candidate differences
+   * @param noise primary-vs-secondary differences
+   * @param noiseKnown whether the secondary answered (or there is none); without it fields are not counted
+   * @param mismatch whether the request is a mismatch
+   */
+  synchronized void compared(List<Difference> raw, List<Difference> noise, boolean noiseKnown, boolean mismatch) {
+    compared++;
+    if (mismatch) {
+      mismatched++;
+    }
+    if (noiseKnown) {
+      recordFields(raw, noise);
+    } else {
+      secondaryFailures++;
+    }
+  }
+
+  /** Counts one compared request for which every target answered, with its fields; not a mismatch. */
+  synchronized void record(List<Difference> raw, List<Difference> noise) {
+    compared(raw, noise, true, false);
+  }
+
+  private void recordFields(List<Difference> raw, List<Difference> noise) {
+    recorded++;
     Set<FieldStats> seen = new HashSet<>();
     for (Difference difference : raw) {
       FieldStats field = field(normalize(difference.path()));
@@ -68,8 +110,8 @@ final class EndpointStats {
     return fields.computeIfAbsent(key, k -> new FieldStats());
   }
 
-  ShadowReport.Endpoint report(NoiseFilter filter) {
-    long total = compared.sum();
+  synchronized ShadowReport.Endpoint report(NoiseFilter filter) {
+    long total = recorded;
     List<ShadowReport.Field> out = new ArrayList<>();
     for (Map.Entry<String, FieldStats> entry : fields.entrySet()) {
       long raw = entry.getValue().raw.sum();
@@ -79,8 +121,8 @@ final class EndpointStats {
           entry.getValue().samples()));
     }
     out.sort(Comparator.comparing(ShadowReport.Field::path));
-    return new ShadowReport.Endpoint(name, total, mismatched.sum(), candidateErrors.sum(), timeouts.sum(),
-        rejected.sum(), secondaryFailures.sum(), out);
+    return new ShadowReport.Endpoint(name, compared, mismatched, candidateErrors, timeouts,
+        rejected, secondaryFailures, out);
   }
 
   /** Counters of one field. */

@@ -36,6 +36,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -89,6 +91,8 @@ public final class HttpShadow implements AutoCloseable {
   private final Bulkhead bulkhead;
   private final HttpClient client;
   private final ThreadPoolExecutor executor;
+  private final ScheduledThreadPoolExecutor timer;
+  private final long maxBodyBytes;
   private final TrackingThreadFactory threadFactory;
   private final ObjectMapper json;
   private final Map<String, StructuralDiff> diffs = new ConcurrentHashMap<>();
@@ -112,6 +116,9 @@ public final class HttpShadow implements AutoCloseable {
     // bulkhead, so the queue bound is never the limit in practice; if it were, the selector thread runs the task.
     this.executor = new ThreadPoolExecutor(b.threads, b.threads, 60, TimeUnit.SECONDS,
         new BoundedQueue(Math.max(64, b.maxConcurrent * 8)), threadFactory, new ThreadPoolExecutor.CallerRunsPolicy());
+    this.timer = new ScheduledThreadPoolExecutor(1, threadFactory);
+    this.timer.setRemoveOnCancelPolicy(true);
+    this.maxBodyBytes = b.maxBodyBytes;
     this.client = HttpClient.newBuilder()
         .executor(executor)
         .connectTimeout(b.timeout)
@@ -158,8 +165,11 @@ public final class HttpShadow implements AutoCloseable {
       if (sampleRate < 1.0 && ThreadLocalRandom.current().nextDouble() >= sampleRate) {
         return CompletableFuture.completedFuture(ShadowResult.skipped(route.name(), ShadowResult.Skip.NOT_SAMPLED));
       }
+      if (primary.body().length > maxBodyBytes) {
+        return CompletableFuture.completedFuture(ShadowResult.skipped(route.name(), ShadowResult.Skip.BODY_TOO_LARGE));
+      }
       if (!bulkhead.tryAcquirePermission()) {
-        stats.get(route.name()).rejected.increment();
+        stats.get(route.name()).rejected();
         meters.get(route.name()).count(Outcome.REJECTED);
         return CompletableFuture.completedFuture(
             new ShadowResult(route.name(), null, Outcome.REJECTED, List.of(), List.of(), null));
@@ -169,7 +179,7 @@ public final class HttpShadow implements AutoCloseable {
         sent = send(route, request, primary);
       } catch (RuntimeException e) {
         bulkhead.onComplete();
-        stats.get(route.name()).candidateErrors.increment();
+        stats.get(route.name()).candidateError();
         meters.get(route.name()).count(Outcome.CANDIDATE_ERROR);
         if (sendFailing.compareAndSet(false, true)) {
           LOG.warn("HTTP shadow: could not send {} {} to the candidate; further failures are logged at DEBUG "
@@ -183,6 +193,7 @@ public final class HttpShadow implements AutoCloseable {
       if (sendFailing.compareAndSet(true, false)) {
         LOG.info("HTTP shadow: requests are sent to the candidate again");
       }
+      // The permit goes back only when both exchanges have ended: answered, failed, or aborted at the time limit.
       return sent.whenComplete((r, e) -> bulkhead.onComplete());
     } catch (RuntimeException e) {
       LOG.warn("HTTP shadow: could not shadow {} {}", request.method(), request.path(), e);
@@ -243,6 +254,12 @@ public final class HttpShadow implements AutoCloseable {
     return URI.create(prefix.substring(0, end) + request.path());
   }
 
+  /**
+   * Sends one request. The future completes only when the exchange has ended: with the response, with its failure,
+   * or at the time limit, once the request has been cancelled and the body's subscription cancelled (which closes an
+   * HTTP/1.1 connection), so that the bulkhead bounds the exchanges really in flight. A body over
+   * {@code maxBodyBytes} is aborted as soon as the cap is passed.
+   */
   private CompletableFuture<ShadowResponse> exchange(URI target, ShadowRequest request) {
     HttpRequest.Builder builder = HttpRequest.newBuilder(target)
         .timeout(timeout)
@@ -257,9 +274,31 @@ public final class HttpShadow implements AutoCloseable {
       }
     }
     builder.header(SHADOW_HEADER, "true");
-    return client.sendAsync(builder.build(), HttpResponse.BodyHandlers.ofByteArray())
-        .orTimeout(timeout.toMillis() * 2, TimeUnit.MILLISECONDS)
-        .thenApply(r -> new ShadowResponse(r.statusCode(), r.headers().map(), r.body()));
+    CappedBody body = new CappedBody(maxBodyBytes);
+    CompletableFuture<ShadowResponse> ended = new CompletableFuture<>();
+    AtomicBoolean timedOut = new AtomicBoolean();
+    CompletableFuture<HttpResponse<byte[]>> sending = client.sendAsync(builder.build(), info -> body);
+    ScheduledFuture<?> limit = timer.schedule(() -> {
+      HttpTimeoutException late = new HttpTimeoutException("No complete answer from " + target.getHost()
+          + " within " + timeout + "; the exchange was aborted");
+      // Cancel the request and the body's subscription first, then say it ended: only then is the permit returned.
+      timedOut.set(true);
+      sending.cancel(true);
+      body.abort(late);
+      ended.completeExceptionally(late);
+    }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    sending.whenComplete((response, error) -> {
+      limit.cancel(false);
+      if (timedOut.get()) {
+        return;
+      }
+      if (error != null) {
+        ended.completeExceptionally(error);
+      } else {
+        ended.complete(new ShadowResponse(response.statusCode(), response.headers().map(), response.body()));
+      }
+    });
+    return ended;
   }
 
   private static Throwable unwrap(Throwable error) {
@@ -277,7 +316,11 @@ public final class HttpShadow implements AutoCloseable {
     if (candidateError != null) {
       boolean timedOut = candidateError instanceof HttpTimeoutException || candidateError instanceof TimeoutException;
       Outcome outcome = timedOut ? Outcome.TIMEOUT : Outcome.CANDIDATE_ERROR;
-      (timedOut ? endpoint.timeouts : endpoint.candidateErrors).increment();
+      if (timedOut) {
+        endpoint.timeout();
+      } else {
+        endpoint.candidateError();
+      }
       routeMeters.count(outcome);
       return new ShadowResult(route.name(), null, outcome, List.of(), List.of(), candidateError);
     }
@@ -286,11 +329,6 @@ public final class HttpShadow implements AutoCloseable {
     if (secondary != null && secondaryError == null) {
       noise = compare(route, primary, fromSecondary);
     }
-    if (secondary == null || secondaryError == null) {
-      endpoint.record(raw, noise);
-    } else {
-      endpoint.secondaryFailures.increment();
-    }
     Outcome outcome;
     if (raw.isEmpty()) {
       outcome = Outcome.MATCH;
@@ -298,8 +336,9 @@ public final class HttpShadow implements AutoCloseable {
       outcome = Outcome.IGNORED;
     } else {
       outcome = Outcome.MISMATCH;
-      endpoint.mismatched.increment();
     }
+    // One update of the endpoint's counters, so that a report never sees a mismatch that is not yet compared.
+    endpoint.compared(raw, noise, secondary == null || secondaryError == null, outcome == Outcome.MISMATCH);
     routeMeters.count(outcome);
     return new ShadowResult(route.name(), null, outcome, raw, noise, null);
   }
@@ -385,6 +424,7 @@ public final class HttpShadow implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    timer.shutdownNow();
     executor.shutdownNow();
     try {
       executor.awaitTermination(5, TimeUnit.SECONDS);
@@ -408,6 +448,7 @@ public final class HttpShadow implements AutoCloseable {
     private MeterRegistry meterRegistry;
     private int maxFieldsPerEndpoint = 500;
     private int samplesPerField = 5;
+    private long maxBodyBytes = 1L << 20;
 
     private Builder() {
     }
@@ -543,6 +584,23 @@ public final class HttpShadow implements AutoCloseable {
         throw new IllegalArgumentException("timeout must be positive, was " + timeout);
       }
       this.timeout = timeout;
+      return this;
+    }
+
+    /**
+     * The largest response body that is read and compared, from the primary, the candidate or the secondary. A
+     * primary body over it is not shadowed ({@link ShadowResult.Skip#BODY_TOO_LARGE}); a candidate's body over it is
+     * aborted as soon as the cap is passed and counts as a {@code candidate_error} (a secondary's, as a secondary
+     * failure), never as a mismatch.
+     *
+     * @param max at least 1; 1 MiB by default
+     * @return this builder
+     */
+    public Builder maxBodyBytes(long max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxBodyBytes must be at least 1, was " + max);
+      }
+      this.maxBodyBytes = max;
       return this;
     }
 

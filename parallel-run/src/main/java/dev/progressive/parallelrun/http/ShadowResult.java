@@ -33,7 +33,9 @@ public record ShadowResult(String route, Skip skipped, Outcome outcome, List<Dif
     /** It was not sampled. */
     NOT_SAMPLED,
     /** The shadow was closed. */
-    CLOSED
+    CLOSED,
+    /** The primary's body is over the shadow's {@code maxBodyBytes}. */
+    BODY_TOO_LARGE
   }
 
   static ShadowResult skipped(String route, Skip why) {

@@ -139,8 +139,13 @@ public final class PollingExecutor implements Executor {
       size.decrementAndGet();
       try {
         task.run();
-      } catch (RuntimeException | Error e) {
-        LOG.warn("A parallel-run task failed", e);
+      } catch (Throwable e) {
+        // Whatever a task throws (a checked exception thrown sneakily included), the thread lives on.
+        try {
+          LOG.warn("A parallel-run task failed", e);
+        } catch (Throwable ignored) {
+          // Nothing more can be done for it.
+        }
       }
       if (!shutdown) {
         Thread.interrupted();
@@ -172,10 +177,17 @@ public final class PollingExecutor implements Executor {
     return capacity;
   }
 
-  /** Stops taking tasks, drops the queued ones and interrupts the threads. */
-  public synchronized void shutdownNow() {
+  /**
+   * Stops taking tasks, drops the queued ones and interrupts the threads.
+   *
+   * @return the tasks that were dropped unrun
+   */
+  public synchronized java.util.List<Runnable> shutdownNow() {
     shutdown = true;
-    queue.clear();
+    java.util.List<Runnable> dropped = new java.util.ArrayList<>();
+    for (Runnable task = queue.poll(); task != null; task = queue.poll()) {
+      dropped.add(task);
+    }
     size.set(0);
     if (started) {
       for (Thread worker : workers) {
@@ -183,6 +195,7 @@ public final class PollingExecutor implements Executor {
         LockSupport.unpark(worker);
       }
     }
+    return dropped;
   }
 
   /**

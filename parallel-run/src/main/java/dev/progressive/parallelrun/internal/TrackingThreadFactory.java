@@ -41,6 +41,18 @@ public final class TrackingThreadFactory implements ThreadFactory {
     return thread;
   }
 
+  /** The names of the threads made here that are still alive, sorted. */
+  public java.util.List<String> alive() {
+    java.util.List<String> names = new java.util.ArrayList<>();
+    for (Thread thread : Set.copyOf(live)) {
+      if (thread.isAlive()) {
+        names.add(thread.getName());
+      }
+    }
+    java.util.Collections.sort(names);
+    return names;
+  }
+
   /**
    * Waits for every thread made here to end.
    *

@@ -178,4 +178,72 @@ class StructuralDiffTest {
     assertThat(new Difference("items[0]", 1, 2).under("body").path()).isEqualTo("body.items[0]");
     assertThat(new Difference("[0].id", 1, 2).under("body").path()).isEqualTo("body[0].id");
   }
+
+  /** A bean whose getter throws. */
+  public static final class Broken {
+    public String getName() {
+      return "x";
+    }
+
+    public String getSecret() {
+      throw new IllegalStateException("not loaded");
+    }
+  }
+
+  @Test
+  void aGetterThatThrowsIsReportedNotTurnedIntoALeaf() {
+    assertThatThrownBy(() -> StructuralDiff.defaults().diff(new Broken(), Map.of("name", "x")))
+        .isInstanceOf(DiffException.class)
+        .hasMessageContaining(Broken.class.getName() + ".getSecret()")
+        .hasMessageContaining("not loaded")
+        .hasCauseInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void aJsonTreeThatContainsItselfIsACycleFoundByIdentity() {
+    com.fasterxml.jackson.databind.node.ObjectNode looped = JSON.createObjectNode().put("a", 1);
+    looped.set("self", looped);
+    com.fasterxml.jackson.databind.node.ObjectNode other = JSON.createObjectNode().put("a", 2);
+    other.set("self", other);
+
+    assertThat(diff(DiffOptions.defaults(), looped, other)).containsExactly("a: 1 ≠ 2");
+    assertThat(StructuralDiff.defaults().toTree(looped)).hasToString("{a=1, self=(cycle: the value 1 level up)}");
+  }
+
+  @Test
+  void aMapThatContainsItselfAndAVeryDeepListEndWithoutOverflow() {
+    Map<String, Object> looped = new java.util.HashMap<>();
+    looped.put("me", looped);
+    List<Object> deep = new java.util.ArrayList<>();
+    List<Object> deepOther = new java.util.ArrayList<>();
+    List<Object> a = deep;
+    List<Object> b = deepOther;
+    for (int i = 0; i < 100_000; i++) {
+      List<Object> nextA = new java.util.ArrayList<>();
+      List<Object> nextB = new java.util.ArrayList<>();
+      a.add(nextA);
+      b.add(nextB);
+      a = nextA;
+      b = nextB;
+    }
+    a.add("bottom");
+    b.add("other");
+
+    assertThat(StructuralDiff.defaults().equivalent(looped, Map.of("me", Map.of()))).isFalse();
+    List<Difference> differences = StructuralDiff.defaults().diff(deep, deepOther);
+    assertThat(differences).singleElement().satisfies(d -> {
+      assertThat(d.path()).isEqualTo("[0]".repeat(32));
+      assertThat(d.toString()).hasSizeLessThan(400);
+    });
+  }
+
+  @Test
+  void aDifferenceKeepsABoundedCopyOfItsValues() {
+    List<Integer> big = java.util.stream.IntStream.range(0, 10_000).boxed().toList();
+    Difference whole = StructuralDiff.of(DiffOptions.builder().maxValueBytes(1_024).build()).whole("$", big, "x");
+
+    assertThat(BoundedTree.copy(whole.control(), Long.MAX_VALUE).bytes()).isLessThanOrEqualTo(1_024 + 128);
+    assertThat(whole.control()).asList().last().hasToString("(truncated: " + (10_000 - 
+        ((List<?>) whole.control()).size() + 1) + " more elements)");
+  }
 }

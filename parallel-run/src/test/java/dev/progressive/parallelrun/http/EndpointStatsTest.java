@@ -37,4 +37,35 @@ class EndpointStatsTest {
     assertThat(report.field(EndpointStats.OTHER_FIELDS).orElseThrow().raw()).isEqualTo(995);
     assertThat(report.fields()).allSatisfy(f -> assertThat(f.samples()).hasSizeLessThanOrEqualTo(3));
   }
+
+  @Test
+  void everyReportIsAConsistentSnapshotWhileRequestsAreCounted() throws Exception {
+    EndpointStats stats = new EndpointStats("orders", 10, 2);
+    List<Difference> raw = List.of(new Difference("body.total", 1, 2));
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    List<Thread> writers = new java.util.ArrayList<>();
+    for (int t = 0; t < 2; t++) {
+      Thread writer = new Thread(() -> {
+        for (int i = 0; i < 20_000; i++) {
+          stats.compared(raw, List.of(), i % 3 != 0, true);
+        }
+      });
+      writers.add(writer);
+      writer.start();
+    }
+    long reads = 0;
+    while (writers.stream().anyMatch(Thread::isAlive) || reads == 0) {
+      ShadowReport.Endpoint report = stats.report(NoiseFilter.DEFAULTS);
+      assertThat(report.mismatched()).isLessThanOrEqualTo(report.compared());
+      assertThat(report.secondaryFailures()).isLessThanOrEqualTo(report.compared());
+      reads++;
+    }
+    for (Thread writer : writers) {
+      writer.join();
+    }
+    ShadowReport.Endpoint last = stats.report(NoiseFilter.DEFAULTS);
+    assertThat(last.compared()).isEqualTo(40_000);
+    assertThat(last.mismatched()).isEqualTo(40_000);
+    assertThat(last.field("body.total").orElseThrow().raw()).isEqualTo(40_000 - last.secondaryFailures());
+  }
 }

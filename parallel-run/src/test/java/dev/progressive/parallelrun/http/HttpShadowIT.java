@@ -245,6 +245,26 @@ class HttpShadowIT {
   }
 
   @Test
+  void whenTheSecondaryFailsTheMismatchIsStillComparedAndCountedConsistently() throws Exception {
+    order(primary, "r", "5", "15.00");
+    order(candidate, "r", "5", "15.10");
+    secondary.stubFor(get(urlPathMatching("/orders/.*")).willReturn(aResponse()
+        .withFault(Fault.CONNECTION_RESET_BY_PEER)));
+    HttpShadow shadow = build(shadow().secondary(URI.create(secondary.baseUrl())));
+
+    for (int i = 0; i < 3; i++) {
+      ShadowRequest request = ShadowRequest.of("GET", "/orders/" + i);
+      assertThat(await(shadow.shadow(request, served(request))).outcome()).isEqualTo(Outcome.MISMATCH);
+    }
+
+    ShadowReport.Endpoint endpoint = shadow.report().endpoint("get-order").orElseThrow();
+    assertThat(endpoint.mismatched()).isEqualTo(3);
+    assertThat(endpoint.compared()).as("a mismatch is a compared request").isEqualTo(3);
+    assertThat(endpoint.secondaryFailures()).isEqualTo(3);
+    assertThat(endpoint.fields()).as("without the noise, fields are not judged").isEmpty();
+  }
+
+  @Test
   void aFailingCandidateIsACandidateErrorOrAStatusMismatch() throws Exception {
     order(primary, "r", "5", "15.00");
     candidate.stubFor(get(urlEqualTo("/orders/reset")).willReturn(aResponse()

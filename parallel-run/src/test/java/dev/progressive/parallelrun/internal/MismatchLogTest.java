@@ -63,4 +63,27 @@ class MismatchLogTest {
     log.log("x");
     assertThat(lines).isEmpty();
   }
+
+  @Test
+  void theSameMismatchOverAndOverBacksOffAndCountsWhatItSuppressed() {
+    MovableClock clock = new MovableClock();
+    List<String> lines = new ArrayList<>();
+    MismatchLog log = new MismatchLog(clock, 1, Duration.ofSeconds(10), lines::add);
+
+    List<Integer> loggedAt = new ArrayList<>();
+    for (int second = 0; second <= 150; second++) {
+      if (log.log("total", () -> "total differs")) {
+        loggedAt.add(second);
+      }
+      clock.advance(Duration.ofSeconds(1));
+    }
+    // Back-off 10 s, then 20, 40, 80: lines at 0, 10, 30, 70 and 150 s instead of every 10 s.
+    assertThat(loggedAt).containsExactly(0, 10, 30, 70, 150);
+    assertThat(lines.get(1)).isEqualTo("total differs (9 similar lines suppressed before this one)");
+    assertThat(lines.get(4)).isEqualTo("total differs (79 similar lines suppressed before this one)");
+
+    clock.advance(Duration.ofSeconds(10));
+    assertThat(log.log("other", () -> "another difference")).as("a new mismatch waits only for the budget").isTrue();
+    assertThat(log.log("total", () -> "total differs")).as("the repeated one still backs off").isFalse();
+  }
 }
