@@ -406,29 +406,30 @@ public final class JdbcFlagStore implements FlagStore {
           new PostgresListener.Events() {
             @Override
             public void notified() {
-              poll(storeListener);
+              poll(storeListener, calls.timeout());
             }
 
             @Override
             public void lost(Exception cause) {
-              // Is the database gone, or only this connection? The poll says, within the budget.
-              pollSoon(storeListener);
+              // Is the database gone, or only this connection? A poll says, within one heartbeat: a healthy
+              // database answers it in milliseconds.
+              pollSoon(storeListener, heartbeat);
             }
 
             @Override
             public void reopened() {
-              pollSoon(storeListener);
+              pollSoon(storeListener, calls.timeout());
             }
           });
       listener.start();
     }
   }
 
-  /** Polls on the poller's thread, now. */
-  private synchronized void pollSoon(StoreListener storeListener) {
+  /** Polls on the poller's thread, now, within the budget given. */
+  private synchronized void pollSoon(StoreListener storeListener, Duration budget) {
     if (!closed && poller != null) {
       try {
-        poller.execute(() -> poll(storeListener));
+        poller.execute(() -> poll(storeListener, budget));
       } catch (java.util.concurrent.RejectedExecutionException e) {
         LOG.debug("The flag store is closing; no poll", e);
       }
@@ -438,12 +439,12 @@ public final class JdbcFlagStore implements FlagStore {
   /** Every second: an unavailable store checks whether the database is back; otherwise polls when one is due. */
   private void tick(StoreListener storeListener) {
     if (!available || System.nanoTime() - lastPoll >= pollInterval.toNanos()) {
-      poll(storeListener);
+      poll(storeListener, calls.timeout());
     }
   }
 
-  /** Reads what changed since the last read; after a failure, everything. Never throws. */
-  void poll(StoreListener storeListener) {
+  /** Reads what changed since the last read, within the budget; after a failure, everything. Never throws. */
+  void poll(StoreListener storeListener, Duration budget) {
     if (closed) {
       return;
     }
@@ -455,7 +456,8 @@ public final class JdbcFlagStore implements FlagStore {
           return;
         }
         long since = lastSeenChange;
-        List<StoredOverride> changed = call("polling for changes", s -> {
+        List<StoredOverride> changed = calls.call("polling for changes", s -> {
+          ensureSchema(s);
           long seq = lastChange(s);
           if (seq <= since) {
             return List.of();
@@ -469,7 +471,7 @@ public final class JdbcFlagStore implements FlagStore {
           }
           lastSeenChange = seq;
           return rows;
-        });
+        }, budget);
         if (!changed.isEmpty()) {
           changed.forEach(o -> known.put(o.flagKey(), o));
           storeListener.changed(changed, false);

@@ -100,7 +100,12 @@ public final class DatabaseCalls implements AutoCloseable {
    * @throws VersionConflictException (and any other {@link RuntimeException} the work throws on purpose) as thrown
    */
   public <T> T call(String what, Work<T> work) {
-    return call(what, work, false);
+    return call(what, work, false, timeout);
+  }
+
+  /** Runs the work as {@link #call(String, Work)} does, within a budget of its own (at most the usual one). */
+  public <T> T call(String what, Work<T> work, Duration budget) {
+    return call(what, work, false, budget.compareTo(timeout) < 0 ? budget : timeout);
   }
 
   /**
@@ -108,16 +113,15 @@ public final class DatabaseCalls implements AutoCloseable {
    * whether the database is back. When it succeeds, the circuit closes, so writes are let through again at once.
    */
   public <T> T probe(String what, Work<T> work) {
-    T result = call(what, work, true);
+    T result = call(what, work, true, timeout);
     if (circuitBreaker.getState() != CircuitBreaker.State.CLOSED) {
       circuitBreaker.transitionToClosedState();
     }
     return result;
   }
 
-  private <T> T call(String what, Work<T> work, boolean probe) {
-    long start = System.nanoTime();
-    long deadline = start + timeout.toNanos();
+  private <T> T call(String what, Work<T> work, boolean probe, Duration budget) {
+    long deadline = System.nanoTime() + budget.toNanos();
     long wait = retryWait.toNanos();
     for (int attempt = 1; ; attempt++) {
       try {
@@ -129,8 +133,8 @@ public final class DatabaseCalls implements AutoCloseable {
         boolean retry = SqlFailures.classify(e) == SqlFailures.Kind.UNREACHABLE && attempt < attempts
             && System.nanoTime() + wait < deadline;
         if (!retry) {
-          String tries = attempt == 1 ? "" : " (" + attempt + " attempts in " + millis(System.nanoTime() - start)
-              + " ms)";
+          // The message stays the same from one failure to the next, so that it is logged once, not every second.
+          String tries = attempt == 1 ? "" : " after " + attempt + " attempts";
           throw unreachable(new StoreUnavailableException("flag store is unavailable: " + what + " failed" + tries
               + ": " + e.getMessage(), e));
         }
@@ -171,10 +175,6 @@ public final class DatabaseCalls implements AutoCloseable {
       }
       throw e;
     }
-  }
-
-  private static long millis(long nanos) {
-    return TimeUnit.NANOSECONDS.toMillis(nanos);
   }
 
   @Override
