@@ -67,7 +67,7 @@ public final class StoppablePostgres implements AutoCloseable {
    *     missing, or the server does not start; the message says which and what to do
    */
   public static StoppablePostgres create() {
-    Path bin = findBin(System.getenv());
+    Path bin = findBin(System.getenv(), Path.of("/usr/lib/postgresql"));
     boolean root = TestPostgres.isRoot();
     List<String> runAs = root ? List.of(runuser(), "-u", USER, "--") : List.of();
     try {
@@ -177,7 +177,7 @@ public final class StoppablePostgres implements AutoCloseable {
   }
 
   /** Where initdb and pg_ctl are: {@value #BIN_ENV}, the PATH, or the newest /usr/lib/postgresql/N/bin. */
-  static Path findBin(Map<String, String> env) {
+  static Path findBin(Map<String, String> env, Path debian) {
     List<Path> candidates = new ArrayList<>();
     String fromEnv = env.get(BIN_ENV);
     if (fromEnv != null && !fromEnv.isBlank()) {
@@ -189,7 +189,6 @@ public final class StoppablePostgres implements AutoCloseable {
         candidates.add(Path.of(entry));
       }
     }
-    Path debian = Path.of("/usr/lib/postgresql");
     if (Files.isDirectory(debian)) {
       try (Stream<Path> versions = Files.list(debian)) {
         versions.sorted(Comparator.comparing((Path v) -> versionOf(v)).reversed())
