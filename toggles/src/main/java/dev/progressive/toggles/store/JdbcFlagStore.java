@@ -96,7 +96,7 @@ public final class JdbcFlagStore implements FlagStore {
   private volatile boolean available = true;
   private volatile boolean closed;
   private long lastSeenChange = -1;
-  private long lastPoll;
+  private volatile long lastPoll;
   private ScheduledExecutorService poller;
   private PostgresListener listener;
 
