@@ -101,6 +101,11 @@ public final class ConnectionGate implements AutoCloseable {
     }
   }
 
+  /** How many requests wait for one of the threads now. */
+  int queued() {
+    return executor.getQueue().size();
+  }
+
   private static Connection done(CompletableFuture<Connection> result) throws SQLException {
     try {
       return result.getNow(null);
