@@ -438,13 +438,17 @@
       inputs.dataset.before = JSON.stringify(weights || []);
     }
 
-    const historySignature = JSON.stringify([flag.key, flag.history]);
+    const historySignature = JSON.stringify([flag.key, flag.history, flag.historyStale]);
     if (state.historySignature === historySignature) {
       return;
     }
     state.historySignature = historySignature;
     const rows = clear(byId('flag-history-rows'));
     const history = (flag.history || []).slice().reverse();
+    if (flag.historyStale) {
+      rows.appendChild(el('tr', {}, el('td', {colspan: 5, class: 'muted'},
+        'The store cannot be reached now: these are the changes this instance knows; the latest may be missing.')));
+    }
     if (!flag.history) {
       rows.appendChild(el('tr', {}, el('td', {colspan: 5}, 'The audit cannot be read now.')));
     } else if (!history.length) {
@@ -680,6 +684,10 @@
       byId(id + '-' + action).disabled = !canWrite || !spec.allowed.includes(canary.state);
     }
     const rows = clear(byId(id + '-history'));
+    if (canary.historyStale) {
+      rows.appendChild(el('tr', {}, el('td', {colspan: 6, class: 'muted'},
+        'The store cannot be reached now: these are the transitions this instance knows; the latest may be missing.')));
+    }
     for (const t of (canary.history || []).slice().reverse()) {
       rows.appendChild(el('tr', {}, el('td', {}, time(t.at)), el('td', {}, t.action), el('td', {}, t.actor),
         el('td', {}, t.state), el('td', {class: 'num'}, t.weight + '%'), el('td', {class: 'reason'}, t.reason || '—')));

@@ -100,6 +100,8 @@ public class ProgressiveAutoConfiguration {
           .tablePrefix(jdbc.getTablePrefix())
           .pollInterval(jdbc.getPollInterval())
           .listenNotify(jdbc.isListenNotify())
+          .timeout(jdbc.getTimeout())
+          .heartbeat(jdbc.getHeartbeat())
           .retryAttempts(jdbc.getRetryAttempts())
           .retryWait(jdbc.getRetryWait())
           .circuitOpenWait(jdbc.getCircuitOpenWait())

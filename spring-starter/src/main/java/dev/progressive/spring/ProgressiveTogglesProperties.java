@@ -203,7 +203,16 @@ public class ProgressiveTogglesProperties {
     /** Whether to hear of changes at once through PostgreSQL's LISTEN/NOTIFY (ignored on other databases). */
     private boolean listenNotify = true;
 
-    /** How many times a failed database call is tried in all. */
+    /**
+     * The budget of one database call, retries included, whatever the connection pool's own timeouts: getting a
+     * connection, every statement, and the waits between tries. A write answers within it, stored or refused (503).
+     */
+    private Duration timeout = Duration.ofSeconds(2);
+
+    /** How often the LISTEN connection proves that it still answers (PostgreSQL only). */
+    private Duration heartbeat = Duration.ofSeconds(1);
+
+    /** How many times a failed database call is tried in all, within the timeout. */
     private int retryAttempts = 3;
 
     /** The first wait between two tries of a failed database call; it grows exponentially. */
@@ -213,7 +222,23 @@ public class ProgressiveTogglesProperties {
     private Duration circuitOpenWait = Duration.ofSeconds(10);
 
     /** The longest wait between two attempts to reopen a lost LISTEN connection. */
-    private Duration reconnectMax = Duration.ofSeconds(30);
+    private Duration reconnectMax = Duration.ofSeconds(2);
+
+    public Duration getTimeout() {
+      return timeout;
+    }
+
+    public void setTimeout(Duration timeout) {
+      this.timeout = timeout;
+    }
+
+    public Duration getHeartbeat() {
+      return heartbeat;
+    }
+
+    public void setHeartbeat(Duration heartbeat) {
+      this.heartbeat = heartbeat;
+    }
 
     public String getTablePrefix() {
       return tablePrefix;

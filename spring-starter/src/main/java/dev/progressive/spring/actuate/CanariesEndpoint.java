@@ -140,19 +140,22 @@ public class CanariesEndpoint {
     List<Double> steps = canary.release().steps().stream().map(CanaryRelease.Step::percent).toList();
     VerdictReported latest = latestVerdicts.get(name);
     List<TransitionDescriptor> history = null;
+    Boolean historyStale = null;
     if (withHistory) {
+      List<AuditEntry> entries;
       try {
-        List<AuditEntry> entries = canary.history(Instant.EPOCH, Instant.ofEpochMilli(Long.MAX_VALUE),
-            Integer.MAX_VALUE);
-        history = entries.subList(Math.max(0, entries.size() - HISTORY_LIMIT), entries.size()).stream()
-            .map(TransitionDescriptor::of).toList();
+        entries = canary.history(Instant.EPOCH, Instant.ofEpochMilli(Long.MAX_VALUE), Integer.MAX_VALUE);
+        historyStale = false;
       } catch (StoreUnavailableException e) {
-        history = null;
+        entries = e.knownHistory(); // what this instance knows, within the store's time budget
+        historyStale = true;
       }
+      history = entries.subList(Math.max(0, entries.size() - HISTORY_LIMIT), entries.size()).stream()
+          .map(TransitionDescriptor::of).toList();
     }
     return new CanaryDescriptor(name, canary.state().name(), canary.step(), canary.weight() / 100.0,
         canary.lastVerdictSummary() == null ? "" : canary.lastVerdictSummary(), canary.awaitingOperator(), steps,
-        latest == null ? null : VerdictDescriptor.of(latest), history);
+        latest == null ? null : VerdictDescriptor.of(latest), history, historyStale);
   }
 
   private static String actor(SecurityContext securityContext) {
@@ -195,11 +198,14 @@ public class CanariesEndpoint {
    * @param latestVerdict the judge's latest look at this canary on this instance, with every metric's statistics
    *     (also a look that held the weight), or null before the first; in a fleet sharing a fleet store, only the
    *     instance holding the analysis lease judges
-   * @param history the canary's latest {@value #HISTORY_LIMIT} transitions, oldest first (single canary only; null
-   *     when the store cannot be read)
+   * @param history the canary's latest {@value #HISTORY_LIMIT} transitions, oldest first (single canary only); while
+   *     the store cannot be read, those this instance knows
+   * @param historyStale whether {@code history} is only what this instance knows, because the store could not be
+   *     read in time (single canary only; null otherwise)
    */
   public record CanaryDescriptor(String name, String state, int step, double weight, String lastVerdict,
-      boolean awaitingOperator, List<Double> steps, VerdictDescriptor latestVerdict, List<TransitionDescriptor> history) {}
+      boolean awaitingOperator, List<Double> steps, VerdictDescriptor latestVerdict,
+      List<TransitionDescriptor> history, Boolean historyStale) {}
 
   /**
    * One look of the judge.

@@ -91,8 +91,7 @@ public class TogglesEndpoint {
   /** Every flag in force and the health of each source and of the store. */
   @ReadOperation
   public TogglesReport flags() {
-    List<FlagDescriptor> flags = toggles.admin().flags().stream().map(v -> FlagDescriptor.of(v, false, null))
-        .toList();
+    List<FlagDescriptor> flags = toggles.admin().flags().stream().map(FlagDescriptor::listed).toList();
     List<SourceDescriptor> sources = toggles.health().stream().map(SourceDescriptor::of).toList();
     return new TogglesReport(flags, sources);
   }
@@ -106,7 +105,7 @@ public class TogglesEndpoint {
   @ReadOperation
   public WebEndpointResponse<Object> flag(@Selector String key) {
     return toggles.admin().flag(key)
-        .<WebEndpointResponse<Object>>map(v -> new WebEndpointResponse<>(FlagDescriptor.of(v, true, history(key))))
+        .<WebEndpointResponse<Object>>map(v -> new WebEndpointResponse<>(FlagDescriptor.of(v, history(key))))
         .orElseGet(() -> unknown(key));
   }
 
@@ -202,17 +201,25 @@ public class TogglesEndpoint {
         (admin, request) -> admin.removeOverride(key, request).orElse(null));
   }
 
-  /** The latest audit entries of a flag, oldest first; null when the store cannot be read now. */
-  private @Nullable List<AuditDescriptor> history(String key) {
+  /**
+   * The latest audit entries of a flag, oldest first. When the store cannot be read within its time budget, those
+   * this instance knows, marked stale.
+   */
+  private History history(String key) {
     List<AuditEntry> entries;
+    boolean stale = false;
     try {
       entries = toggles.admin().history(key, Instant.EPOCH, Instant.ofEpochMilli(Long.MAX_VALUE), Integer.MAX_VALUE);
     } catch (StoreUnavailableException e) {
-      return null;
+      entries = e.knownHistory();
+      stale = true;
     }
-    return entries.subList(Math.max(0, entries.size() - HISTORY_LIMIT), entries.size()).stream()
-        .map(AuditDescriptor::of).toList();
+    return new History(entries.subList(Math.max(0, entries.size() - HISTORY_LIMIT), entries.size()).stream()
+        .map(AuditDescriptor::of).toList(), stale);
   }
+
+  /** A flag's latest audit entries, and whether they are only what this instance knows. */
+  private record History(List<AuditDescriptor> entries, boolean stale) {}
 
   private WebEndpointResponse<Object> refuse(String key, SecurityContext securityContext) {
     if (!writesEnabled) {
@@ -234,14 +241,16 @@ public class TogglesEndpoint {
     if (version != null && version < 0) {
       return error(WebEndpointResponse.STATUS_BAD_REQUEST, "\"version\" must be 0 or more, was " + version, key);
     }
-    long expected = version != null ? version : current.get().version();
-    ChangeRequest request = ChangeRequest.of(actor(securityContext), reason == null ? "" : reason, expected);
+    // Without a version, the change applies over whatever version is current when it is written: last writer wins.
+    ChangeRequest request = version != null
+        ? ChangeRequest.of(actor(securityContext), reason == null ? "" : reason, version)
+        : ChangeRequest.lastWriterWins(actor(securityContext), reason == null ? "" : reason);
     try {
       FlagView after = change.apply(admin, request);
       if (after == null) {
         return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NO_CONTENT);
       }
-      return new WebEndpointResponse<>(FlagDescriptor.of(after, true, history(key)));
+      return new WebEndpointResponse<>(FlagDescriptor.of(after, history(key)));
     } catch (VersionConflictException e) {
       Map<String, Object> body = errorBody(e.getMessage(), key);
       body.put("expectedVersion", e.expectedVersion());
@@ -305,14 +314,25 @@ public class TogglesEndpoint {
    * @param overrideError why the override does not apply, or null
    * @param sourceDefinition the source's definition as flagd JSON (single flag only)
    * @param effectiveDefinition the definition in force as flagd JSON (single flag only)
-   * @param history the flag's latest {@value #HISTORY_LIMIT} audit entries, oldest first (single flag only; null
-   *     when the store cannot be read)
+   * @param history the flag's latest {@value #HISTORY_LIMIT} audit entries, oldest first (single flag only); while
+   *     the store cannot be read, those this instance knows
+   * @param historyStale whether {@code history} is only what this instance knows, because the store could not be read
+   *     in time (single flag only; null otherwise)
    */
   public record FlagDescriptor(String key, String state, String defaultVariant, List<String> variants, String source,
       long version, Map<String, Object> override, Map<String, String> origins, String overrideError,
-      String sourceDefinition, String effectiveDefinition, List<AuditDescriptor> history) {
+      String sourceDefinition, String effectiveDefinition, List<AuditDescriptor> history, Boolean historyStale) {
 
-    static FlagDescriptor of(FlagView view, boolean withDefinitions, @Nullable List<AuditDescriptor> history) {
+    static FlagDescriptor listed(FlagView view) {
+      return of(view, false, null, null);
+    }
+
+    private static FlagDescriptor of(FlagView view, History history) {
+      return of(view, true, history.entries(), history.stale());
+    }
+
+    static FlagDescriptor of(FlagView view, boolean withDefinitions, @Nullable List<AuditDescriptor> history,
+        @Nullable Boolean historyStale) {
       Map<String, Object> override = new LinkedHashMap<>();
       FlagOverride o = view.override();
       if (o != null) {
@@ -332,7 +352,7 @@ public class TogglesEndpoint {
       return new FlagDescriptor(view.key(), view.state(), view.defaultVariant(), view.variants(), view.source(),
           view.version(), override, view.origins(), view.overrideError(),
           withDefinitions ? view.sourceDefinition() : null, withDefinitions ? view.effectiveDefinition() : null,
-          history);
+          history, historyStale);
     }
   }
 

@@ -11,14 +11,26 @@ import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 
 /**
- * The health of feature toggles: one indicator per flag source and one for the store. A source or
- * store that is not UP is DOWN, with its error as the {@code error} detail; the last good flags are still served
- * meanwhile, so an application that prefers to stay in its load balancer's pool may leave this contributor out of its
- * readiness group.
+ * The health of feature toggles: one indicator per flag source and one for the store. A source that is not UP is
+ * DOWN, with its error as the {@code error} detail; the last good flags are still served meanwhile, so an application
+ * that prefers to stay in its load balancer's pool may leave this contributor out of its readiness group.
+ *
+ * <p>A store that cannot be reached is {@link #STALE}, with its error: evaluation goes on with the last known
+ * overrides, only changes wait. {@code STALE} is not in Spring Boot's default status order, so it leaves the aggregate
+ * status (and the HTTP status of {@code /actuator/health}) alone: a database outage reaches every instance at once,
+ * and must not take the whole fleet out of its load balancer. List it in
+ * {@code management.endpoint.health.status.order} to make it count.
  */
 public class TogglesHealthContributor implements CompositeHealthContributor {
+
+  /** The store cannot be reached: the last known overrides serve, changes wait. */
+  public static final Status STALE = new Status("STALE",
+      "the flag store cannot be reached; the last known overrides serve and changes wait");
+
+  private static final String STORE = "store";
 
   private final Toggles toggles;
 
@@ -53,8 +65,8 @@ public class TogglesHealthContributor implements CompositeHealthContributor {
     Map<String, SourceHealth> byName = new LinkedHashMap<>();
     for (int i = 0; i < all.size(); i++) {
       SourceHealth health = all.get(i);
-      String name = i == all.size() - 1 ? "store" : safe(health.source());
-      if (byName.containsKey(name) || (i < all.size() - 1 && name.equals("store"))) {
+      String name = i == all.size() - 1 ? STORE : safe(health.source());
+      if (byName.containsKey(name) || (i < all.size() - 1 && name.equals(STORE))) {
         name = name + "-" + i;
       }
       byName.put(name, health);
@@ -77,14 +89,23 @@ public class TogglesHealthContributor implements CompositeHealthContributor {
   private HealthIndicator indicator(String name) {
     return () -> {
       SourceHealth health = names().get(name);
-      return health == null
-          ? Health.unknown().withDetail("error", "no source or store named " + name).build()
-          : health(health);
+      if (health == null) {
+        return Health.unknown().withDetail("error", "no source or store named " + name).build();
+      }
+      return name.equals(STORE) ? storeHealth(health) : health(health);
     };
   }
 
   static Health health(SourceHealth health) {
-    Health.Builder builder = health.isUp() ? Health.up() : Health.down();
+    return details(health.isUp() ? Health.up() : Health.down(), health);
+  }
+
+  /** The store: UP, or {@link #STALE} while it cannot be reached. */
+  static Health storeHealth(SourceHealth health) {
+    return details(health.isUp() ? Health.up() : Health.status(STALE), health);
+  }
+
+  private static Health details(Health.Builder builder, SourceHealth health) {
     builder.withDetail("name", health.source());
     if (health.error() != null) {
       builder.withDetail("error", health.error());

@@ -9,14 +9,25 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 
 /**
  * A loopback TCP proxy in front of the test PostgreSQL server, to take "the database" away from a client and give it
- * back, as an outage does, without stopping the server that other tests share. {@link #cut()} closes every proxied
- * connection and refuses new ones at once; {@link #restore()} lets them through again.
+ * back, as an outage does, without stopping the server that other tests share.
+ *
+ * <ul>
+ *   <li>{@link #cut()} closes every proxied connection and refuses new ones at once (connections are reset);</li>
+ *   <li>{@link #blackhole()} stops forwarding in both directions and holds every connection open, new ones included,
+ *       as a network that drops packets without resetting anything: clients wait until their own timeouts;</li>
+ *   <li>{@link #delay(Duration)} forwards every chunk of the server's answers that much later: a slow database;</li>
+ *   <li>{@link #restore()} ends all of these. Held data is forwarded then, nothing is lost, as TCP would do after a
+ *       partition heals.</li>
+ * </ul>
  *
  * <pre>{@code
  * try (PostgresProxy proxy = PostgresProxy.to(database)) {
@@ -28,18 +39,26 @@ import javax.sql.DataSource;
  */
 public final class PostgresProxy implements AutoCloseable {
 
-  private final TestPostgres.Database database;
+  private final String targetUrl;
+  private final String user;
+  private final String password;
   private final String targetHost;
   private final int targetPort;
   private final ServerSocket server;
   private final Thread acceptor;
   private final List<Socket> open = new CopyOnWriteArrayList<>();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
   private volatile boolean cut;
+  private volatile boolean held;
+  private volatile long delayNanos;
   private volatile boolean closed;
 
-  private PostgresProxy(TestPostgres.Database database) throws IOException {
-    this.database = database;
-    URI uri = URI.create(database.jdbcUrl().substring("jdbc:".length()));
+  private PostgresProxy(String targetUrl, String user, String password) throws IOException {
+    this.targetUrl = targetUrl;
+    this.user = user;
+    this.password = password;
+    URI uri = URI.create(targetUrl.substring("jdbc:".length()));
     this.targetHost = uri.getHost();
     this.targetPort = uri.getPort() < 0 ? 5432 : uri.getPort();
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -50,11 +69,7 @@ public final class PostgresProxy implements AutoCloseable {
 
   /** A proxy to a database of the test server. */
   public static PostgresProxy to(TestPostgres.Database database) {
-    try {
-      return new PostgresProxy(database);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot open a proxy port on loopback", e);
-    }
+    return to(database.jdbcUrl(), database.user(), database.password());
   }
 
   /** The proxy's port on 127.0.0.1. */
@@ -62,9 +77,18 @@ public final class PostgresProxy implements AutoCloseable {
     return server.getLocalPort();
   }
 
+  /** A proxy to any PostgreSQL database, such as one of a {@link StoppablePostgres}. */
+  public static PostgresProxy to(String jdbcUrl, String user, String password) {
+    try {
+      return new PostgresProxy(jdbcUrl, user, password);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot open a proxy port on loopback", e);
+    }
+  }
+
   /** The database's JDBC URL through the proxy. */
   public String jdbcUrl() {
-    String url = database.jdbcUrl();
+    String url = targetUrl;
     int hostStart = url.indexOf("//") + 2;
     int pathStart = url.indexOf('/', hostStart);
     return url.substring(0, hostStart) + "127.0.0.1:" + port() + url.substring(pathStart);
@@ -74,8 +98,8 @@ public final class PostgresProxy implements AutoCloseable {
   public DataSource dataSource() {
     org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
     ds.setUrl(jdbcUrl());
-    ds.setUser(database.user());
-    ds.setPassword(database.password());
+    ds.setUser(user);
+    ds.setPassword(password);
     ds.setConnectTimeout(2);
     ds.setSocketTimeout(10);
     return ds;
@@ -90,13 +114,71 @@ public final class PostgresProxy implements AutoCloseable {
     open.clear();
   }
 
-  /** Gives the database back. */
+  /**
+   * Stops forwarding, in both directions, on every connection, new ones included, without closing any: packets are
+   * dropped and nothing is reset. Undone by {@link #restore()}.
+   */
+  public void blackhole() {
+    held = true;
+    signal();
+  }
+
+  /** Forwards every chunk of the server's answers this much later (zero for none), until {@link #restore()}. */
+  public void delay(Duration delay) {
+    delayNanos = delay.toNanos();
+    signal();
+  }
+
+  /** Gives the database back: connections are accepted, forwarded at once, and held data flows again. */
   public void restore() {
     cut = false;
+    held = false;
+    delayNanos = 0;
+    signal();
   }
 
   public boolean isCut() {
     return cut;
+  }
+
+  /** How many client connections the proxy holds open now. */
+  public int openConnections() {
+    return open.size() / 2;
+  }
+
+  private void signal() {
+    lock.lock();
+    try {
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Waits while the network is held, and then until the chunk read at {@code readAt} is due; false when the proxy
+   * was closed or the connection cut meanwhile.
+   */
+  private boolean awaitForwarding(long readAt, boolean fromServer) throws InterruptedException {
+    lock.lock();
+    try {
+      while (true) {
+        if (closed || cut) {
+          return false;
+        }
+        if (held) {
+          changed.await();
+          continue;
+        }
+        long due = fromServer ? readAt + delayNanos - System.nanoTime() : 0;
+        if (due <= 0) {
+          return true;
+        }
+        changed.awaitNanos(due);
+      }
+    } finally {
+      lock.unlock();
+    }
   }
 
   private void acceptLoop() {
@@ -119,24 +201,27 @@ public final class PostgresProxy implements AutoCloseable {
         upstream.connect(new InetSocketAddress(targetHost, targetPort), 2_000);
         open.add(client);
         open.add(upstream);
-        pump(client, upstream);
-        pump(upstream, client);
+        pump(client, upstream, false);
+        pump(upstream, client, true);
       } catch (IOException e) {
         closeQuietly(client);
       }
     }
   }
 
-  private void pump(Socket from, Socket to) {
+  private void pump(Socket from, Socket to, boolean fromServer) {
     Thread t = new Thread(() -> {
       byte[] buffer = new byte[16 * 1024];
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         int n;
         while ((n = in.read(buffer)) >= 0) {
+          if (!awaitForwarding(System.nanoTime(), fromServer)) {
+            break;
+          }
           out.write(buffer, 0, n);
           out.flush();
         }
-      } catch (IOException ignored) {
+      } catch (IOException | InterruptedException ignored) {
         // the other side or cut() closed the connection
       } finally {
         closeQuietly(from);
@@ -160,6 +245,7 @@ public final class PostgresProxy implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    signal();
     cut();
     try {
       server.close();

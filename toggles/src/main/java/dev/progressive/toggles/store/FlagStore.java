@@ -29,10 +29,13 @@ public interface FlagStore extends AutoCloseable {
    *
    * @param flagKey the flag
    * @param override the new override; {@link FlagOverride#NONE} removes it
-   * @param expectedVersion the version the change was decided on
+   * @param expectedVersion the version the change was decided on, or {@link ChangeRequest#ANY_VERSION} to write over
+   *     whatever version is current (last writer wins; never a conflict)
    * @param audit the entry to append; its id, version and time are assigned by the store
    * @return what is now stored, with its new version
    * @throws VersionConflictException when the flag is at another version; nothing is stored
+   * @throws StoreDataException when the store cannot hold the data (a value too long, a NUL character); nothing is
+   *     stored, and the store's availability is unchanged
    * @throws StoreUnavailableException when the store cannot be written; nothing is stored
    */
   StoredOverride write(String flagKey, FlagOverride override, long expectedVersion, AuditEntry audit);
@@ -40,7 +43,8 @@ public interface FlagStore extends AutoCloseable {
   /**
    * The audit of one flag between two instants (inclusive), oldest first; or of every flag when the key is null.
    *
-   * @throws StoreUnavailableException when the store cannot be read
+   * @throws StoreUnavailableException when the store cannot be read; its {@link StoreUnavailableException#knownHistory()}
+   *     holds what this instance knows of the answer
    */
   List<AuditEntry> history(String flagKey, Instant from, Instant to, int limit);
 

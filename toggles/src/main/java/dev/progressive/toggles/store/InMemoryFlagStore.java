@@ -51,7 +51,7 @@ public final class InMemoryFlagStore implements FlagStore {
       AuditEntry entry) {
     StoredOverride current = overrides.get(flagKey);
     long currentVersion = current == null ? 0 : current.version();
-    if (currentVersion != expectedVersion) {
+    if (expectedVersion != ChangeRequest.ANY_VERSION && currentVersion != expectedVersion) {
       throw new VersionConflictException(flagKey, expectedVersion, currentVersion);
     }
     long id = ++sequence;

@@ -1,16 +1,12 @@
 package dev.progressive.toggles.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.LoadingCache;
-import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.core.IntervalFunction;
-import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
-import java.sql.Connection;
+import dev.progressive.toggles.internal.store.DatabaseCalls;
+import dev.progressive.toggles.internal.store.FlagTables;
+import dev.progressive.toggles.internal.store.KnownAudit;
+import dev.progressive.toggles.internal.store.OverrideJson;
+import dev.progressive.toggles.internal.store.PostgresListener;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -21,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -46,77 +43,74 @@ import org.slf4j.LoggerFactory;
  * at start: a schema of another version is refused rather than misread.
  *
  * <p><b>Writes</b> take the change counter's row lock first, so they commit in the order of their change ids; the
- * flag's version is compared, the override written and the audit appended in one transaction. A write either stores
- * the change with its audit entry, or nothing.
+ * flag's version is compared (unless the change is {@linkplain ChangeRequest#lastWriterWins last-writer-wins}), the
+ * override written and the audit appended in one transaction. A write either stores the change with its audit entry,
+ * or nothing.
  *
  * <p><b>Propagation.</b> Every instance polls the change counter every {@link Builder#pollInterval} (default 5 s)
  * and reads only the rows changed since. On PostgreSQL, a write also sends a NOTIFY, which instances LISTEN for on a
- * dedicated connection, so a change arrives within milliseconds; that connection is reopened with exponential
- * backoff when lost, and a full resync follows every reconnect, so no change is missed.
+ * dedicated connection, so a change arrives within milliseconds; that connection is checked by a heartbeat and
+ * reopened with exponential backoff when lost, and a full resync follows every reopening, so no change is missed.
  *
- * <p><b>Failures.</b> Every database call goes through a Resilience4j retry (with backoff) and circuit breaker.
- * While the database is down, evaluation goes on with the last known overrides, the store reports itself
- * unavailable (the provider's STALE), and writes fail fast with {@link StoreUnavailableException}. When it returns,
- * the store resyncs by itself.
+ * <p><b>Time bounds.</b> Every database call has one budget, {@link Builder#timeout} (default 2 s), whatever the
+ * pool's own timeouts: getting the connection (on a bounded executor, since {@link DataSource#getConnection()} cannot
+ * be interrupted), every statement (query and network timeouts from the time left) and the retries together.
+ *
+ * <p><b>Failures.</b> Only failures to reach the database are retried and counted by a circuit breaker. While the
+ * database is unreachable, evaluation goes on with the last known overrides, the store reports itself unavailable
+ * (health STALE, the provider's STALE), writes fail with {@link StoreUnavailableException} within the budget, and
+ * reads of the audit answer with what this instance knows ({@link StoreUnavailableException#knownHistory()}). The
+ * store checks again every second, and resyncs by itself as soon as the database answers. Data that the database
+ * cannot hold (a NUL character, a value longer than its column) is the caller's error: {@link StoreDataException},
+ * nothing stored, health and circuit breaker untouched.
  */
 public final class JdbcFlagStore implements FlagStore {
 
   /** The schema version this code reads and writes. */
-  public static final int SCHEMA_VERSION = 1;
+  public static final int SCHEMA_VERSION = FlagTables.SCHEMA_VERSION;
 
   private static final Logger LOG = LoggerFactory.getLogger(JdbcFlagStore.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   /** The override columns that {@link #rows} reads, in its order; followed by the table. */
   private static final String COLUMNS =
       "SELECT flag_key, override_json, version, change_id, updated_at, updated_by, reason FROM ";
   private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,40}");
+  /** How often an unavailable store checks whether the database is back. */
+  private static final Duration RECHECK = Duration.ofSeconds(1);
 
   private final DataSource dataSource;
-  private final String p;
+  private final FlagTables tables;
   private final Duration pollInterval;
   private final boolean listen;
-  private final String channel;
   private final Clock clock;
   private final Duration reconnectMax;
-  private final Retry retry;
-  private final CircuitBreaker circuitBreaker;
+  private final Duration heartbeat;
+  private final DatabaseCalls calls;
   /**
-   * The last overrides read, by flag: what {@link #read} answers without waiting on the database. Entries are
-   * refreshed in the background once they are older than the poll interval.
+   * The last overrides read or written, by flag: what {@link #read} answers without waiting on the database. Kept
+   * current in the background by the polls and notifications.
    */
-  private final LoadingCache<String, StoredOverride> known;
+  private final Cache<String, StoredOverride> known;
+  private final KnownAudit knownAudit = new KnownAudit(200, 4_000_000);
   private final Object pollLock = new Object();
   private volatile boolean schemaReady;
   private volatile boolean available = true;
   private volatile boolean closed;
-  private volatile boolean listening;
   private long lastSeenChange = -1;
+  private volatile long lastPoll;
   private ScheduledExecutorService poller;
-  private Thread listener;
+  private PostgresListener listener;
 
   private JdbcFlagStore(Builder b) {
     this.dataSource = b.dataSource;
-    this.p = b.tablePrefix;
+    this.tables = new FlagTables(b.tablePrefix);
     this.pollInterval = b.pollInterval;
     this.listen = b.listen;
-    this.channel = b.tablePrefix + "flag_changes";
     this.clock = b.clock;
     this.reconnectMax = b.reconnectMax;
-    this.retry = Retry.of("progressive-flag-store", RetryConfig.custom()
-        .maxAttempts(b.retryAttempts)
-        .intervalFunction(IntervalFunction.ofExponentialBackoff(b.retryWait, 2.0))
-        .retryOnException(e -> e instanceof SQLException)
-        .build());
-    this.circuitBreaker = CircuitBreaker.of("progressive-flag-store", CircuitBreakerConfig.custom()
-        .failureRateThreshold(50)
-        .slidingWindowSize(10)
-        .minimumNumberOfCalls(4)
-        .waitDurationInOpenState(b.circuitOpenWait)
-        .permittedNumberOfCallsInHalfOpenState(1)
-        .ignoreExceptions(VersionConflictException.class)
-        .build());
-    this.known = Caffeine.newBuilder().maximumSize(b.maxCachedFlags).refreshAfterWrite(b.pollInterval)
-        .build(this::readRow);
+    this.heartbeat = b.heartbeat;
+    this.calls = new DatabaseCalls("progressive-flag-store-" + b.tablePrefix, b.dataSource, b.timeout,
+        b.retryAttempts, b.retryWait, b.circuitOpenWait, failure -> available = false);
+    this.known = Caffeine.newBuilder().maximumSize(b.maxCachedFlags).build();
   }
 
   public static Builder builder(DataSource dataSource) {
@@ -133,124 +127,39 @@ public final class JdbcFlagStore implements FlagStore {
     return available;
   }
 
-  /** Whether the LISTEN connection is open (PostgreSQL only). */
+  /** Whether the LISTEN connection is open and answered its last heartbeat (PostgreSQL only). */
   public boolean isListening() {
-    return listening;
+    PostgresListener l = listener;
+    return l != null && l.isListening();
   }
 
-  /** The last override read of one flag, from memory: never waits on the database, and refreshes in the background. */
+  /** The budget of each database call, retries included. */
+  public Duration timeout() {
+    return calls.timeout();
+  }
+
+  /** The last override read or written of one flag, from memory: never waits on the database. */
   @Override
   public Optional<StoredOverride> read(String flagKey) {
     return Optional.ofNullable(known.getIfPresent(flagKey));
   }
 
-  /** Reads one flag's row; the cache's loader, run in the background by refresh-after-write. */
-  private StoredOverride readRow(String flagKey) {
-    List<StoredOverride> rows = call("reading flag '" + flagKey + "'", c -> {
-      try (PreparedStatement ps = c.prepareStatement(COLUMNS + p + "flag_overrides WHERE flag_key = ?")) {
-        ps.setString(1, flagKey);
-        return rows(ps);
-      }
+  /** Runs one database call within the budget, the schema created first when needed. */
+  private <T> T call(String what, DatabaseCalls.Work<T> body) {
+    return calls.call(what, s -> {
+      ensureSchema(s);
+      return body.run(s);
     });
-    return rows.isEmpty() ? null : rows.get(0);
   }
 
-  // ---- calls through retry and circuit breaker -------------------------------------------------------------------
-
-  @FunctionalInterface
-  private interface Sql<T> {
-    T run(Connection c) throws SQLException;
-  }
-
-  /** Runs one database call (its own connection) through the circuit breaker and the retry. */
-  private <T> T call(String what, Sql<T> body) {
-    try {
-      return Retry.decorateCheckedSupplier(retry, CircuitBreaker.decorateCheckedSupplier(circuitBreaker, () -> {
-        try (Connection c = dataSource.getConnection()) {
-          ensureSchema(c);
-          return body.run(c);
-        }
-      })).get();
-    } catch (VersionConflictException e) {
-      throw e;
-    } catch (CallNotPermittedException e) {
-      throw new StoreUnavailableException("flag store is unavailable: the database failed repeatedly and is not "
-          + "called for now (circuit open); " + what + " was not done", e);
-    } catch (Throwable e) {
-      throw new StoreUnavailableException("flag store is unavailable: " + what + " failed: " + e.getMessage(), e);
-    }
-  }
-
-  private void ensureSchema(Connection c) throws SQLException {
+  private void ensureSchema(DatabaseCalls.Session s) throws SQLException {
     if (schemaReady) {
       return;
     }
-    synchronized (this) {
-      if (schemaReady) {
-        return;
-      }
-      try {
-        createSchema(c);
-      } catch (SQLException first) {
-        // Two instances creating the schema at once: the loser sees a duplicate; the tables exist now.
-        LOG.debug("Creating the flag store schema raced with another instance; checking again", first);
-        createSchema(c);
-      }
-      schemaReady = true;
-    }
-  }
-
-  private void createSchema(Connection c) throws SQLException {
-    boolean autoCommit = c.getAutoCommit();
-    c.setAutoCommit(true);
-    try (Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE IF NOT EXISTS " + p + "schema_version (component VARCHAR(64) PRIMARY KEY, "
-          + "version INTEGER NOT NULL)");
-      s.execute("CREATE TABLE IF NOT EXISTS " + p + "flag_sequence (id INTEGER PRIMARY KEY, "
-          + "last_change BIGINT NOT NULL)");
-      s.execute("CREATE TABLE IF NOT EXISTS " + p + "flag_overrides (flag_key VARCHAR(255) PRIMARY KEY, "
-          + "override_json VARCHAR(1000000) NOT NULL, version BIGINT NOT NULL, change_id BIGINT NOT NULL, "
-          + "updated_at BIGINT NOT NULL, updated_by VARCHAR(255) NOT NULL, reason VARCHAR(2000) NOT NULL)");
-      s.execute("CREATE TABLE IF NOT EXISTS " + p + "flag_audit (id BIGINT PRIMARY KEY, "
-          + "flag_key VARCHAR(255) NOT NULL, version BIGINT NOT NULL, action VARCHAR(64) NOT NULL, "
-          + "actor VARCHAR(255) NOT NULL, reason VARCHAR(2000) NOT NULL, at_millis BIGINT NOT NULL, "
-          + "before_json VARCHAR(1000000), after_json VARCHAR(1000000))");
-      s.execute("CREATE INDEX IF NOT EXISTS " + p + "flag_audit_key_at ON " + p + "flag_audit (flag_key, at_millis)");
-      s.execute("CREATE INDEX IF NOT EXISTS " + p + "flag_overrides_change ON " + p + "flag_overrides (change_id)");
-    }
-    insertIfAbsent(c, "INSERT INTO " + p + "flag_sequence (id, last_change) VALUES (1, 0)",
-        "SELECT 1 FROM " + p + "flag_sequence WHERE id = 1");
-    insertIfAbsent(c, "INSERT INTO " + p + "schema_version (component, version) VALUES ('flags', " + SCHEMA_VERSION
-        + ")", "SELECT 1 FROM " + p + "schema_version WHERE component = 'flags'");
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT version FROM " + p + "schema_version WHERE component = 'flags'")) {
-      rs.next();
-      int version = rs.getInt(1);
-      if (version != SCHEMA_VERSION) {
-        throw new IllegalStateException("The flag store's tables (" + p + "*) are at schema version " + version
-            + ", but this version of Progressive reads version " + SCHEMA_VERSION + "; upgrade Progressive or "
-            + "point it at another table prefix");
-      }
-    } finally {
-      c.setAutoCommit(autoCommit);
-    }
-  }
-
-  private static void insertIfAbsent(Connection c, String insert, String exists) throws SQLException {
-    try (Statement s = c.createStatement()) {
-      try (ResultSet rs = s.executeQuery(exists)) {
-        if (rs.next()) {
-          return;
-        }
-      }
-      try {
-        s.executeUpdate(insert);
-      } catch (SQLException e) {
-        try (ResultSet rs = s.executeQuery(exists)) {
-          if (!rs.next()) {
-            throw e;
-          }
-        }
+    synchronized (tables) {
+      if (!schemaReady) {
+        tables.create(s);
+        schemaReady = true;
       }
     }
   }
@@ -259,44 +168,34 @@ public final class JdbcFlagStore implements FlagStore {
 
   @Override
   public Collection<StoredOverride> loadAll() {
-    List<StoredOverride> all;
-    try {
-      all = loadAllRows();
-    } catch (StoreUnavailableException e) {
-      available = false;
-      throw e;
-    }
+    return loadAll(false);
+  }
+
+  /** Reads every override; as a probe past an open circuit when checking whether the database is back. */
+  private Collection<StoredOverride> loadAll(boolean probe) {
+    DatabaseCalls.Work<List<StoredOverride>> work = s -> {
+      ensureSchema(s);
+      long seq = lastChange(s);
+      List<StoredOverride> rows;
+      try (PreparedStatement ps = s.prepare(COLUMNS + tables.overrides())) {
+        rows = rows(ps);
+      }
+      synchronized (pollLock) {
+        lastSeenChange = Math.max(lastSeenChange, seq);
+      }
+      return rows;
+    };
+    List<StoredOverride> all = probe ? calls.probe("reading the overrides", work)
+        : calls.call("reading the overrides", work);
     known.invalidateAll();
     all.forEach(o -> known.put(o.flagKey(), o));
     return all;
   }
 
-  private List<StoredOverride> loadAllRows() {
-    return call("reading the overrides", c -> {
-      long seq = lastChange(c);
-      List<StoredOverride> rows = select(c, COLUMNS + p + "flag_overrides", null);
-      synchronized (pollLock) {
-        lastSeenChange = Math.max(lastSeenChange, seq);
-      }
-      return rows;
-    });
-  }
-
-  private long lastChange(Connection c) throws SQLException {
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT last_change FROM " + p + "flag_sequence WHERE id = 1")) {
+  private long lastChange(DatabaseCalls.Session s) throws SQLException {
+    try (Statement st = s.statement();
+        ResultSet rs = st.executeQuery("SELECT last_change FROM " + tables.sequence() + " WHERE id = 1")) {
       return rs.next() ? rs.getLong(1) : 0;
-    }
-  }
-
-  private List<StoredOverride> select(Connection c, String sql, long[] params) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      if (params != null) {
-        for (int i = 0; i < params.length; i++) {
-          ps.setLong(i + 1, params[i]);
-        }
-      }
-      return rows(ps);
     }
   }
 
@@ -305,8 +204,8 @@ public final class JdbcFlagStore implements FlagStore {
     List<StoredOverride> out = new ArrayList<>();
     try (ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        out.add(new StoredOverride(rs.getString(1), fromJson(rs.getString(2)), rs.getLong(3), rs.getLong(4),
-            Instant.ofEpochMilli(rs.getLong(5)), rs.getString(6), rs.getString(7)));
+        out.add(new StoredOverride(rs.getString(1), OverrideJson.read(rs.getString(2)), rs.getLong(3),
+            rs.getLong(4), Instant.ofEpochMilli(rs.getLong(5)), rs.getString(6), rs.getString(7)));
       }
     }
     return out;
@@ -314,27 +213,34 @@ public final class JdbcFlagStore implements FlagStore {
 
   @Override
   public List<AuditEntry> history(String flagKey, Instant from, Instant to, int limit) {
-    return call("reading the audit", c -> {
-      String sql = "SELECT id, flag_key, version, action, actor, reason, at_millis, before_json, after_json FROM " + p
-          + "flag_audit WHERE at_millis >= ? AND at_millis <= ?" + (flagKey == null ? "" : " AND flag_key = ?")
-          + " ORDER BY id";
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        ps.setMaxRows(limit);
-        ps.setLong(1, millis(from));
-        ps.setLong(2, millis(to));
-        if (flagKey != null) {
-          ps.setString(3, flagKey);
-        }
-        List<AuditEntry> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next() && out.size() < limit) {
-            out.add(new AuditEntry(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5),
-                rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)), rs.getString(8), rs.getString(9)));
+    List<AuditEntry> entries;
+    try {
+      entries = call("reading the audit", s -> {
+        String sql = "SELECT id, flag_key, version, action, actor, reason, at_millis, before_json, after_json FROM "
+            + tables.audit() + " WHERE at_millis >= ? AND at_millis <= ?" + (flagKey == null ? "" : " AND flag_key = ?")
+            + " ORDER BY id";
+        try (PreparedStatement ps = s.prepare(sql)) {
+          ps.setMaxRows(limit);
+          ps.setLong(1, millis(from));
+          ps.setLong(2, millis(to));
+          if (flagKey != null) {
+            ps.setString(3, flagKey);
           }
+          List<AuditEntry> out = new ArrayList<>();
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next() && out.size() < limit) {
+              out.add(new AuditEntry(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5),
+                  rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)), rs.getString(8), rs.getString(9)));
+            }
+          }
+          return out;
         }
-        return out;
-      }
-    });
+      });
+    } catch (StoreUnavailableException e) {
+      throw new StoreUnavailableException(e.getMessage(), e.getCause(), knownAudit.find(flagKey, from, to, limit));
+    }
+    knownAudit.remember(entries);
+    return entries;
   }
 
   private static long millis(Instant i) {
@@ -353,35 +259,68 @@ public final class JdbcFlagStore implements FlagStore {
   public StoredOverride write(String flagKey, FlagOverride override, long expectedVersion, AuditEntry entry) {
     Objects.requireNonNull(flagKey, "flagKey");
     Objects.requireNonNull(override, "override");
-    String json = toJson(override);
-    StoredOverride stored = call("writing flag '" + flagKey + "'", c -> {
-      boolean autoCommit = c.getAutoCommit();
-      c.setAutoCommit(false);
+    Objects.requireNonNull(entry, "entry");
+    String json = OverrideJson.write(override);
+    checkStorable(flagKey, json, entry);
+    AuditEntry[] written = new AuditEntry[1];
+    StoredOverride stored = call("writing flag '" + flagKey + "'", s -> {
+      boolean autoCommit = s.connection().getAutoCommit();
+      s.connection().setAutoCommit(false);
       try {
-        StoredOverride result = writeInTransaction(c, flagKey, override, json, expectedVersion, entry);
-        c.commit();
+        StoredOverride result = writeInTransaction(s, flagKey, override, json, expectedVersion, entry, written);
+        s.commit();
         return result;
       } catch (SQLException | RuntimeException e) {
-        rollbackQuietly(c);
+        rollbackQuietly(s);
         throw e;
       } finally {
-        c.setAutoCommit(autoCommit);
+        s.connection().setAutoCommit(autoCommit);
       }
     });
     known.put(flagKey, stored);
+    knownAudit.remember(List.of(written[0]));
     return stored;
   }
 
-  private StoredOverride writeInTransaction(Connection c, String flagKey, FlagOverride override, String json,
-      long expectedVersion, AuditEntry entry) throws SQLException {
+  /**
+   * Refuses, before sending anything, what the tables cannot hold, naming the field: the database would refuse it
+   * too, and a refusal is the caller's error, not an outage.
+   */
+  private static void checkStorable(String flagKey, String json, AuditEntry entry) {
+    checkText("key", flagKey, FlagTables.MAX_KEY);
+    checkText("actor", entry.actor(), FlagTables.MAX_ACTOR);
+    checkText("reason", entry.reason(), FlagTables.MAX_REASON);
+    checkText("action", entry.action(), FlagTables.MAX_ACTION);
+    checkText("override", json, FlagTables.MAX_JSON);
+    checkText("before", entry.before(), FlagTables.MAX_JSON);
+    checkText("after", entry.after(), FlagTables.MAX_JSON);
+  }
+
+  private static void checkText(String field, String value, int max) {
+    if (value == null) {
+      return;
+    }
+    if (value.length() > max) {
+      throw new StoreDataException(field, "the " + field + " is " + value.length() + " characters long; the flag "
+          + "store holds at most " + max + "; nothing was stored", null);
+    }
+    int nul = value.indexOf('\u0000');
+    if (nul >= 0) {
+      throw new StoreDataException(field, "the " + field + " holds a NUL character (\\u0000) at index " + nul
+          + ", which the flag store cannot hold; nothing was stored", null);
+    }
+  }
+
+  private StoredOverride writeInTransaction(DatabaseCalls.Session s, String flagKey, FlagOverride override,
+      String json, long expectedVersion, AuditEntry entry, AuditEntry[] written) throws SQLException {
     long changeId;
     // The counter's row lock serialises writers, so change ids commit in order and polls never skip one.
-    try (Statement s = c.createStatement()) {
-      s.executeUpdate("UPDATE " + p + "flag_sequence SET last_change = last_change + 1 WHERE id = 1");
-      changeId = lastChange(c);
+    try (Statement st = s.statement()) {
+      st.executeUpdate("UPDATE " + tables.sequence() + " SET last_change = last_change + 1 WHERE id = 1");
     }
+    changeId = lastChange(s);
     long current = 0;
-    try (PreparedStatement ps = c.prepareStatement("SELECT version FROM " + p + "flag_overrides WHERE flag_key = ?")) {
+    try (PreparedStatement ps = s.prepare("SELECT version FROM " + tables.overrides() + " WHERE flag_key = ?")) {
       ps.setString(1, flagKey);
       try (ResultSet rs = ps.executeQuery()) {
         if (rs.next()) {
@@ -389,17 +328,17 @@ public final class JdbcFlagStore implements FlagStore {
         }
       }
     }
-    if (current != expectedVersion) {
+    if (expectedVersion != ChangeRequest.ANY_VERSION && current != expectedVersion) {
       throw new VersionConflictException(flagKey, expectedVersion, current);
     }
     long version = current + 1;
     long now = clock.millis();
     String sql = current == 0
-        ? "INSERT INTO " + p + "flag_overrides (override_json, version, change_id, updated_at, updated_by, reason, "
+        ? "INSERT INTO " + tables.overrides() + " (override_json, version, change_id, updated_at, updated_by, reason, "
             + "flag_key) VALUES (?, ?, ?, ?, ?, ?, ?)"
-        : "UPDATE " + p + "flag_overrides SET override_json = ?, version = ?, change_id = ?, updated_at = ?, "
+        : "UPDATE " + tables.overrides() + " SET override_json = ?, version = ?, change_id = ?, updated_at = ?, "
             + "updated_by = ?, reason = ? WHERE flag_key = ?";
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
+    try (PreparedStatement ps = s.prepare(sql)) {
       ps.setString(1, json);
       ps.setLong(2, version);
       ps.setLong(3, changeId);
@@ -409,7 +348,7 @@ public final class JdbcFlagStore implements FlagStore {
       ps.setString(7, flagKey);
       ps.executeUpdate();
     }
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + p + "flag_audit (id, flag_key, version, action, "
+    try (PreparedStatement ps = s.prepare("INSERT INTO " + tables.audit() + " (id, flag_key, version, action, "
         + "actor, reason, at_millis, before_json, after_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setLong(1, changeId);
       ps.setString(2, flagKey);
@@ -422,27 +361,29 @@ public final class JdbcFlagStore implements FlagStore {
       ps.setString(9, entry.after());
       ps.executeUpdate();
     }
-    if (isPostgres(c)) {
-      try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
-        ps.setString(1, channel);
+    if (isPostgres(s)) {
+      try (PreparedStatement ps = s.prepare("SELECT pg_notify(?, ?)")) {
+        ps.setString(1, tables.channel());
         ps.setString(2, flagKey);
         ps.execute();
       }
     }
-    return new StoredOverride(flagKey, override, version, changeId, Instant.ofEpochMilli(now), entry.actor(),
-        entry.reason());
+    Instant at = Instant.ofEpochMilli(now);
+    written[0] = new AuditEntry(changeId, flagKey, version, entry.action(), entry.actor(), entry.reason(), at,
+        entry.before(), entry.after());
+    return new StoredOverride(flagKey, override, version, changeId, at, entry.actor(), entry.reason());
   }
 
-  private static void rollbackQuietly(Connection c) {
+  private static void rollbackQuietly(DatabaseCalls.Session s) {
     try {
-      c.rollback();
-    } catch (SQLException e) {
+      s.connection().rollback();
+    } catch (SQLException | RuntimeException e) {
       LOG.debug("Rollback failed", e);
     }
   }
 
-  private static boolean isPostgres(Connection c) throws SQLException {
-    return c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
+  private static boolean isPostgres(DatabaseCalls.Session s) throws SQLException {
+    return s.connection().getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
   }
 
   // ---- propagation ----------------------------------------------------------------------------------------------
@@ -457,47 +398,86 @@ public final class JdbcFlagStore implements FlagStore {
       t.setDaemon(true);
       return t;
     });
-    poller.scheduleWithFixedDelay(() -> poll(storeListener), pollInterval.toMillis(), pollInterval.toMillis(),
-        TimeUnit.MILLISECONDS);
-    if (listen && postgresDriverPresent()) {
-      listener = new Thread(() -> listenLoop(storeListener), "progressive-flag-store-listen");
-      listener.setDaemon(true);
+    lastPoll = System.nanoTime();
+    long tick = Math.min(pollInterval.toMillis(), RECHECK.toMillis());
+    poller.scheduleWithFixedDelay(() -> tick(storeListener), tick, tick, TimeUnit.MILLISECONDS);
+    if (listen && PostgresListener.driverPresent()) {
+      listener = new PostgresListener("progressive-flag-store", calls, tables.channel(), heartbeat, reconnectMax,
+          new PostgresListener.Events() {
+            @Override
+            public void notified() {
+              poll(storeListener, calls.timeout());
+            }
+
+            @Override
+            public void lost(Exception cause) {
+              // Is the database gone, or only this connection? A poll says, within one heartbeat: a healthy
+              // database answers it in milliseconds.
+              pollSoon(storeListener, heartbeat);
+            }
+
+            @Override
+            public void reopened() {
+              pollSoon(storeListener, calls.timeout());
+            }
+          });
       listener.start();
     }
   }
 
-  /** Reads what changed since the last read; after an outage, everything. Never throws. */
-  void poll(StoreListener storeListener) {
+  /** Polls on the poller's thread, now, within the budget given. */
+  private synchronized void pollSoon(StoreListener storeListener, Duration budget) {
+    if (!closed && poller != null) {
+      try {
+        poller.execute(() -> poll(storeListener, budget));
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        LOG.debug("The flag store is closing; no poll", e);
+      }
+    }
+  }
+
+  /** Every second: an unavailable store checks whether the database is back; otherwise polls when one is due. */
+  private void tick(StoreListener storeListener) {
+    if (!available || System.nanoTime() - lastPoll >= pollInterval.toNanos()) {
+      poll(storeListener, calls.timeout());
+    }
+  }
+
+  /** Reads what changed since the last read, within the budget; after a failure, everything. Never throws. */
+  void poll(StoreListener storeListener, Duration budget) {
     if (closed) {
       return;
     }
     synchronized (pollLock) {
+      lastPoll = System.nanoTime();
       try {
         if (!available) {
           resync(storeListener);
           return;
         }
         long since = lastSeenChange;
-        List<StoredOverride> changed = call("polling for changes", c -> {
-          long seq = lastChange(c);
+        List<StoredOverride> changed = calls.call("polling for changes", s -> {
+          ensureSchema(s);
+          long seq = lastChange(s);
           if (seq <= since) {
             return List.of();
           }
-          List<StoredOverride> rows = select(c, COLUMNS + p
-              + "flag_overrides WHERE change_id > ? AND change_id <= ?",
-              new long[] {since, seq});
+          List<StoredOverride> rows;
+          try (PreparedStatement ps = s.prepare(COLUMNS + tables.overrides()
+              + " WHERE change_id > ? AND change_id <= ?")) {
+            ps.setLong(1, since);
+            ps.setLong(2, seq);
+            rows = rows(ps);
+          }
           lastSeenChange = seq;
           return rows;
-        });
+        }, budget);
         if (!changed.isEmpty()) {
           changed.forEach(o -> known.put(o.flagKey(), o));
           storeListener.changed(changed, false);
         }
       } catch (StoreUnavailableException e) {
-        if (available) {
-          available = false;
-          LOG.warn("Flag store unavailable: {}", e.getMessage());
-        }
+        available = false;
         storeListener.unavailable(e);
       } catch (RuntimeException e) {
         LOG.error("Polling the flag store failed", e);
@@ -507,68 +487,13 @@ public final class JdbcFlagStore implements FlagStore {
 
   /** Holds pollLock. */
   private void resync(StoreListener storeListener) {
+    Collection<StoredOverride> all = loadAll(true);
     boolean wasDown = !available;
-    Collection<StoredOverride> all = loadAll();
     available = true;
     if (wasDown) {
       LOG.info("Flag store available again; resynced {} overrides", all.size());
     }
     storeListener.changed(all, true);
-  }
-
-  private void listenLoop(StoreListener storeListener) {
-    Duration backoff = Duration.ofMillis(100);
-    boolean reconnect = false;
-    while (!closed) {
-      try (Connection c = dataSource.getConnection()) {
-        c.setAutoCommit(true);
-        try (Statement s = c.createStatement()) {
-          s.execute("LISTEN " + channel);
-        }
-        org.postgresql.PGConnection pg = c.unwrap(org.postgresql.PGConnection.class);
-        listening = true;
-        if (reconnect) {
-          synchronized (pollLock) {
-            resync(storeListener);
-          }
-          LOG.info("Listening for flag changes again, after a full resync");
-        }
-        backoff = Duration.ofMillis(100);
-        while (!closed) {
-          org.postgresql.PGNotification[] notifications = pg.getNotifications(500);
-          if (notifications != null && notifications.length > 0) {
-            poll(storeListener);
-          }
-        }
-      } catch (SQLException | RuntimeException e) {
-        listening = false;
-        if (closed) {
-          break;
-        }
-        reconnect = true;
-        LOG.debug("The LISTEN connection of the flag store failed; reconnecting in {}", backoff, e);
-        try {
-          Thread.sleep(backoff.toMillis());
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-        backoff = backoff.multipliedBy(2);
-        if (backoff.compareTo(reconnectMax) > 0) {
-          backoff = reconnectMax;
-        }
-      }
-    }
-    listening = false;
-  }
-
-  private static boolean postgresDriverPresent() {
-    try {
-      Class.forName("org.postgresql.PGConnection", false, JdbcFlagStore.class.getClassLoader());
-      return true;
-    } catch (ClassNotFoundException e) {
-      return false;
-    }
   }
 
   @Override
@@ -581,53 +506,9 @@ public final class JdbcFlagStore implements FlagStore {
       poller.shutdownNow();
     }
     if (listener != null) {
-      listener.interrupt();
-      try {
-        listener.join(5_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      listener.close();
     }
-  }
-
-  // ---- JSON of overrides ----------------------------------------------------------------------------------------
-
-  static String toJson(FlagOverride o) {
-    com.fasterxml.jackson.databind.node.ObjectNode n = JSON.createObjectNode();
-    if (o.state() != null) {
-      n.put("state", o.state());
-    }
-    if (o.defaultVariant() != null) {
-      n.put("defaultVariant", o.defaultVariant());
-    }
-    if (o.weights() != null) {
-      com.fasterxml.jackson.databind.node.ObjectNode w = n.putObject("weights");
-      o.weights().forEach(w::put);
-    }
-    if (o.definition() != null) {
-      n.put("definition", o.definition());
-    }
-    return n.toString();
-  }
-
-  static FlagOverride fromJson(String json) {
-    try {
-      com.fasterxml.jackson.databind.JsonNode n = JSON.readTree(json);
-      java.util.Map<String, Integer> weights = null;
-      if (n.hasNonNull("weights")) {
-        weights = new java.util.LinkedHashMap<>();
-        for (java.util.Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> e : n.get("weights").properties()) {
-          weights.put(e.getKey(), e.getValue().asInt());
-        }
-      }
-      return new FlagOverride(text(n, "state"), text(n, "defaultVariant"), weights, text(n, "definition"));
-    } catch (JsonProcessingException | RuntimeException e) {
-      throw new IllegalStateException("Cannot read a stored override: " + json, e);
-    }
-  }
-
-  private static String text(com.fasterxml.jackson.databind.JsonNode n, String field) {
-    return n.hasNonNull(field) ? n.get(field).asText() : null;
+    calls.close();
   }
 
   /** Builds a {@link JdbcFlagStore}. */
@@ -640,7 +521,9 @@ public final class JdbcFlagStore implements FlagStore {
     private int retryAttempts = 3;
     private Duration retryWait = Duration.ofMillis(100);
     private Duration circuitOpenWait = Duration.ofSeconds(10);
-    private Duration reconnectMax = Duration.ofSeconds(30);
+    private Duration reconnectMax = Duration.ofSeconds(2);
+    private Duration timeout = Duration.ofSeconds(2);
+    private Duration heartbeat = Duration.ofSeconds(1);
     private long maxCachedFlags = 100_000;
 
     private Builder(DataSource dataSource) {
@@ -675,7 +558,16 @@ public final class JdbcFlagStore implements FlagStore {
       return this;
     }
 
-    /** Attempts per database call, the first included. Default 3. */
+    /**
+     * The budget of one database call, retries included: getting a connection, every statement, and the waits
+     * between attempts. A write answers within it, stored or refused. Default 2 s, whatever the pool's own timeouts.
+     */
+    public Builder timeout(Duration timeout) {
+      this.timeout = positive(timeout, "timeout");
+      return this;
+    }
+
+    /** Attempts per database call at most, the first included, all within {@link #timeout}. Default 3. */
     public Builder retryAttempts(int retryAttempts) {
       if (retryAttempts < 1) {
         throw new IllegalArgumentException("retryAttempts must be at least 1, was " + retryAttempts);
@@ -696,9 +588,18 @@ public final class JdbcFlagStore implements FlagStore {
       return this;
     }
 
-    /** The longest wait between attempts to reopen the LISTEN connection. Default 30 s. */
+    /** The longest wait between attempts to reopen the LISTEN connection. Default 2 s. */
     public Builder reconnectMax(Duration reconnectMax) {
       this.reconnectMax = positive(reconnectMax, "reconnectMax");
+      return this;
+    }
+
+    /**
+     * How often the LISTEN connection proves that it still answers, and how long it may take to (PostgreSQL only).
+     * Default 1 s: a network that silently drops packets is noticed within about two heartbeats.
+     */
+    public Builder heartbeat(Duration heartbeat) {
+      this.heartbeat = positive(heartbeat, "heartbeat");
       return this;
     }
 

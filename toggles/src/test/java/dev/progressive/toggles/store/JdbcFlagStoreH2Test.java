@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.progressive.toggles.EvaluationContext;
 import dev.progressive.toggles.Toggles;
+import dev.progressive.toggles.internal.store.OverrideJson;
 import dev.progressive.toggles.source.InMemorySource;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,8 +64,8 @@ class JdbcFlagStoreH2Test {
   @Test
   void overridesRoundTripThroughTheirJson() {
     FlagOverride o = new FlagOverride("DISABLED", "red", Map.of("red", 10, "blue", 90), "{\"state\":\"ENABLED\"}");
-    assertThat(JdbcFlagStore.fromJson(JdbcFlagStore.toJson(o))).isEqualTo(o);
-    assertThat(JdbcFlagStore.fromJson(JdbcFlagStore.toJson(FlagOverride.NONE))).isEqualTo(FlagOverride.NONE);
+    assertThat(OverrideJson.read(OverrideJson.write(o))).isEqualTo(o);
+    assertThat(OverrideJson.read(OverrideJson.write(FlagOverride.NONE))).isEqualTo(FlagOverride.NONE);
   }
 
   @Test
