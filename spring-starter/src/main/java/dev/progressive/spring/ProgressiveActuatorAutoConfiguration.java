@@ -10,6 +10,7 @@ import dev.progressive.spring.actuate.TogglesHealthContributor;
 import dev.progressive.spring.actuate.TogglesRequestBodyAdvice;
 import dev.progressive.spring.canary.CanaryRegistry;
 import dev.progressive.toggles.Toggles;
+import dev.progressive.toggles.store.ChangeRequestRules;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
@@ -79,9 +80,12 @@ public class ProgressiveActuatorAutoConfiguration {
     @ConditionalOnBean(Toggles.class)
     @ConditionalOnAvailableEndpoint
     TogglesEndpoint togglesEndpoint(Toggles toggles, ProgressiveSecurityProperties security,
-        ResourceLoader resourceLoader) {
+        ObjectProvider<ProgressiveTogglesProperties> togglesProperties, ResourceLoader resourceLoader) {
       WritePolicy policy = WritePolicy.of("toggles", "change flags", security, resourceLoader);
-      return new TogglesEndpoint(toggles, policy.writes(), policy.requirePrincipal());
+      ProgressiveTogglesProperties properties = togglesProperties.getIfAvailable(ProgressiveTogglesProperties::new);
+      ChangeRequestRules rules = ChangeRequestRules.ofDefaults()
+          .withMaxTextLength(properties.getAdmin().getMaxReasonLength());
+      return new TogglesEndpoint(toggles, policy.writes(), policy.requirePrincipal(), rules);
     }
 
     /**
