@@ -136,8 +136,10 @@ public class ProgressiveActuatorAutoConfiguration {
   }
 
   /**
-   * Lets Spring MVC clients send {@code "weights"} as a JSON object, as DESIGN.md's contract says. Apart from the
-   * endpoints, so that an application without Spring MVC never loads the advice's class.
+   * Reads the write bodies of the {@code toggles} and {@code canaries} endpoints strictly under Spring MVC, and lets
+   * clients send {@code "weights"} as a JSON object, as DESIGN.md's contract says. Apart from the endpoints, so that
+   * an application without Spring MVC never loads the advice's class. It is there whichever of the two endpoints is
+   * exposed: it acts only on requests that the actuator's own handlers take.
    */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(name = {"org.springframework.boot.actuate.endpoint.annotation.Endpoint",
@@ -148,7 +150,6 @@ public class ProgressiveActuatorAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    @ConditionalOnAvailableEndpoint(endpoint = TogglesEndpoint.class)
     TogglesRequestBodyAdvice togglesRequestBodyAdvice(ObjectProvider<WebEndpointProperties> webEndpoints) {
       WebEndpointProperties properties = webEndpoints.getIfAvailable();
       return new TogglesRequestBodyAdvice(properties == null ? "/actuator" : properties.getBasePath());

@@ -6,6 +6,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -36,7 +37,7 @@ class SecurityConfigurationTest {
   InMemoryUserDetailsManager users;
 
   @Autowired
-  PasswordEncoder passwordEncoder;
+  ObjectProvider<PasswordEncoder> passwordEncoders;
 
   @Test
   void aLoginKeepsThePasswordAsGivenSoLaterRequestsPayNoBcrypt() throws Exception {
@@ -59,6 +60,8 @@ class SecurityConfigurationTest {
         .andExpect(status().isUnauthorized());
     // Spring Security checks an unknown user's password against the encoder's own encoding of a dummy password, so
     // that the answer takes as long as for a known user: that encoding must not be a slow hash either.
+    PasswordEncoder passwordEncoder = passwordEncoders.getIfAvailable();
+    assertThat(passwordEncoder).as("the sample's own PasswordEncoder").isNotNull();
     assertThat(passwordEncoder.encode("userNotFoundPassword")).startsWith("{noop}");
     assertThat(passwordEncoder.matches("secret", "{bcrypt}" + new org.springframework.security.crypto.bcrypt
         .BCryptPasswordEncoder().encode("secret"))).as("bcrypt passwords still work").isTrue();
