@@ -10,6 +10,7 @@ import dev.progressive.spring.actuate.TogglesHealthContributor;
 import dev.progressive.spring.actuate.TogglesRequestBodyAdvice;
 import dev.progressive.spring.canary.CanaryRegistry;
 import dev.progressive.toggles.Toggles;
+import dev.progressive.toggles.store.ChangeRequestRules;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
@@ -79,9 +80,12 @@ public class ProgressiveActuatorAutoConfiguration {
     @ConditionalOnBean(Toggles.class)
     @ConditionalOnAvailableEndpoint
     TogglesEndpoint togglesEndpoint(Toggles toggles, ProgressiveSecurityProperties security,
-        ResourceLoader resourceLoader) {
+        ObjectProvider<ProgressiveTogglesProperties> togglesProperties, ResourceLoader resourceLoader) {
       WritePolicy policy = WritePolicy.of("toggles", "change flags", security, resourceLoader);
-      return new TogglesEndpoint(toggles, policy.writes(), policy.requirePrincipal());
+      ProgressiveTogglesProperties properties = togglesProperties.getIfAvailable(ProgressiveTogglesProperties::new);
+      ChangeRequestRules rules = ChangeRequestRules.ofDefaults()
+          .withMaxTextLength(properties.getAdmin().getMaxReasonLength());
+      return new TogglesEndpoint(toggles, policy.writes(), policy.requirePrincipal(), rules);
     }
 
     /**
@@ -132,8 +136,10 @@ public class ProgressiveActuatorAutoConfiguration {
   }
 
   /**
-   * Lets Spring MVC clients send {@code "weights"} as a JSON object, as DESIGN.md's contract says. Apart from the
-   * endpoints, so that an application without Spring MVC never loads the advice's class.
+   * Reads the write bodies of the {@code toggles} and {@code canaries} endpoints strictly under Spring MVC, and lets
+   * clients send {@code "weights"} as a JSON object, as DESIGN.md's contract says. Apart from the endpoints, so that
+   * an application without Spring MVC never loads the advice's class. It is there whichever of the two endpoints is
+   * exposed: it acts only on requests that the actuator's own handlers take.
    */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(name = {"org.springframework.boot.actuate.endpoint.annotation.Endpoint",
@@ -144,7 +150,6 @@ public class ProgressiveActuatorAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    @ConditionalOnAvailableEndpoint(endpoint = TogglesEndpoint.class)
     TogglesRequestBodyAdvice togglesRequestBodyAdvice(ObjectProvider<WebEndpointProperties> webEndpoints) {
       WebEndpointProperties properties = webEndpoints.getIfAvailable();
       return new TogglesRequestBodyAdvice(properties == null ? "/actuator" : properties.getBasePath());

@@ -38,6 +38,9 @@ public class ProgressiveTogglesProperties {
   /** How the OpenFeature provider is registered. */
   private final OpenFeature openFeature = new OpenFeature();
 
+  /** What a change through the toggles endpoint must hold. */
+  private final Admin admin = new Admin();
+
   public boolean isEnabled() {
     return enabled;
   }
@@ -76,6 +79,10 @@ public class ProgressiveTogglesProperties {
 
   public OpenFeature getOpenFeature() {
     return openFeature;
+  }
+
+  public Admin getAdmin() {
+    return admin;
   }
 
   /** The kinds of flag source that can be configured by properties. */
@@ -323,6 +330,24 @@ public class ProgressiveTogglesProperties {
 
     public void setDomain(String domain) {
       this.domain = domain;
+    }
+  }
+
+  /** What a change through the toggles endpoint must hold. */
+  public static class Admin {
+
+    /**
+     * The longest reason, actor and flag key of a change, in characters. Longer ones are refused with a 400 that
+     * names the field, and nothing is stored.
+     */
+    private int maxReasonLength = 1_000;
+
+    public int getMaxReasonLength() {
+      return maxReasonLength;
+    }
+
+    public void setMaxReasonLength(int maxReasonLength) {
+      this.maxReasonLength = maxReasonLength;
     }
   }
 }

@@ -159,8 +159,27 @@ class ProgressiveActuatorAutoConfigurationTest {
       assertThat(endpoint.change("new-menu", "DISABLED", null, null, null, null, SecurityContext.NONE).getStatus())
           .isEqualTo(403);
       assertThat(context.getBean(Toggles.class).admin().flag("new-menu").orElseThrow().version()).isZero();
-      assertThat(endpoint.change("new-menu", "DISABLED", null, null, null, null, user("alice")).getStatus())
+      assertThat(endpoint.change("new-menu", "DISABLED", null, null, "why", null, user("alice")).getStatus())
           .isEqualTo(200);
+    });
+  }
+
+  @Test
+  void theLongestReasonIsConfigurable() {
+    runner.run(context -> {
+      TogglesEndpoint endpoint = context.getBean(TogglesEndpoint.class);
+      WebEndpointResponse<Object> refused =
+          endpoint.change("new-menu", "DISABLED", null, null, "x".repeat(1_001), null, user("alice"));
+      assertThat(refused.getStatus()).isEqualTo(400);
+      assertThat(((Map<?, ?>) refused.getBody()).get("field")).isEqualTo("reason");
+      assertThat(context.getBean(Toggles.class).admin().flag("new-menu").orElseThrow().version()).isZero();
+    });
+    runner.withPropertyValues("progressive.toggles.admin.max-reason-length=2000").run(context -> {
+      TogglesEndpoint endpoint = context.getBean(TogglesEndpoint.class);
+      assertThat(endpoint.change("new-menu", "DISABLED", null, null, "x".repeat(2_000), null, user("alice"))
+          .getStatus()).isEqualTo(200);
+      assertThat(endpoint.change("new-menu", "ENABLED", null, null, "x".repeat(2_001), null, user("alice"))
+          .getStatus()).isEqualTo(400);
     });
   }
 
@@ -208,7 +227,7 @@ class ProgressiveActuatorAutoConfigurationTest {
         .run(context -> {
           TogglesEndpoint endpoint = context.getBean(TogglesEndpoint.class);
           WebEndpointResponse<Object> response =
-              endpoint.change("new-menu", "DISABLED", null, null, null, null, user("alice"));
+              endpoint.change("new-menu", "DISABLED", null, null, "why", null, user("alice"));
           assertThat(response.getStatus()).isEqualTo(503);
           assertThat(((Map<?, ?>) response.getBody()).get("error").toString()).contains("unavailable");
           assertThat(context.getBean(Toggles.class).isEnabled("new-menu")).isFalse();

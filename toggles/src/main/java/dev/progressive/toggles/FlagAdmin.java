@@ -2,8 +2,10 @@ package dev.progressive.toggles;
 
 import dev.progressive.toggles.store.AuditEntry;
 import dev.progressive.toggles.store.ChangeRequest;
+import dev.progressive.toggles.store.ChangeRequestRules;
 import dev.progressive.toggles.store.FlagOverride;
 import dev.progressive.toggles.store.FlagView;
+import dev.progressive.toggles.store.InvalidChangeRequestException;
 import dev.progressive.toggles.store.StoreUnavailableException;
 import dev.progressive.toggles.store.VersionConflictException;
 import java.time.Instant;
@@ -27,16 +29,51 @@ import java.util.Optional;
  * origin {@code store}. A change is an override over the source's definition; {@link #removeOverride} returns the
  * flag to its source's definition.
  *
- * <p>Every method throws {@link FlagDefinitionException} when the change is invalid,
- * {@link VersionConflictException} when the flag changed since it was read, and {@link StoreUnavailableException}
- * when the store cannot be written. In each case nothing was stored.
+ * <p>Before any store sees a change, its request is checked with {@link ChangeRequestRules} (a reason is required;
+ * the key, actor and reason are at most 1,000 characters, without control characters), the same for every kind of
+ * store; {@link #withRules} sets other limits.
+ *
+ * <p>Flags named {@value #CANARY_PREFIX}{@code <name>} hold the state of canary release {@code <name>}: they change
+ * only through the canary's own API ({@code Canary#promote}, {@code pause}, {@code resume}, {@code abort}, or
+ * {@code POST /actuator/canaries/<name>}). {@link #setState}, {@link #setDefaultVariant}, {@link #setWeights} and
+ * {@link #removeOverride} refuse them with a {@link ReservedFlagException}. {@link #replaceDefinition} is the
+ * canary module's way of writing its state and still accepts them.
+ *
+ * <p>Every method throws {@link InvalidChangeRequestException} when the request breaks the rules,
+ * {@link FlagDefinitionException} when the change is invalid, {@link VersionConflictException} when the flag changed
+ * since it was read, and {@link StoreUnavailableException} when the store cannot be written. In each case nothing
+ * was stored.
  */
 public final class FlagAdmin {
 
+  /** The prefix of the flags that hold canary releases' state. */
+  public static final String CANARY_PREFIX = "canary.";
+
   private final Toggles toggles;
+  private final ChangeRequestRules rules;
 
   FlagAdmin(Toggles toggles) {
+    this(toggles, ChangeRequestRules.ofDefaults());
+  }
+
+  private FlagAdmin(Toggles toggles, ChangeRequestRules rules) {
     this.toggles = toggles;
+    this.rules = Objects.requireNonNull(rules, "rules");
+  }
+
+  /** This admin, over the same flags, checking each change request with other rules. */
+  public FlagAdmin withRules(ChangeRequestRules rules) {
+    return new FlagAdmin(toggles, rules);
+  }
+
+  /** The rules each change request is checked with. */
+  public ChangeRequestRules rules() {
+    return rules;
+  }
+
+  /** Whether a flag holds a canary release's state, and so changes only through the canary's API. */
+  public static boolean isCanaryFlag(String key) {
+    return key != null && key.startsWith(CANARY_PREFIX);
   }
 
   /** One flag, with its source, override, origins and version. */
@@ -51,12 +88,14 @@ public final class FlagAdmin {
 
   /** Enables or disables a flag. */
   public FlagView setState(String key, boolean enabled, ChangeRequest request) {
+    check(key, request, true);
     return toggles.change(key, "set-state", request, o -> o.withState(enabled ? "ENABLED" : "DISABLED"));
   }
 
   /** Sets the default variant, which must be one of the flag's variants. */
   public FlagView setDefaultVariant(String key, String variant, ChangeRequest request) {
     Objects.requireNonNull(variant, "variant");
+    check(key, request, true);
     return toggles.change(key, "set-default-variant", request, o -> o.withDefaultVariant(variant));
   }
 
@@ -66,6 +105,7 @@ public final class FlagAdmin {
    */
   public FlagView setWeights(String key, Map<String, Integer> weights, ChangeRequest request) {
     Objects.requireNonNull(weights, "weights");
+    check(key, request, true);
     return toggles.change(key, "set-weights", request, o -> o.withWeights(weights));
   }
 
@@ -75,11 +115,13 @@ public final class FlagAdmin {
    */
   public FlagView replaceDefinition(String key, String definition, ChangeRequest request) {
     Objects.requireNonNull(definition, "definition");
+    check(key, request, false);
     return toggles.change(key, "replace-definition", request, o -> o.withDefinition(definition));
   }
 
   /** Removes the flag's override: the source's definition is in force again. */
   public Optional<FlagView> removeOverride(String key, ChangeRequest request) {
+    check(key, request, true);
     return Optional.ofNullable(toggles.change(key, "remove-override", request, o -> FlagOverride.NONE));
   }
 
@@ -92,6 +134,15 @@ public final class FlagAdmin {
   /** The audit of every flag between two instants, oldest first, at most {@code limit} entries. */
   public List<AuditEntry> history(Instant from, Instant to, int limit) {
     return toggles.history(null, from, to, checkLimit(limit));
+  }
+
+  private void check(String key, ChangeRequest request, boolean refuseCanaryFlags) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(request, "request");
+    if (refuseCanaryFlags && isCanaryFlag(key)) {
+      throw new ReservedFlagException(key, key.substring(CANARY_PREFIX.length()));
+    }
+    rules.check(key, request);
   }
 
   private static int checkLimit(int limit) {

@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.progressive.toggles.source.InMemorySource;
 import dev.progressive.toggles.store.AuditEntry;
 import dev.progressive.toggles.store.ChangeRequest;
+import dev.progressive.toggles.store.ChangeRequestRules;
 import dev.progressive.toggles.store.FlagOverride;
 import dev.progressive.toggles.store.FlagView;
 import dev.progressive.toggles.store.InMemoryFlagStore;
+import dev.progressive.toggles.store.InvalidChangeRequestException;
 import dev.progressive.toggles.store.VersionConflictException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -201,5 +203,118 @@ class FlagAdminTest {
         .hasMessageContaining("expectedVersion");
     assertThatThrownBy(() -> new FlagOverride("ON", null, null, null)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("ENABLED or DISABLED");
+  }
+
+  /** A store that counts the writes that reach it, over the in-memory store. */
+  private static final class CountingStore implements dev.progressive.toggles.store.FlagStore {
+    final InMemoryFlagStore delegate = new InMemoryFlagStore(CLOCK, 100);
+    int writes;
+
+    @Override
+    public String name() {
+      return "counting";
+    }
+
+    @Override
+    public java.util.Collection<dev.progressive.toggles.store.StoredOverride> loadAll() {
+      return delegate.loadAll();
+    }
+
+    @Override
+    public dev.progressive.toggles.store.StoredOverride write(String flagKey, FlagOverride override,
+        long expectedVersion, AuditEntry audit) {
+      writes++;
+      return delegate.write(flagKey, override, expectedVersion, audit);
+    }
+
+    @Override
+    public List<AuditEntry> history(String flagKey, Instant from, Instant to, int limit) {
+      return delegate.history(flagKey, from, to, limit);
+    }
+  }
+
+  @Test
+  void aBadReasonOrActorIsTheCallersErrorNamingTheFieldAndNothingReachesTheStore() {
+    CountingStore store = new CountingStore();
+    try (Toggles t = Toggles.builder().source(InMemorySource.named("flags.json", TogglesTest.FLAGS)).clock(CLOCK)
+        .store(store).build()) {
+      String longReason = "x".repeat(1_001);
+      assertThatThrownBy(() -> t.admin().setState("new-menu", false, by("alice", "", 0)))
+          .isInstanceOf(InvalidChangeRequestException.class).hasMessageContaining("\"reason\"")
+          .extracting(e -> ((InvalidChangeRequestException) e).field()).isEqualTo("reason");
+      assertThatThrownBy(() -> t.admin().setState("new-menu", false, by("alice", "  ", 0)))
+          .isInstanceOf(InvalidChangeRequestException.class).hasMessageContaining("reason");
+      assertThatThrownBy(() -> t.admin().setState("new-menu", false, by("alice", longReason, 0)))
+          .isInstanceOf(InvalidChangeRequestException.class)
+          .hasMessageContaining("\"reason\" must be at most 1000 characters long, was 1001");
+      assertThatThrownBy(() -> t.admin().setState("new-menu", false, by("alice", "bad\u0000byte", 0)))
+          .isInstanceOf(InvalidChangeRequestException.class).hasMessageContaining("U+0000");
+      assertThatThrownBy(() -> t.admin().setWeights("rollout", Map.of("on", 1, "off", 1),
+          by("alice", "ok\nERROR forged line", 0)))
+          .isInstanceOf(InvalidChangeRequestException.class).hasMessageContaining("\"reason\"")
+          .hasMessageContaining("U+000A");
+      assertThatThrownBy(() -> t.admin().setDefaultVariant("color", "red", by("al\rice", "why", 0)))
+          .isInstanceOf(InvalidChangeRequestException.class).hasMessageContaining("\"actor\"");
+      assertThatThrownBy(() -> t.admin().setDefaultVariant("color", "red", by("a".repeat(1_001), "why", 0)))
+          .isInstanceOf(InvalidChangeRequestException.class).hasMessageContaining("\"actor\"");
+      assertThatThrownBy(() -> t.admin().replaceDefinition("new\nflag", """
+          {"state": "ENABLED", "variants": {"on": true}, "defaultVariant": "on"}""", by("a", "why", 0)))
+          .isInstanceOf(InvalidChangeRequestException.class).hasMessageContaining("\"key\"");
+      assertThatThrownBy(() -> t.admin().removeOverride("color", by("a", "why\u2028", 0)))
+          .isInstanceOf(InvalidChangeRequestException.class).hasMessageContaining("U+2028");
+
+      assertThat(store.writes).as("nothing reached the store").isZero();
+      assertThat(t.admin().flag("new-menu").orElseThrow().version()).isZero();
+      assertThat(t.health()).allSatisfy(h -> assertThat(h.isUp()).isTrue());
+
+      FlagAdmin lenient = t.admin().withRules(ChangeRequestRules.ofDefaults().withMaxTextLength(2_000));
+      assertThat(lenient.setState("new-menu", false, by("alice", longReason, 0)).version()).isEqualTo(1);
+      assertThat(store.writes).isEqualTo(1);
+      assertThatThrownBy(() -> lenient.setState("new-menu", true, by("alice", "y".repeat(2_001), 1)))
+          .hasMessageContaining("at most 2000 characters");
+    }
+  }
+
+  @Test
+  void canaryFlagsChangeOnlyThroughTheCanaryNamingTheCanariesEndpoint() {
+    try (Toggles t = toggles(new SimpleMeterRegistry())) {
+      FlagView canary = t.admin().replaceDefinition("canary.pricing", """
+          {"state": "ENABLED", "variants": {"baseline": "baseline", "canary": "canary"},
+           "defaultVariant": "baseline"}""", by("canary-controller", "[canary define] defined", 0));
+      long version = canary.version();
+
+      assertThatThrownBy(() -> t.admin().setState("canary.pricing", false, by("ops", "off", version)))
+          .isInstanceOf(ReservedFlagException.class).hasMessageContaining("/actuator/canaries/pricing")
+          .extracting(e -> ((ReservedFlagException) e).canary()).isEqualTo("pricing");
+      assertThatThrownBy(() -> t.admin().setDefaultVariant("canary.pricing", "canary", by("ops", "x", version)))
+          .isInstanceOf(ReservedFlagException.class);
+      assertThatThrownBy(() -> t.admin().setWeights("canary.pricing", Map.of("baseline", 0, "canary", 1),
+          by("ops", "x", version))).isInstanceOf(ReservedFlagException.class);
+      assertThatThrownBy(() -> t.admin().removeOverride("canary.pricing", by("ops", "x", version)))
+          .isInstanceOf(ReservedFlagException.class);
+
+      FlagView after = t.admin().flag("canary.pricing").orElseThrow();
+      assertThat(after.version()).isEqualTo(version);
+      assertThat(after.state()).isEqualTo("ENABLED");
+      assertThat(t.admin().history("canary.pricing", Instant.EPOCH, Instant.MAX, 10)).hasSize(1);
+    }
+  }
+
+  @Test
+  void partialOrOverflowingWeightsAreRefusedWithTheRealReason() {
+    try (Toggles t = toggles(new SimpleMeterRegistry())) {
+      assertThatThrownBy(() -> t.admin().setWeights("rollout", Map.of("on", 100), by("alice", "all on", 0)))
+          .isInstanceOf(FlagDefinitionException.class).hasMessageContaining("missing [off]");
+      Map<String, Integer> huge = new java.util.LinkedHashMap<>();
+      huge.put("on", Integer.MAX_VALUE);
+      huge.put("off", 1);
+      assertThatThrownBy(() -> t.admin().setWeights("rollout", huge, by("alice", "huge", 0)))
+          .isInstanceOf(FlagDefinitionException.class).hasMessageContaining("add up to 2147483648")
+          .hasMessageNotContaining("more than 0");
+      assertThat(t.admin().flag("rollout").orElseThrow().version()).as("nothing stored").isZero();
+
+      assertThat(t.admin().setWeights("rollout", Map.of("on", 0, "off", 10), by("alice", "all off", 0)).version())
+          .isEqualTo(1);
+    }
   }
 }

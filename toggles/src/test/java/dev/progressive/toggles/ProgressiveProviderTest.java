@@ -123,7 +123,7 @@ class ProgressiveProviderTest {
 
     source.update(TogglesTest.FLAGS.replace("\"defaultVariant\": \"blue\"", "\"defaultVariant\": \"red\""));
 
-    EventDetails e = events.poll(5, TimeUnit.SECONDS);
+    EventDetails e = events.poll(60, TimeUnit.SECONDS);
     assertThat(e).isNotNull();
     assertThat(e.getFlagsChanged()).containsExactly("color");
     assertThat(api.getClient("provider-test-events").getStringValue("color", "x")).isEqualTo("#f00");
@@ -139,17 +139,18 @@ class ProgressiveProviderTest {
     Client client = api.getClient("provider-test-stale");
     client.on(ProviderEvent.PROVIDER_STALE, d -> events.add(ProviderEvent.PROVIDER_STALE));
     client.on(ProviderEvent.PROVIDER_READY, d -> events.add(ProviderEvent.PROVIDER_READY));
-    events.poll(1, TimeUnit.SECONDS); // a READY handler added to a ready provider runs at once
+    // A READY handler added to a ready provider runs at once, on the SDK's event thread: wait for it, however slow.
+    assertThat(events.poll(60, TimeUnit.SECONDS)).isEqualTo(ProviderEvent.PROVIDER_READY);
     events.clear();
 
     source.update("{\"flags\": {\"broken\": 1}}");
-    assertThat(events.poll(5, TimeUnit.SECONDS)).isEqualTo(ProviderEvent.PROVIDER_STALE);
+    assertThat(events.poll(60, TimeUnit.SECONDS)).isEqualTo(ProviderEvent.PROVIDER_STALE);
     FlagEvaluationDetails<Boolean> stale = client.getBooleanDetails("new-menu", false);
     assertThat(stale.getValue()).as("last good value").isTrue();
     assertThat(stale.getReason()).isEqualTo("STALE");
 
     source.update(TogglesTest.FLAGS);
-    assertThat(events.poll(5, TimeUnit.SECONDS)).isEqualTo(ProviderEvent.PROVIDER_READY);
+    assertThat(events.poll(60, TimeUnit.SECONDS)).isEqualTo(ProviderEvent.PROVIDER_READY);
     assertThat(client.getBooleanDetails("new-menu", false).getReason()).isEqualTo("STATIC");
   }
 

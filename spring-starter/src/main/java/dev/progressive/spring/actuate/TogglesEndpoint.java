@@ -6,8 +6,10 @@ import dev.progressive.toggles.Toggles;
 import dev.progressive.toggles.source.SourceHealth;
 import dev.progressive.toggles.store.AuditEntry;
 import dev.progressive.toggles.store.ChangeRequest;
+import dev.progressive.toggles.store.ChangeRequestRules;
 import dev.progressive.toggles.store.FlagOverride;
 import dev.progressive.toggles.store.FlagView;
+import dev.progressive.toggles.store.InvalidChangeRequestException;
 import dev.progressive.toggles.store.StoreUnavailableException;
 import dev.progressive.toggles.store.VersionConflictException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -38,16 +40,19 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
  *   <li>{@code GET /actuator/toggles/{key}}: one flag, with its source's and its effective definition and its latest
  *       audit entries.</li>
  *   <li>{@code POST /actuator/toggles/{key}} with exactly one of {@code {"state": "ENABLED"|"DISABLED"}},
- *       {@code {"defaultVariant": "v"}} or {@code {"weights": {"v": 20, ...}}}, an optional {@code "reason"} and an
+ *       {@code {"defaultVariant": "v"}} or {@code {"weights": {"v": 20, ...}}}, a {@code "reason"} and an
  *       optional {@code "version"}: the version that was read. Without a version, the change applies over the
  *       version in force when the request is handled (last writer wins); with one, a stale version is refused.</li>
- *   <li>{@code DELETE /actuator/toggles/{key}} (optional {@code reason} and {@code version} query parameters): removes
- *       the override, so the source's definition serves again.</li>
+ *   <li>{@code DELETE /actuator/toggles/{key}} ({@code reason} and optional {@code version} query parameters):
+ *       removes the override, so the source's definition serves again.</li>
  * </ul>
  *
- * <p>Answers: 400 with a message for a bad body or an invalid change (nothing is stored), 403 when writes are off,
- * 404 for an unknown flag, 409 with the current version for a stale version, 503 when the store is unavailable.
- * The actor in the audit is the authenticated principal's name, or {@value #ANONYMOUS} when there is none.
+ * <p>Answers: 400 with a message for a bad body, a bad request ({@link ChangeRequestRules}: a reason is required,
+ * actor and reason are limited in length and have no control characters) or an invalid change, with a
+ * {@code field} that names the field to blame when there is one (nothing is stored); 400 too for a flag
+ * {@code canary.<name>}, which changes only through {@code /actuator/canaries/<name>}; 403 when writes are off, 404
+ * for an unknown flag, 409 with the current version for a stale version, 503 when the store is unavailable. The
+ * actor in the audit is the authenticated principal's name, or {@value #ANONYMOUS} when there is none.
  */
 @Endpoint(id = "toggles")
 public class TogglesEndpoint {
@@ -71,6 +76,7 @@ public class TogglesEndpoint {
       + "web request that bypassed the security filter chain).";
 
   private final Toggles toggles;
+  private final FlagAdmin admin;
   private final boolean writesEnabled;
   private final boolean principalRequired;
 
@@ -83,7 +89,21 @@ public class TogglesEndpoint {
    *     Spring Security does not guard, such as JMX, is refused with 403)
    */
   public TogglesEndpoint(Toggles toggles, boolean writesEnabled, boolean principalRequired) {
+    this(toggles, writesEnabled, principalRequired, ChangeRequestRules.ofDefaults());
+  }
+
+  /**
+   * Creates the endpoint.
+   *
+   * @param toggles the flags it shows and changes
+   * @param writesEnabled whether write operations are allowed; when false they answer 403 and change nothing
+   * @param principalRequired whether a write needs an authenticated principal
+   * @param rules what each change request must hold (such as the longest reason)
+   */
+  public TogglesEndpoint(Toggles toggles, boolean writesEnabled, boolean principalRequired,
+      ChangeRequestRules rules) {
     this.toggles = Objects.requireNonNull(toggles, "toggles");
+    this.admin = toggles.admin().withRules(Objects.requireNonNull(rules, "rules"));
     this.writesEnabled = writesEnabled;
     this.principalRequired = principalRequired;
   }
@@ -117,15 +137,16 @@ public class TogglesEndpoint {
    * @param defaultVariant the new default variant
    * @param weights variant name to weight, for the flag's fractional rule: a JSON object, which the actuator's web
    *     layer hands over as its JSON text (see {@link TogglesRequestBodyAdvice})
-   * @param reason why, for the audit
-   * @param version the version read before deciding the change; absent means the version in force now
+   * @param reason why, for the audit; required
+   * @param version the version read before deciding the change, a whole number from 0; absent means the version
+   *     in force now
    * @param securityContext who asks
    * @return the flag after the change, or an error
    */
   @WriteOperation
   public WebEndpointResponse<Object> change(@Selector String key, @Nullable String state,
       @Nullable String defaultVariant, @Nullable String weights, @Nullable String reason,
-      @Nullable Long version, SecurityContext securityContext) {
+      @Nullable String version, SecurityContext securityContext) {
     WebEndpointResponse<Object> refused = refuse(key, securityContext);
     if (refused != null) {
       return refused;
@@ -137,7 +158,7 @@ public class TogglesEndpoint {
     }
     if (state != null && !state.equals("ENABLED") && !state.equals("DISABLED")) {
       return error(WebEndpointResponse.STATUS_BAD_REQUEST,
-          "\"state\" must be ENABLED or DISABLED, was \"" + state + "\"", key);
+          "\"state\" must be ENABLED or DISABLED, was \"" + WriteBodyReader.quote(state) + "\"", key, "state");
     }
     Map<String, Integer> parsedWeights = null;
     if (weights != null) {
@@ -149,24 +170,26 @@ public class TogglesEndpoint {
       }
       if (weightMap == null) {
         return error(WebEndpointResponse.STATUS_BAD_REQUEST,
-            "\"weights\" must be an object of variant names to whole numbers, such as {\"on\": 20, \"off\": 80}", key);
+            "\"weights\" must be an object of variant names to whole numbers, such as {\"on\": 20, \"off\": 80}", key,
+            "weights");
       }
       parsedWeights = new LinkedHashMap<>();
       for (Map.Entry<String, Object> e : weightMap.entrySet()) {
+        String field = "weights." + WriteBodyReader.quote(e.getKey());
         if (!(e.getValue() instanceof Integer || e.getValue() instanceof Long || e.getValue() instanceof Short)) {
-          return error(WebEndpointResponse.STATUS_BAD_REQUEST,
-              "The weight of \"" + e.getKey() + "\" must be a whole number, was " + e.getValue(), key);
+          return error(WebEndpointResponse.STATUS_BAD_REQUEST, "\"" + field + "\" must be a whole number from 0 to "
+              + Integer.MAX_VALUE + ", was " + WriteBodyReader.quote(String.valueOf(e.getValue())), key, field);
         }
         long weight = ((Number) e.getValue()).longValue();
         if (weight < 0 || weight > Integer.MAX_VALUE) {
-          return error(WebEndpointResponse.STATUS_BAD_REQUEST,
-              "The weight of \"" + e.getKey() + "\" must be between 0 and " + Integer.MAX_VALUE + ", was " + weight,
-              key);
+          return error(WebEndpointResponse.STATUS_BAD_REQUEST, "\"" + field + "\" must be a whole number from 0 to "
+              + Integer.MAX_VALUE + ", was " + weight, key, field);
         }
         parsedWeights.put(e.getKey(), (int) weight);
       }
       if (parsedWeights.isEmpty()) {
-        return error(WebEndpointResponse.STATUS_BAD_REQUEST, "\"weights\" must name at least one variant", key);
+        return error(WebEndpointResponse.STATUS_BAD_REQUEST, "\"weights\" must name at least one variant", key,
+            "weights");
       }
     }
     Map<String, Integer> finalWeights = parsedWeights;
@@ -185,14 +208,15 @@ public class TogglesEndpoint {
    * Removes the override of a flag, so that its source's definition serves again.
    *
    * @param key the flag's key
-   * @param reason why, for the audit
-   * @param version the version read before deciding the change; absent means the version in force now
+   * @param reason why, for the audit; required
+   * @param version the version read before deciding the change, a whole number from 0; absent means the version
+   *     in force now
    * @param securityContext who asks
    * @return the flag after the change, or an error
    */
   @DeleteOperation
   public WebEndpointResponse<Object> removeOverride(@Selector String key, @Nullable String reason,
-      @Nullable Long version, SecurityContext securityContext) {
+      @Nullable String version, SecurityContext securityContext) {
     WebEndpointResponse<Object> refused = refuse(key, securityContext);
     if (refused != null) {
       return refused;
@@ -228,22 +252,36 @@ public class TogglesEndpoint {
     if (principalRequired && actor(securityContext).equals(ANONYMOUS)) {
       return error(STATUS_FORBIDDEN, NO_PRINCIPAL, key);
     }
+    if (FlagAdmin.isCanaryFlag(key)) {
+      String canary = key.substring(FlagAdmin.CANARY_PREFIX.length());
+      return error(WebEndpointResponse.STATUS_BAD_REQUEST, "Flag '" + key + "' holds the state of canary release '"
+          + canary + "' and changes only through the canaries endpoint: POST /actuator/canaries/" + canary
+          + " with {\"action\": \"promote\"|\"pause\"|\"resume\"|\"abort\", \"reason\": \"...\"}", key);
+    }
     return null;
   }
 
-  private WebEndpointResponse<Object> write(String key, @Nullable String reason, @Nullable Long version,
+  private WebEndpointResponse<Object> write(String key, @Nullable String reason, @Nullable String version,
       SecurityContext securityContext, Change change) {
-    FlagAdmin admin = toggles.admin();
     Optional<FlagView> current = admin.flag(key);
     if (current.isEmpty()) {
       return unknown(key);
     }
-    if (version != null && version < 0) {
-      return error(WebEndpointResponse.STATUS_BAD_REQUEST, "\"version\" must be 0 or more, was " + version, key);
+    Long parsedVersion = null;
+    if (version != null) {
+      try {
+        parsedVersion = Long.parseLong(version.trim());
+      } catch (NumberFormatException e) {
+        parsedVersion = null;
+      }
+      if (parsedVersion == null || parsedVersion < 0) {
+        return error(WebEndpointResponse.STATUS_BAD_REQUEST, "\"version\" must be a whole number from 0, was \""
+            + WriteBodyReader.quote(version) + "\"", key, "version");
+      }
     }
     // Without a version, the change applies over whatever version is current when it is written: last writer wins.
-    ChangeRequest request = version != null
-        ? ChangeRequest.of(actor(securityContext), reason == null ? "" : reason, version)
+    ChangeRequest request = parsedVersion != null
+        ? ChangeRequest.of(actor(securityContext), reason == null ? "" : reason, parsedVersion)
         : ChangeRequest.lastWriterWins(actor(securityContext), reason == null ? "" : reason);
     try {
       FlagView after = change.apply(admin, request);
@@ -256,6 +294,8 @@ public class TogglesEndpoint {
       body.put("expectedVersion", e.expectedVersion());
       body.put("currentVersion", e.currentVersion());
       return new WebEndpointResponse<>(body, 409);
+    } catch (InvalidChangeRequestException e) {
+      return error(WebEndpointResponse.STATUS_BAD_REQUEST, e.getMessage(), key, e.field());
     } catch (FlagDefinitionException | IllegalArgumentException e) {
       return error(WebEndpointResponse.STATUS_BAD_REQUEST, e.getMessage(), key);
     } catch (StoreUnavailableException e) {
@@ -277,6 +317,12 @@ public class TogglesEndpoint {
 
   private static WebEndpointResponse<Object> error(int status, String message, String key) {
     return new WebEndpointResponse<>(errorBody(message, key), status);
+  }
+
+  private static WebEndpointResponse<Object> error(int status, String message, String key, String field) {
+    Map<String, Object> body = errorBody(message, key);
+    body.put("field", field);
+    return new WebEndpointResponse<>(body, status);
   }
 
   private static Map<String, Object> errorBody(String message, String key) {

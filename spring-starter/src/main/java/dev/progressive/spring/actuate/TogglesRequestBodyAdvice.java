@@ -1,45 +1,53 @@
 package dev.progressive.spring.actuate;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Type;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.springframework.core.MethodParameter;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpInputMessage;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageConverter;
 import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
 import org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAdapter;
 
 /**
- * Lets the {@code toggles} endpoint take {@code {"weights": {"on": 20, "off": 80}}} over Spring MVC.
+ * Reads the JSON body of a write to the {@code toggles} or {@code canaries} endpoint strictly, over Spring MVC.
  *
- * <p>Spring Boot's actuator reads a write operation's JSON body as a map of strings, so a nested object is refused
- * before the endpoint is called. For requests to {@code <base-path>/toggles/...} only, this advice turns each
- * top-level object or array value of the body into its JSON text, which {@link TogglesEndpoint} parses again. Other
- * endpoints and other requests are left alone; a body that is not a JSON object is passed on unchanged, for the
- * actuator to refuse as usual.
+ * <p>Spring Boot's actuator binds a write operation's body as a map of strings
+ * ({@code @RequestBody Map<String, String>}, read by the application's JSON message converter): a nested object is
+ * refused, a number is turned into text, a misspelled or repeated field is silently ignored, and a body that is not
+ * JSON gets a bare {@code {"error": "Bad Request"}}. For requests to {@code <base-path>/toggles/...} and
+ * {@code <base-path>/canaries/...} only, this advice reads the body itself first, with {@link WriteBodyReader}:
+ *
+ * <ul>
+ *   <li>a body that is not one JSON object, a duplicate key, an unknown field or a value of the wrong type is
+ *       refused with a 400 whose {@code error} names the field and says what was wrong, and whose {@code field} is
+ *       that field; no library's own message is shown;</li>
+ *   <li>a valid body is handed on as a flat object of strings: {@code "weights"} as its JSON text, which
+ *       {@link TogglesEndpoint} parses again, and a number as its digits.</li>
+ * </ul>
+ *
+ * <p>Other endpoints and other requests are left alone.
  */
 @ControllerAdvice
 public class TogglesRequestBodyAdvice extends RequestBodyAdviceAdapter {
 
   private static final String ACTUATOR_HANDLER =
       "org.springframework.boot.webmvc.actuate.endpoint.web.AbstractWebMvcEndpointHandlerMapping";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final String prefix;
+  private final String base;
 
   /**
    * Creates the advice.
@@ -47,34 +55,42 @@ public class TogglesRequestBodyAdvice extends RequestBodyAdviceAdapter {
    * @param basePath the actuator's web base path, such as {@code /actuator}
    */
   public TogglesRequestBodyAdvice(String basePath) {
-    String base = Objects.requireNonNull(basePath, "basePath");
-    while (base.endsWith("/")) {
-      base = base.substring(0, base.length() - 1);
+    String path = Objects.requireNonNull(basePath, "basePath");
+    while (path.endsWith("/")) {
+      path = path.substring(0, path.length() - 1);
     }
-    this.prefix = base + "/toggles/";
+    this.base = path;
   }
 
   @Override
   public boolean supports(MethodParameter methodParameter, Type targetType,
       Class<? extends HttpMessageConverter<?>> converterType) {
-    return methodParameter.getDeclaringClass().getName().startsWith(ACTUATOR_HANDLER) && isTogglesRequest();
+    return methodParameter.getDeclaringClass().getName().startsWith(ACTUATOR_HANDLER) && reader() != null;
   }
 
-  private boolean isTogglesRequest() {
+  /** The reader for the request being handled, or null when it is not a write to one of the endpoints. */
+  private WriteBodyReader reader() {
     RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
     if (!(attributes instanceof ServletRequestAttributes servlet)) {
-      return false;
+      return null;
     }
     HttpServletRequest request = servlet.getRequest();
     String path = request.getRequestURI().substring(request.getContextPath().length());
-    return path.startsWith(prefix);
+    if (path.startsWith(base + "/toggles/")) {
+      return WriteBodyReader.TOGGLES;
+    }
+    if (path.startsWith(base + "/canaries/")) {
+      return WriteBodyReader.CANARIES;
+    }
+    return null;
   }
 
   @Override
   public HttpInputMessage beforeBodyRead(HttpInputMessage inputMessage, MethodParameter parameter, Type targetType,
       Class<? extends HttpMessageConverter<?>> converterType) throws IOException {
+    WriteBodyReader reader = reader();
     byte[] body = inputMessage.getBody().readAllBytes();
-    byte[] flattened = flatten(body);
+    byte[] flattened = reader == null ? body : reader.read(body);
     HttpHeaders headers = new HttpHeaders();
     headers.putAll(inputMessage.getHeaders());
     headers.remove(HttpHeaders.CONTENT_LENGTH);
@@ -91,32 +107,17 @@ public class TogglesRequestBodyAdvice extends RequestBodyAdviceAdapter {
     };
   }
 
-  static byte[] flatten(byte[] body) {
-    JsonNode root;
-    try {
-      root = JSON.readTree(body);
-    } catch (IOException e) {
-      return body;
+  /**
+   * Answers a refused body: 400 with {@code error} (what was wrong) and {@code field} (where, when one field is to
+   * blame).
+   */
+  @ExceptionHandler(WriteBodyReader.BadBodyException.class)
+  ResponseEntity<Map<String, Object>> badBody(WriteBodyReader.BadBodyException e) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("error", e.getMessage());
+    if (e.field() != null) {
+      body.put("field", e.field());
     }
-    if (!(root instanceof ObjectNode object)) {
-      return body;
-    }
-    List<Map.Entry<String, JsonNode>> fields = new ArrayList<>();
-    object.fields().forEachRemaining(fields::add);
-    boolean changed = false;
-    for (Map.Entry<String, JsonNode> field : fields) {
-      if (field.getValue().isContainerNode()) {
-        object.set(field.getKey(), TextNode.valueOf(field.getValue().toString()));
-        changed = true;
-      }
-    }
-    if (!changed) {
-      return body;
-    }
-    try {
-      return JSON.writeValueAsBytes(object);
-    } catch (IOException e) {
-      return body;
-    }
+    return ResponseEntity.status(HttpStatus.BAD_REQUEST).contentType(MediaType.APPLICATION_JSON).body(body);
   }
 }

@@ -21,12 +21,13 @@ import org.springframework.context.ApplicationContext;
 
 class ParallelRunAspectTest {
 
-  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final Duration WAIT = Duration.ofSeconds(60);
 
   private final ApplicationContextRunner runner = new ApplicationContextRunner()
       .withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, ProgressiveAutoConfiguration.class,
           ProgressiveAnnotationsAutoConfiguration.class))
-      .withPropertyValues("progressive.toggles.enabled=false");
+      // Generous: the candidate's timeout is not what these tests check.
+      .withPropertyValues("progressive.toggles.enabled=false", "progressive.parallel-run.timeout=60s");
 
   public static class Pricing {
     @ParallelRun(name = "pricing", candidate = "newPricing")

@@ -38,7 +38,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
         "progressive.console.poll-interval=1h"})
 class ConsoleConflictIT {
 
-  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration WAIT = Duration.ofSeconds(60);
 
   @LocalServerPort
   int port;

@@ -205,7 +205,7 @@ class ConsoleWebTest {
   @Test
   void httpBasicClientsStillWriteWithoutAToken() throws Exception {
     mvc.perform(post("/actuator/toggles/new-checkout").with(httpBasic(ConsoleTestApp.OPS, ConsoleTestApp.PASSWORD))
-            .contentType(MediaType.APPLICATION_JSON).content("{\"weights\": {\"on\": 30, \"off\": 70}}"))
+            .contentType(MediaType.APPLICATION_JSON).content("{\"weights\": {\"on\": 30, \"off\": 70}, \"reason\": \"r\"}"))
         .andExpect(status().isOk());
     mvc.perform(post("/actuator/toggles/new-checkout").contentType(MediaType.APPLICATION_JSON)
             .content("{\"weights\": {\"on\": 40, \"off\": 60}}"))
@@ -280,7 +280,7 @@ class ConsoleWebTest {
         .andExpect(jsonPath("$.history[-1].reason").value("error budget fine after the first hour"))
         .andExpect(jsonPath("$.history[-1].state").value("PROGRESSING"))
         .andExpect(jsonPath("$.history[-1].weight").value(25.0));
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
         mvc.perform(get("/actuator/canaries/checkout-v2")
                 .with(httpBasic(ConsoleTestApp.VIEWER, ConsoleTestApp.PASSWORD)))
             .andExpect(jsonPath("$.latestVerdict.result").value("INCONCLUSIVE"))

@@ -88,7 +88,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class ProgressiveConsoleIT {
 
   private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
-  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration WAIT = Duration.ofSeconds(60);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static WireMockServer candidate;

@@ -291,7 +291,7 @@ class CanaryHttpRoutingWireMockTest {
 
   private static Verdict get(CompletableFuture<Verdict> verdict) {
     try {
-      return verdict.get(10, TimeUnit.SECONDS);
+      return verdict.get(2, TimeUnit.MINUTES);
     } catch (Exception e) {
       throw new AssertionError("no verdict over the recorded window", e);
     }

@@ -34,7 +34,7 @@ import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 @ExtendWith(PostgresExtension.class)
 class TwoInstancesOnPostgresIT {
 
-  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration WAIT = Duration.ofSeconds(60);
 
   private static ConfigurableApplicationContext start(TestPostgres.Database db, String name) {
     return new SpringApplicationBuilder(App.class).properties(

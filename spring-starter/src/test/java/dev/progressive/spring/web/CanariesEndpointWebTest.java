@@ -130,6 +130,36 @@ class CanariesEndpointWebTest {
   }
 
   @Test
+  void aBadBodyIs400NamingTheFieldAndChangesNothing() throws Exception {
+    Snapshot before = snapshot("search");
+    String[][] refusals = {
+        {"{\"action\": \"pause\", \"reasn\": \"typo\"}", "reasn", "Unknown field \"reasn\""},
+        {"{\"action\": \"pause\", \"action\": \"abort\"}", "action", "Duplicate field \"action\""},
+        {"{\"action\": \"promote\", \"fully\": \"yes\"}", "fully", "\"fully\" must be true or false"},
+        {"{\"action\": 1}", "action", "\"action\" must be a string"},
+        {"{\"action\": \"pause\"", null, "not valid JSON"}};
+    for (String[] refusal : refusals) {
+      String answer = mvc.perform(action("search", refusal[0]).with(httpBasic("admin", "secret")))
+          .andExpect(status().isBadRequest())
+          .andExpect(jsonPath("$.error", containsString(refusal[2])))
+          .andReturn().getResponse().getContentAsString();
+      if (refusal[1] != null) {
+        assertThat(answer).as(refusal[0]).contains("\"field\":\"" + refusal[1] + "\"");
+      }
+      assertThat(answer).doesNotContain("REDACTED", "StreamReadFeature", "Jackson");
+    }
+    assertThat(snapshot("search")).isEqualTo(before);
+
+    // A reason that would forge a log line is refused before the canary writes anything.
+    Snapshot progressing = snapshot("checkout-v2");
+    mvc.perform(action("checkout-v2", "{\"action\": \"pause\", \"reason\": \"a\\nERROR forged\"}")
+            .with(httpBasic("admin", "secret")))
+        .andExpect(status().isBadRequest())
+        .andExpect(jsonPath("$.error", containsString("control characters")));
+    assertThat(snapshot("checkout-v2")).isEqualTo(progressing);
+  }
+
+  @Test
   void actionsNeedTheWriteRoleAndARefusedActionChangesNothing() throws Exception {
     Snapshot before = snapshot("checkout-v2");
     mvc.perform(action("checkout-v2", "{\"action\": \"abort\"}")).andExpect(status().isUnauthorized());

@@ -45,7 +45,7 @@ class PublicReadsWebTest {
 
   @Test
   void writesStillNeedTheConfiguredRole() throws Exception {
-    String body = "{\"state\": \"DISABLED\"}";
+    String body = "{\"state\": \"DISABLED\", \"reason\": \"r\"}";
     mvc.perform(post("/actuator/toggles/new-menu").contentType(MediaType.APPLICATION_JSON).content(body))
         .andExpect(status().isUnauthorized());
     mvc.perform(post("/actuator/toggles/new-menu").contentType(MediaType.APPLICATION_JSON).content(body)

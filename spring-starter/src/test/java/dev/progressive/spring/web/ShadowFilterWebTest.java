@@ -40,13 +40,14 @@ import org.springframework.web.bind.annotation.RestController;
 @SpringBootTest(classes = ShadowFilterWebTest.App.class, properties = {
     "management.endpoints.web.exposure.include=parallelruns",
     "progressive.toggles.enabled=false",
+    "progressive.parallel-run.shadow.timeout=60s",
     "progressive.parallel-run.shadow.routes[0].name=get-order",
     "progressive.parallel-run.shadow.routes[0].path=/orders/*",
     "progressive.parallel-run.shadow.routes[0].ignore-paths=meta.requestId"})
 @AutoConfigureMockMvc
 class ShadowFilterWebTest {
 
-  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final Duration WAIT = Duration.ofSeconds(60);
   private static final List<String> CANDIDATE_REQUESTS = new CopyOnWriteArrayList<>();
   private static HttpServer candidate;
 

@@ -38,6 +38,7 @@ import org.springframework.web.bind.annotation.RestController;
     properties = {
         "progressive.toggles.enabled=false",
         "progressive.parallel-run.shadow.candidate=http://127.0.0.1:${local.server.port}/v2",
+        "progressive.parallel-run.shadow.timeout=60s",
         "progressive.parallel-run.shadow.routes[0].name=menu",
         "progressive.parallel-run.shadow.routes[0].path=/restaurants/*/menu"})
 class ShadowOnTheSameServerWebTest {
@@ -60,7 +61,7 @@ class ShadowOnTheSameServerWebTest {
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).contains("\"price\":10").doesNotContain("11");
-    await().atMost(Duration.ofSeconds(20)).until(() -> shadow.report().endpoint("menu")
+    await().atMost(Duration.ofSeconds(60)).until(() -> shadow.report().endpoint("menu")
         .map(ShadowReport.Endpoint::compared).orElse(0L) == 1);
     assertThat(CANDIDATE_CALLS).containsExactly("7 lang=en shadow=true");
     ShadowReport.Endpoint menu = shadow.report().endpoint("menu").orElseThrow();

@@ -136,13 +136,13 @@ class ReactiveSecurityWebTest {
   @Test
   void weightsAreSentAsAJsonStringBecauseTheMvcBodyAdviceDoesNotApply() {
     client.post().uri("/actuator/toggles/checkout").contentType(MediaType.APPLICATION_JSON)
-        .bodyValue("{\"weights\": \"{\\\"on\\\": 20, \\\"off\\\": 80}\"}")
+        .bodyValue("{\"weights\": \"{\\\"on\\\": 20, \\\"off\\\": 80}\", \"reason\": \"r\"}")
         .headers(h -> h.setBasicAuth("admin", "secret")).exchange()
         .expectStatus().isOk();
     assertThat(toggles.admin().flag("checkout").orElseThrow().effectiveDefinition()).contains("20").contains("80");
     long version = toggles.admin().flag("checkout").orElseThrow().version();
     client.post().uri("/actuator/toggles/checkout").contentType(MediaType.APPLICATION_JSON)
-        .bodyValue("{\"weights\": {\"on\": 30, \"off\": 70}}")
+        .bodyValue("{\"weights\": {\"on\": 30, \"off\": 70}, \"reason\": \"r\"}")
         .headers(h -> h.setBasicAuth("admin", "secret")).exchange()
         .expectStatus().isBadRequest();
     assertThat(toggles.admin().flag("checkout").orElseThrow().version()).isEqualTo(version);

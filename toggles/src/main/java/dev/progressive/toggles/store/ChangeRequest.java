@@ -7,8 +7,12 @@ import java.util.Objects;
  * one is refused with a {@link VersionConflictException}; a change made with {@link #lastWriterWins} names no version
  * and applies over whatever version is current.
  *
+ * <p>This record only checks what it cannot do without; {@link dev.progressive.toggles.FlagAdmin} checks the rest
+ * with {@link ChangeRequestRules} before any store sees the change: a reason that is not blank, and an actor and a
+ * reason of at most 1,000 characters without control characters.
+ *
  * @param actor who asks; recorded in the audit
- * @param reason why; recorded in the audit; may be empty but not null
+ * @param reason why; recorded in the audit; not null (and, for {@code FlagAdmin}, not blank)
  * @param expectedVersion the version read before deciding the change ({@code 0} when the flag had no override), or
  *     {@link #ANY_VERSION}
  */

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FileSourceTest {
 
-  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final Duration WAIT = Duration.ofSeconds(60);
 
   @TempDir
   Path dir;

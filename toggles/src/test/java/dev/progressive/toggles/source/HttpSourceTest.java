@@ -49,7 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HttpSourceTest {
 
-  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final Duration WAIT = Duration.ofSeconds(60);
   private static final String PATH = "/v1/flags";
   private static final String TOKEN = "s3cret-token";
 
@@ -81,7 +81,7 @@ class HttpSourceTest {
   }
 
   private HttpSource.Builder source() {
-    return HttpSource.builder(uri()).pollInterval(Duration.ofMillis(100)).timeout(Duration.ofSeconds(3))
+    return HttpSource.builder(uri()).pollInterval(Duration.ofMillis(100)).timeout(Duration.ofSeconds(30))
         .retry(2, Duration.ofMillis(20)).circuitBreaker(neverOpens());
   }
 
@@ -211,7 +211,7 @@ class HttpSourceTest {
   @Test
   void aSlowResponseUnderTheTimeoutIsFine() throws Exception {
     serve(okJson(flags("red")).withFixedDelay(300));
-    HttpSource.Builder builder = source().timeout(Duration.ofSeconds(5));
+    HttpSource.Builder builder = source().timeout(Duration.ofSeconds(30));
     try (Toggles t = Toggles.builder().source(builder.build()).requireValidSources(true).build()) {
       BlockingQueue<Object> q = events(t);
       assertThat(color(t)).isEqualTo("#f00");

@@ -1,5 +1,8 @@
 package dev.progressive.samples.restaurant;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -11,6 +14,9 @@ import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.userdetails.User;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 
@@ -29,6 +35,14 @@ import org.springframework.security.web.SecurityFilterChain;
  * <p>Two users: {@code ops} (role {@code PROGRESSIVE_ADMIN}, password from the environment variable
  * {@code PROGRESSIVE_OPS_PASSWORD}) and {@code viewer} (read-only, {@code PROGRESSIVE_VIEWER_PASSWORD}). Without the
  * variables, development passwords apply and a warning says so: set the variables anywhere but on your own machine.
+ *
+ * <p>HTTP Basic checks the password on every request. Without a {@code PasswordEncoder} bean, Spring Security checks
+ * with BCrypt by default and, because {@link InMemoryUserDetailsManager} is also a {@code UserDetailsPasswordService},
+ * re-encodes each {@code {noop}} password with BCrypt at its user's first login: every later request, and every
+ * request with a wrong password or an unknown user, then costs a BCrypt check (about 80 ms of CPU), so an ops script
+ * that polls, or anyone with a wrong password, could burn a core. The {@link #passwordEncoder()} here keeps the
+ * passwords as the environment gives them ({@code noop} is its encoding) and compares them in constant time; it
+ * still checks {@code {bcrypt}} passwords, should a user be given one.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -53,6 +67,36 @@ class SecurityConfiguration {
         .csrf(csrf -> csrf.disable())
         .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
     return http.build();
+  }
+
+  /**
+   * Checks {@code {noop}} passwords in constant time and never upgrades them, so that no request pays for a slow
+   * hash of a password that lives in this process's environment anyway. {@code {bcrypt}} passwords still work.
+   */
+  @Bean
+  PasswordEncoder passwordEncoder() {
+    return new DelegatingPasswordEncoder(PlainPasswords.ID,
+        Map.of(PlainPasswords.ID, new PlainPasswords(), "bcrypt", new BCryptPasswordEncoder()));
+  }
+
+  /** Passwords kept as given, compared in constant time (Spring Security's own {@code noop} uses equals). */
+  static final class PlainPasswords implements PasswordEncoder {
+
+    static final String ID = "noop";
+
+    @Override
+    public String encode(CharSequence rawPassword) {
+      return rawPassword.toString();
+    }
+
+    @Override
+    public boolean matches(CharSequence rawPassword, String encodedPassword) {
+      if (rawPassword == null || encodedPassword == null) {
+        return false;
+      }
+      return MessageDigest.isEqual(rawPassword.toString().getBytes(StandardCharsets.UTF_8),
+          encodedPassword.getBytes(StandardCharsets.UTF_8));
+    }
   }
 
   @Bean

@@ -24,7 +24,7 @@ import org.springframework.test.annotation.DirtiesContext;
 @DirtiesContext
 class RestaurantServiceIT {
 
-  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration WAIT = Duration.ofSeconds(60);
 
   @LocalServerPort
   int port;

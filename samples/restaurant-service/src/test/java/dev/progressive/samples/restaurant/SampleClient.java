@@ -21,7 +21,7 @@ final class SampleClient {
   static final String VIEWER = "viewer:" + SecurityConfiguration.DEV_VIEWER_PASSWORD;
   static final ObjectMapper JSON = new ObjectMapper();
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
   private final String base;
 
   SampleClient(int port) {
@@ -105,7 +105,7 @@ final class SampleClient {
           + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
     }
     try {
-      return http.send(request.timeout(Duration.ofSeconds(20)).build(),
+      return http.send(request.timeout(Duration.ofSeconds(60)).build(),
           HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

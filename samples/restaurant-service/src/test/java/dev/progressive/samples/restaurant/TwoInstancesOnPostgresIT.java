@@ -21,7 +21,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 @ExtendWith(PostgresExtension.class)
 class TwoInstancesOnPostgresIT {
 
-  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration WAIT = Duration.ofSeconds(60);
 
   private static ConfigurableApplicationContext start(TestPostgres.Database db, String name) {
     // As the README runs them: the jar with --spring.profiles.active=postgres and the database in PROGRESSIVE_DB_*.

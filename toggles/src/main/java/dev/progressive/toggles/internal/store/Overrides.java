@@ -10,6 +10,7 @@ import dev.progressive.toggles.store.FlagOverride;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** Applies a {@link FlagOverride} to a flag's definition, giving the effective definition as flagd JSON. */
 public final class Overrides {
@@ -65,7 +66,7 @@ public final class Overrides {
     if (weights.isEmpty()) {
       throw new FlagDefinitionException(ORIGIN, key, path, "weights must name at least one variant");
     }
-    int total = 0;
+    long total = 0;
     for (Map.Entry<String, Integer> w : weights.entrySet()) {
       if (w.getValue() < 0) {
         throw new FlagDefinitionException(ORIGIN, key, path + "." + w.getKey(),
@@ -77,6 +78,10 @@ public final class Overrides {
         throw new FlagDefinitionException(ORIGIN, key, path + "." + w.getKey(),
             "'" + w.getKey() + "' is not a variant of the flag");
       }
+    }
+    if (total > Integer.MAX_VALUE) {
+      throw new FlagDefinitionException(ORIGIN, key, path, "the weights add up to " + total
+          + ", more than the largest total of " + Integer.MAX_VALUE + "; use smaller numbers in the same ratio");
     }
     if (total <= 0) {
       throw new FlagDefinitionException(ORIGIN, key, path, "the weights must add up to more than 0");
@@ -90,6 +95,12 @@ public final class Overrides {
       flag.set("targeting", rule);
       return;
     }
+    Set<String> missing = new TreeSet<>();
+    missingBuckets(targeting, weights, missing);
+    if (!missing.isEmpty()) {
+      throw new FlagDefinitionException(ORIGIN, key, path, "weights must name every bucket of the fractional rules "
+          + "they change; missing " + missing + " (send 0 for a variant that should get no one)");
+    }
     Set<String> found = new HashSet<>();
     int rules = setWeights(targeting, weights, found);
     if (rules == 0) {
@@ -100,6 +111,29 @@ public final class Overrides {
       if (!found.contains(variant)) {
         throw new FlagDefinitionException(ORIGIN, key, path + "." + variant,
             "no fractional rule of the flag has a bucket for '" + variant + "'");
+      }
+    }
+  }
+
+  /** The buckets of every fractional rule that weights change (name one of its buckets) that the weights leave out. */
+  private static void missingBuckets(JsonNode node, Map<String, Integer> weights, Set<String> missing) {
+    if (node.isObject()) {
+      JsonNode fractional = node.get("fractional");
+      if (fractional != null && fractional.isArray()) {
+        Set<String> buckets = new HashSet<>();
+        for (JsonNode bucket : fractional) {
+          if (bucket.isArray() && bucket.size() >= 1 && bucket.get(0).isTextual()) {
+            buckets.add(bucket.get(0).asText());
+          }
+        }
+        if (buckets.stream().anyMatch(weights::containsKey)) {
+          buckets.stream().filter(b -> !weights.containsKey(b)).forEach(missing::add);
+        }
+      }
+    }
+    if (node.isContainerNode()) {
+      for (JsonNode child : node) {
+        missingBuckets(child, weights, missing);
       }
     }
   }

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class FlagSetParserRandomInputTest {
 
-  private static final Duration LIMIT = Duration.ofSeconds(5);
+  private static final Duration LIMIT = Duration.ofSeconds(60);
   private static ExecutorService executor;
   private static String testkit;
 

@@ -26,6 +26,9 @@ public class Knobs {
   /** The names of the knobs. */
   public static final Set<String> NAMES = Set.of(PRICING_ENGINE_V2, PRICING_SERVICE_V2);
 
+  /** The most latency a knob adds to a call: enough to fail any canary, short enough to hold no thread for long. */
+  public static final Duration MAX_LATENCY = Duration.ofSeconds(30);
+
   private final Map<String, Setting> settings = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
 
@@ -47,7 +50,8 @@ public class Knobs {
   /**
    * Sets a knob.
    *
-   * @throws IllegalArgumentException for an unknown name, a rate outside [0, 1] or a negative latency
+   * @throws IllegalArgumentException for an unknown name, a rate outside [0, 1], or a latency that is negative or
+   *     longer than {@link #MAX_LATENCY}
    */
   public Setting set(String name, double errorRate, Duration latency) {
     requireKnown(name);
@@ -56,6 +60,10 @@ public class Knobs {
     }
     if (latency == null || latency.isNegative()) {
       throw new IllegalArgumentException("latency must be zero or positive, was " + latency);
+    }
+    if (latency.compareTo(MAX_LATENCY) > 0) {
+      throw new IllegalArgumentException("latency must be at most " + MAX_LATENCY.toMillis() + " ms, was "
+          + latency.toMillis() + " ms");
     }
     Setting setting = new Setting(errorRate, latency);
     settings.put(name, setting);

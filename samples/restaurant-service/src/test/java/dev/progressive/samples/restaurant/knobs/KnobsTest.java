@@ -59,4 +59,40 @@ class KnobsTest {
     assertThatThrownBy(() -> new Knobs(properties))
         .hasMessage("restaurant.knobs.pricing-service-v2: errorRate must be from 0 to 1, was 2.0");
   }
+
+  @Test
+  void anAbsurdLatencyIsRefusedAndTheKnobKeepsItsSetting() {
+    Knobs knobs = new Knobs(new RestaurantProperties());
+    knobs.set(Knobs.PRICING_ENGINE_V2, 0.1, Duration.ofMillis(5));
+    assertThatThrownBy(() -> knobs.set(Knobs.PRICING_ENGINE_V2, 0.1, Duration.ofMillis(999_999_999_999L)))
+        .hasMessage("latency must be at most 30000 ms, was 999999999999 ms");
+    assertThat(knobs.set(Knobs.PRICING_ENGINE_V2, 0.1, Knobs.MAX_LATENCY).latency()).isEqualTo(Knobs.MAX_LATENCY);
+  }
+
+  @Test
+  void theEndpointAnswers400NamingTheFieldForAbsurdValuesWrongTypesAndUnknownFields() {
+    Knobs knobs = new Knobs(new RestaurantProperties());
+    KnobsController controller = new KnobsController(knobs);
+    Knobs.Setting before = knobs.set(Knobs.PRICING_SERVICE_V2, 0.2, Duration.ofMillis(10));
+
+    java.util.List<java.util.Map<String, Object>> bodies = java.util.List.of(
+        java.util.Map.of("latencyMillis", 999_999_999_999L),
+        java.util.Map.of("latencyMillis", 1e300),
+        java.util.Map.of("latencyMillis", -1),
+        java.util.Map.of("errorRate", 1.5),
+        java.util.Map.of("errorRate", "lots"),
+        java.util.Map.of("latencyMs", 5));
+    java.util.List<String> fields = java.util.List.of("latencyMillis", "latencyMillis", "latencyMillis", "errorRate",
+        "errorRate", "latencyMs");
+    for (int i = 0; i < bodies.size(); i++) {
+      org.springframework.http.ResponseEntity<java.util.Map<String, Object>> answer =
+          controller.set(Knobs.PRICING_SERVICE_V2, bodies.get(i));
+      assertThat(answer.getStatusCode().value()).as(bodies.get(i).toString()).isEqualTo(400);
+      assertThat(answer.getBody().get("error").toString()).as(bodies.get(i).toString()).contains(fields.get(i));
+    }
+    assertThat(knobs.get(Knobs.PRICING_SERVICE_V2)).isEqualTo(before);
+
+    assertThat(controller.set(Knobs.PRICING_SERVICE_V2, java.util.Map.of("latencyMillis", 250)).getBody())
+        .containsEntry("latencyMillis", 250L).containsEntry("errorRate", 0.2);
+  }
 }
