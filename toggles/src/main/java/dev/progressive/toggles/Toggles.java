@@ -413,7 +413,9 @@ public final class Toggles implements AutoCloseable {
       if (slot.refusedWhole()) {
         cost = "the whole change is refused and the source's last good flags stay in force";
       } else if (e.flagKey() == null) {
-        cost = "this document's last good flags stay in force";
+        boolean kept = slot.flags().values().stream().anyMatch(f -> f.definition().origin().equals(e.source()));
+        cost = kept ? "this document's last good flags stay in force"
+            : "this document's flags are missing until it is fixed";
       } else if (slot.keeps(e.flagKey())) {
         cost = "its last good definition stays in force";
       } else {

@@ -2,6 +2,7 @@ package dev.progressive.spring.actuate;
 
 import dev.progressive.toggles.Toggles;
 import dev.progressive.toggles.source.SourceHealth;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,14 +12,25 @@ import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 
 /**
- * The health of feature toggles: one indicator per flag source and one for the store. A source or
- * store that is not UP is DOWN, with its error as the {@code error} detail; the last good flags are still served
- * meanwhile, so an application that prefers to stay in its load balancer's pool may leave this contributor out of its
- * readiness group.
+ * The health of feature toggles: one indicator per flag source and one for the store, each UP, {@link #STALE} or
+ * DOWN as {@link SourceHealth.Status} says, with the error, each refused flag (file, JSON path, what is wrong) and the
+ * times as details.
+ *
+ * <p>{@code STALE} means that flags still serve, but not all as their source now gives them: a flag or a change was
+ * refused (a typo in a flag file) or the source cannot be read. It is not in Spring Boot's default status order, so it
+ * does not change the aggregate status and does not fail readiness: a typo in a file that every instance reads would
+ * otherwise take the whole fleet out of its load balancers while the last good flags serve. Alert on it with the
+ * {@code progressive.toggle.staleness} gauge instead. {@code DOWN} means the source serves no flags at all (never
+ * read, or nothing in it valid), which may rightly fail readiness. An application that wants STALE to count lists it,
+ * e.g. {@code management.endpoint.health.status.order=down,out-of-service,stale,up,unknown}.
  */
 public class TogglesHealthContributor implements CompositeHealthContributor {
+
+  /** The status of a source whose flags serve but are not all current. */
+  public static final Status STALE = new Status("STALE", "serving the last good flags");
 
   private final Toggles toggles;
 
@@ -84,7 +96,11 @@ public class TogglesHealthContributor implements CompositeHealthContributor {
   }
 
   static Health health(SourceHealth health) {
-    Health.Builder builder = health.isUp() ? Health.up() : Health.down();
+    Health.Builder builder = switch (health.status()) {
+      case UP -> Health.up();
+      case STALE -> Health.status(STALE);
+      case DOWN -> Health.down();
+    };
     builder.withDetail("name", health.source());
     if (health.error() != null) {
       builder.withDetail("error", health.error());
@@ -94,6 +110,26 @@ public class TogglesHealthContributor implements CompositeHealthContributor {
     }
     if (health.lastFailure() != null) {
       builder.withDetail("lastFailure", health.lastFailure().toString());
+    }
+    if (health.staleSince() != null) {
+      builder.withDetail("staleSince", health.staleSince().toString());
+    }
+    if (!health.refused().isEmpty()) {
+      List<Map<String, Object>> refused = new ArrayList<>();
+      for (SourceHealth.RefusedFlag r : health.refused()) {
+        Map<String, Object> one = new LinkedHashMap<>();
+        if (r.flag() != null) {
+          one.put("flag", r.flag());
+        }
+        one.put("file", r.file());
+        if (r.jsonPath() != null) {
+          one.put("path", r.jsonPath());
+        }
+        one.put("error", r.detail());
+        one.put("serving", r.lastGoodServes() ? "last good definition" : "PARSE_ERROR");
+        refused.add(one);
+      }
+      builder.withDetail("refused", refused);
     }
     return builder.build();
   }
