@@ -621,7 +621,7 @@ public final class Toggles implements AutoCloseable {
       String message = storeName() + " is unavailable: " + cause.getMessage();
       boolean wasUp = storeHealth.isUp();
       Instant now = clock.instant();
-      storeHealth = new SourceHealth(storeName(), SourceHealth.Status.DOWN, message, storeHealth.lastSuccess(),
+      storeHealth = new SourceHealth(storeName(), SourceHealth.Status.STALE, message, storeHealth.lastSuccess(),
           now, List.of(), wasUp || storeHealth.staleSince() == null ? now : storeHealth.staleSince());
       if (!message.equals(loggedStoreError)) {
         LOG.warn("Flag store {} is unavailable; the last known overrides stay in force: {}", store.name(),

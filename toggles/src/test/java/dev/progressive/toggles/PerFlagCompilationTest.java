@@ -200,6 +200,28 @@ class PerFlagCompilationTest {
   }
 
   @Test
+  void writesStillWorkOnAKeptFlagAndAWholeDefinitionRepairsABrokenOne() {
+    InMemorySource source = InMemorySource.named("flags.json", GOOD);
+    try (Toggles t = Toggles.builder().source(source).build()) {
+      source.update(TWO_BAD);
+      // A kept flag takes overrides over its last good definition.
+      t.admin().setDefaultVariant("limit", "low", dev.progressive.toggles.store.ChangeRequest.of("ops", "cap", 0));
+      assertThat(t.integerValue("limit", EvaluationContext.empty(), 7)).isEqualTo(10);
+    }
+    try (Toggles t = Toggles.builder().source(InMemorySource.named("flags.json", TWO_BAD)).build()) {
+      // A flag that never compiled has nothing to override, but a whole definition serves over its PARSE_ERROR.
+      assertThatThrownBy(() -> t.admin().setState("limit", false,
+          dev.progressive.toggles.store.ChangeRequest.of("ops", "off", 0)))
+          .isInstanceOf(FlagDefinitionException.class).hasMessageContaining("send a whole definition");
+      t.admin().replaceDefinition("limit", "{\"state\": \"ENABLED\", \"variants\": {\"low\": 10},"
+          + " \"defaultVariant\": \"low\"}", dev.progressive.toggles.store.ChangeRequest.of("ops", "hotfix", 0));
+      Evaluation<Integer> limit = t.integerDetails("limit", EvaluationContext.empty(), 7);
+      assertThat(limit.value()).isEqualTo(10);
+      assertThat(limit.errorCode()).isNull();
+    }
+  }
+
+  @Test
   void wholeFileRefusalStaysAvailableAsAPolicy() {
     InMemorySource source = InMemorySource.named("flags.json", GOOD);
     try (Toggles t = Toggles.builder().source(source).invalidFlags(InvalidFlags.REFUSE_SOURCE).build()) {
