@@ -62,8 +62,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Evaluation reads one volatile snapshot: no I/O, no lock, and on the common paths no allocation. Sources are read
  * at {@link Builder#build()} and then watched; each change is parsed, validated and compiled off the evaluation path,
- * and swapped in only when every flag of the source is valid. A refused change is logged once, shows in
- * {@link #health()}, and leaves the last good flags in force.
+ * flag by flag, and swapped in. By default ({@link InvalidFlags#REFUSE_FLAG}) an invalid flag costs only that flag:
+ * it keeps its last good definition, or answers PARSE_ERROR when it has none. Each refused flag is logged once and
+ * named in {@link #health()}, with its file and JSON path.
  *
  * <p>When several sources define the same key, the source added last wins.
  */
@@ -382,11 +383,11 @@ public final class Toggles implements AutoCloseable {
   private FlagDefinitionException apply(SourceState slot, List<FlagDocument> documents) {
     synchronized (swapLock) {
       SourceCompiler.Result result = sourceCompiler.compile(documents, slot.flags());
-      boolean wasClean = slot.health().isUp();
+      boolean wasRefused = !slot.health().isUp() && slot.health().lastFailure() != null;
       boolean statusChanged = slot.applied(result, clock.instant());
       logRefused(slot);
       logBrokenTargeting(slot);
-      if (result.clean() && !wasClean) {
+      if (result.clean() && wasRefused) {
         LOG.info("Flag source {} is valid again; all its flags are applied", slot.source().name());
       }
       rebuild("source");
@@ -413,8 +414,7 @@ public final class Toggles implements AutoCloseable {
       if (slot.refusedWhole()) {
         cost = "the whole change is refused and the source's last good flags stay in force";
       } else if (e.flagKey() == null) {
-        boolean kept = slot.flags().values().stream().anyMatch(f -> f.definition().origin().equals(e.source()));
-        cost = kept ? "this document's last good flags stay in force"
+        cost = slot.servesFrom(e.source()) ? "this document's last good flags stay in force"
             : "this document's flags are missing until it is fixed";
       } else if (slot.keeps(e.flagKey())) {
         cost = "its last good definition stays in force";

@@ -135,6 +135,16 @@ public final class SourceState {
     return kept.contains(key);
   }
 
+  /** Whether some flag in force came from this document. */
+  public boolean servesFrom(String origin) {
+    for (CompiledFlag flag : flags.values()) {
+      if (flag.definition().origin().equals(origin)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private boolean update(Instant now, boolean success) {
     SourceHealth before = health;
     Status status;
@@ -159,7 +169,7 @@ public final class SourceState {
       int named = 0;
       for (FlagDefinitionException e : errors) {
         refused.add(new RefusedFlag(e.flagKey(), e.source(), e.jsonPath(), e.detail(),
-            e.flagKey() == null ? !flags.isEmpty() : flags.containsKey(e.flagKey())));
+            e.flagKey() == null ? servesFrom(e.source()) : flags.containsKey(e.flagKey())));
         if (named < NAMED_IN_ERROR) {
           error.append(named == 0 ? "" : "; ").append(e.getMessage());
           named++;
