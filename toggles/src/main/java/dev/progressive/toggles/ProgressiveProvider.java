@@ -112,7 +112,8 @@ public final class ProgressiveProvider extends EventProvider {
 
   /**
    * Subscribes to changes and health (5.3). Fails, so the provider is in ERROR, only when it has no flags at all
-   * because its sources could not be read; a provider with some sources down starts READY and reports STALE.
+   * because its sources could not be read; a provider with some sources not UP starts READY, and a flag that could
+   * not be compiled answers PARSE_ERROR.
    */
   @Override
   public void initialize(EvaluationContext evaluationContext) throws Exception {
@@ -127,11 +128,11 @@ public final class ProgressiveProvider extends EventProvider {
       subscriptions.add(toggles.onHealthChange(this::healthChanged));
     }
     List<SourceHealth> health = toggles.health();
-    if (toggles.keys().isEmpty() && !toggles.isHealthy()) {
+    if (toggles.keys().isEmpty() && engine.snapshot().broken().isEmpty() && !toggles.isHealthy()) {
       throw new GeneralError("no flags could be read: " + describeDown(health));
     }
     if (!toggles.isHealthy()) {
-      LOG.warn("Starting with flag sources down: {}", describeDown(health));
+      LOG.warn("Starting with flag sources not UP: {}", describeDown(health));
     }
   }
 

@@ -96,6 +96,20 @@ class PerFlagCompilationTest {
   }
 
   @Test
+  void theProviderInitialisesEvenWhenEveryFlagOfTheFileIsBad() throws Exception {
+    String onlyBad = "{\"flags\": {\"limit\": {\"state\": \"ENABLED\", \"variants\": {\"low\": 10},"
+        + " \"defaultVariant\": \"huge\"}}}";
+    ProgressiveProvider provider = ProgressiveProvider.of(InMemorySource.named("flags.json", onlyBad));
+    try {
+      provider.initialize(new dev.openfeature.sdk.ImmutableContext());
+      assertThatThrownBy(() -> provider.getIntegerEvaluation("limit", 7, new dev.openfeature.sdk.ImmutableContext()))
+          .isInstanceOf(dev.openfeature.sdk.exceptions.ParseError.class).hasMessageContaining("huge");
+    } finally {
+      provider.shutdown();
+    }
+  }
+
+  @Test
   void atALaterChangeABadFlagKeepsItsLastGoodDefinitionWhileEveryOtherChangeApplies() {
     InMemorySource source = InMemorySource.named("flags.json", GOOD);
     try (Toggles t = Toggles.builder().source(source).build()) {
