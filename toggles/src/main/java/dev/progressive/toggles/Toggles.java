@@ -11,9 +11,6 @@ import dev.progressive.toggles.internal.engine.Outcome;
 import dev.progressive.toggles.internal.engine.Snapshot;
 import dev.progressive.toggles.internal.engine.SourceCompiler;
 import dev.progressive.toggles.internal.engine.SourceState;
-import io.micrometer.core.instrument.TimeGauge;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import dev.progressive.toggles.source.FlagDocument;
 import dev.progressive.toggles.source.FlagSource;
 import dev.progressive.toggles.source.SourceHealth;
@@ -33,6 +30,10 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.function.UnaryOperator;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.TimeGauge;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.concurrent.TimeUnit;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -455,7 +456,7 @@ public final class Toggles implements AutoCloseable {
         owner.put(key, s);
       }
     }
-    Set<String> stale = new java.util.HashSet<>();
+    Set<String> stale = new HashSet<>();
     owner.forEach((key, s) -> {
       if (s.isStale(key)) {
         stale.add(key);
