@@ -119,7 +119,8 @@ public class ProgressiveAutoConfiguration {
         ObjectProvider<FlagSource> sourceBeans, ObjectProvider<MeterRegistry> meterRegistry,
         ResourceLoader resourceLoader) {
       Toggles.Builder builder = Toggles.builder().store(store)
-          .requireValidSources(properties.isRequireValidSources());
+          .requireValidSources(properties.isRequireValidSources())
+          .invalidFlags(properties.getInvalidFlags());
       ClassLoader classLoader = resourceLoader.getClassLoader() != null
           ? resourceLoader.getClassLoader() : ClassUtils.getDefaultClassLoader();
       List<Source> sources = properties.getSources();

@@ -1,5 +1,6 @@
 package dev.progressive.spring;
 
+import dev.progressive.toggles.InvalidFlags;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,10 +25,16 @@ public class ProgressiveTogglesProperties {
   private List<Source> sources = new ArrayList<>();
 
   /**
-   * Whether startup fails when a source is invalid or unreadable. Otherwise such a source starts DOWN and is applied
-   * as soon as it is valid.
+   * Whether startup fails when a source is unreadable or holds an invalid flag. Otherwise an unreadable source starts
+   * DOWN, an invalid flag answers PARSE_ERROR, and each is applied as soon as it is valid.
    */
   private boolean requireValidSources = false;
+
+  /**
+   * What an invalid flag in a source costs: refuse-flag (only that flag, which keeps its last good definition or
+   * answers PARSE_ERROR), refuse-source (the source's whole change) or as-flagd.
+   */
+  private InvalidFlags invalidFlags = InvalidFlags.REFUSE_FLAG;
 
   /** Where runtime changes made by ops are kept: memory (one instance) or jdbc (the application's DataSource). */
   private StoreType store = StoreType.MEMORY;
@@ -63,6 +70,14 @@ public class ProgressiveTogglesProperties {
 
   public void setRequireValidSources(boolean requireValidSources) {
     this.requireValidSources = requireValidSources;
+  }
+
+  public InvalidFlags getInvalidFlags() {
+    return invalidFlags;
+  }
+
+  public void setInvalidFlags(InvalidFlags invalidFlags) {
+    this.invalidFlags = invalidFlags;
   }
 
   public StoreType getStore() {

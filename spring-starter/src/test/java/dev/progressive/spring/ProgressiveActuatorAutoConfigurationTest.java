@@ -233,7 +233,7 @@ class ProgressiveActuatorAutoConfigurationTest {
           assertThat(context.getBean(Toggles.class).isEnabled("new-menu")).isFalse();
           Health store = ((HealthIndicator) context.getBean(TogglesHealthContributor.class).getContributor("store"))
               .health();
-          assertThat(store.getStatus()).isEqualTo(TogglesHealthContributor.STALE);
+          assertThat(store.getStatus()).as("the last known overrides serve").isEqualTo(TogglesHealthContributor.STALE);
           assertThat(store.getDetails().get("error").toString()).contains("connection refused");
         });
   }

@@ -154,6 +154,28 @@ class ProgressiveAutoConfigurationTest {
   }
 
   @Test
+  void aBadFlagCostsOnlyThatFlagUnlessWholeSourceRefusalIsConfigured(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("ops.json");
+    Files.writeString(file, """
+        {"flags": {
+          "ok": {"state": "ENABLED", "variants": {"on": true, "off": false}, "defaultVariant": "on"},
+          "typo": {"state": "ENABLED", "variants": {"on": true, "off": false}, "defaultVariant": "onn"}
+        }}""");
+    ApplicationContextRunner withFile = runner.withPropertyValues("progressive.toggles.sources[1].type=file",
+        "progressive.toggles.sources[1].location=" + file);
+    withFile.run(context -> {
+      Toggles toggles = context.getBean(Toggles.class);
+      assertThat(toggles.isEnabled("ok")).isTrue();
+      assertThat(toggles.health().get(1).status()).isEqualTo(SourceHealth.Status.STALE);
+    });
+    withFile.withPropertyValues("progressive.toggles.invalid-flags=refuse-source").run(context -> {
+      Toggles toggles = context.getBean(Toggles.class);
+      assertThat(toggles.keys()).doesNotContain("ok");
+      assertThat(toggles.health().get(1).status()).isEqualTo(SourceHealth.Status.DOWN);
+    });
+  }
+
+  @Test
   void countsEvaluationsInTheApplicationsMeterRegistry() {
     runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run(context -> {
       context.getBean(Toggles.class).isEnabled("new-menu");

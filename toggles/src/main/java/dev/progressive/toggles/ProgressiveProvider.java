@@ -36,12 +36,13 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>every typed resolver, including long (2.2.1); results carry value, variant, reason and flag metadata
  *       (2.2.3, 2.2.4, 2.2.9);</li>
- *   <li>reasons STATIC, TARGETING_MATCH, SPLIT, DEFAULT, DISABLED and ERROR, and STALE while a source is down
+ *   <li>reasons STATIC, TARGETING_MATCH, SPLIT, DEFAULT, DISABLED and ERROR, and STALE for a flag whose definition
+ *       in force may not be current: its source cannot be read, its change was refused, or the store is unavailable
  *       (2.2.5);</li>
  *   <li>errors FLAG_NOT_FOUND, TYPE_MISMATCH, PARSE_ERROR and GENERAL as typed exceptions whose message names the
  *       flag (2.2.7);</li>
- *   <li>PROVIDER_CONFIGURATION_CHANGED with {@code flagsChanged} on every swap, PROVIDER_STALE when a source goes
- *       down and PROVIDER_READY when all are up again (5.3);</li>
+ *   <li>PROVIDER_CONFIGURATION_CHANGED with {@code flagsChanged} on every swap, PROVIDER_STALE when a source is no
+ *       longer UP (STALE or DOWN) and PROVIDER_READY when all are UP again (5.3);</li>
  *   <li>an idempotent {@link #shutdown()} (2.5).</li>
  * </ul>
  */
@@ -70,13 +71,33 @@ public final class ProgressiveProvider extends EventProvider {
     this.ownsToggles = ownsToggles;
   }
 
-  /** A provider over its own {@link Toggles} reading these sources; {@link #shutdown()} closes it. */
+  /**
+   * A provider over its own {@link Toggles} reading these sources, with the default options; {@link #shutdown()}
+   * closes it.
+   */
   public static ProgressiveProvider of(FlagSource... sources) {
     Toggles.Builder b = Toggles.builder();
     for (FlagSource s : sources) {
-      b.source(s);
+      b.source(Objects.requireNonNull(s, "source"));
     }
-    return new ProgressiveProvider(b.build(), true);
+    return of(b);
+  }
+
+  /**
+   * A provider over its own {@link Toggles}, built from these options (sources, meter registry, clock,
+   * {@link InvalidFlags} policy, store...); {@link #shutdown()} closes it, with its sources and store.
+   *
+   * <pre>{@code
+   * ProgressiveProvider provider = ProgressiveProvider.of(Toggles.builder()
+   *     .source(FileSource.of(Path.of("flags.json")))
+   *     .meterRegistry(registry)
+   *     .invalidFlags(InvalidFlags.REFUSE_SOURCE));
+   * }</pre>
+   *
+   * @throws FlagDefinitionException or {@link IllegalStateException} as {@link Toggles.Builder#build()} does
+   */
+  public static ProgressiveProvider of(Toggles.Builder options) {
+    return new ProgressiveProvider(Objects.requireNonNull(options, "options").build(), true);
   }
 
   /** The flags behind this provider. */
@@ -91,7 +112,8 @@ public final class ProgressiveProvider extends EventProvider {
 
   /**
    * Subscribes to changes and health (5.3). Fails, so the provider is in ERROR, only when it has no flags at all
-   * because its sources could not be read; a provider with some sources down starts READY and reports STALE.
+   * because its sources could not be read; a provider with some sources not UP starts READY, and a flag that could
+   * not be compiled answers PARSE_ERROR.
    */
   @Override
   public void initialize(EvaluationContext evaluationContext) throws Exception {
@@ -106,11 +128,11 @@ public final class ProgressiveProvider extends EventProvider {
       subscriptions.add(toggles.onHealthChange(this::healthChanged));
     }
     List<SourceHealth> health = toggles.health();
-    if (toggles.keys().isEmpty() && !toggles.isHealthy()) {
+    if (toggles.keys().isEmpty() && engine.snapshot().broken().isEmpty() && !toggles.isHealthy()) {
       throw new GeneralError("no flags could be read: " + describeDown(health));
     }
     if (!toggles.isHealthy()) {
-      LOG.warn("Starting with flag sources down: {}", describeDown(health));
+      LOG.warn("Starting with flag sources not UP: {}", describeDown(health));
     }
   }
 
@@ -130,7 +152,8 @@ public final class ProgressiveProvider extends EventProvider {
     StringBuilder sb = new StringBuilder();
     for (SourceHealth h : health) {
       if (!h.isUp()) {
-        sb.append(sb.length() == 0 ? "" : "; ").append(h.source()).append(" is down: ").append(h.error());
+        sb.append(sb.length() == 0 ? "" : "; ").append(h.source()).append(" is ").append(h.status()).append(": ")
+            .append(h.error());
       }
     }
     return sb.toString();
@@ -220,7 +243,7 @@ public final class ProgressiveProvider extends EventProvider {
   private <T> ProviderEvaluation<T> result(Outcome o, T value) {
     Reason reason = o.reason();
     String reasonName = reason.name();
-    if (reason != Reason.DISABLED && !toggles.isHealthy()) {
+    if (reason != Reason.DISABLED && toggles.isStale(o.flagKey())) {
       reasonName = Reason.STALE.name();
     }
     return ProviderEvaluation.<T>builder()

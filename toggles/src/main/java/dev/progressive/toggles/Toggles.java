@@ -1,7 +1,6 @@
 package dev.progressive.toggles;
 
 import dev.progressive.toggles.bucketing.FractionalHashing;
-import dev.progressive.toggles.internal.definition.FlagSetDocument;
 import dev.progressive.toggles.internal.definition.FlagSetParser;
 import dev.progressive.toggles.internal.definition.VariantType;
 import dev.progressive.toggles.internal.engine.CompiledFlag;
@@ -10,6 +9,8 @@ import dev.progressive.toggles.internal.engine.EvaluationMeters;
 import dev.progressive.toggles.internal.engine.FlagCompiler;
 import dev.progressive.toggles.internal.engine.Outcome;
 import dev.progressive.toggles.internal.engine.Snapshot;
+import dev.progressive.toggles.internal.engine.SourceCompiler;
+import dev.progressive.toggles.internal.engine.SourceState;
 import dev.progressive.toggles.source.FlagDocument;
 import dev.progressive.toggles.source.FlagSource;
 import dev.progressive.toggles.source.SourceHealth;
@@ -29,6 +30,10 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.function.UnaryOperator;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.TimeGauge;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.concurrent.TimeUnit;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,20 +63,26 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Evaluation reads one volatile snapshot: no I/O, no lock, and on the common paths no allocation. Sources are read
  * at {@link Builder#build()} and then watched; each change is parsed, validated and compiled off the evaluation path,
- * and swapped in only when every flag of the source is valid. A refused change is logged once, shows in
- * {@link #health()}, and leaves the last good flags in force.
+ * flag by flag, and swapped in. By default ({@link InvalidFlags#REFUSE_FLAG}) an invalid flag costs only that flag:
+ * it keeps its last good definition, or answers PARSE_ERROR when it has none. Each refused flag is logged once and
+ * named in {@link #health()}, with its file and JSON path.
  *
  * <p>When several sources define the same key, the source added last wins.
  */
+@SuppressWarnings("removal")
 public final class Toggles implements AutoCloseable {
+
+  /** The gauge of how long the flags being served have not been confirmed current, in seconds. */
+  public static final String STALENESS = "progressive.toggle.staleness";
 
   private static final Logger LOG = LoggerFactory.getLogger(Toggles.class);
 
   private final Engine engine;
   private final FlagCompiler compiler;
+  private final SourceCompiler sourceCompiler;
   private final EvaluationMeters meters;
   private final Clock clock;
-  private final List<Slot> slots;
+  private final List<SourceState> slots;
   private final FlagStore store;
   private final FlagAdmin admin;
   private final Object swapLock = new Object();
@@ -86,6 +97,8 @@ public final class Toggles implements AutoCloseable {
   private final List<Consumer<FlagsChanged>> changeListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<SourceHealth>> healthListeners = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
+  /** The keys whose definition in force is not what their source now gives. Replaced under swapLock. */
+  private volatile Set<String> staleKeys = Set.of();
   /** True while the sources are first read: that load builds the first snapshot and is not counted as changes. */
   private boolean starting;
 
@@ -93,15 +106,24 @@ public final class Toggles implements AutoCloseable {
     this.clock = b.clock;
     this.meters = b.registry == null ? null : new EvaluationMeters(b.registry);
     this.engine = new Engine(b.clock, meters);
-    this.compiler = new FlagCompiler(b.hashing, meters, b.invalidTargeting);
-    List<Slot> list = new ArrayList<>();
+    this.compiler = new FlagCompiler(b.hashing, meters, b.invalidFlags == InvalidFlags.REFUSE_SOURCE,
+        b.invalidFlags == InvalidFlags.AS_FLAGD);
+    this.sourceCompiler = new SourceCompiler(compiler, b.invalidFlags == InvalidFlags.REFUSE_SOURCE);
+    List<SourceState> list = new ArrayList<>();
+    Instant now = b.clock.instant();
     for (FlagSource s : b.sources) {
-      list.add(new Slot(s));
+      list.add(new SourceState(s, now));
     }
     this.slots = List.copyOf(list);
     this.store = b.store != null ? b.store : new InMemoryFlagStore(b.clock, 10_000);
     this.storeHealth = new SourceHealth(storeName(), SourceHealth.Status.UP, null, null, null);
     this.admin = new FlagAdmin(this);
+    if (b.registry != null) {
+      TimeGauge.builder(STALENESS, this, TimeUnit.SECONDS, Toggles::stalenessSeconds)
+          .description("How long the flags being served have not been confirmed current by their sources and the "
+              + "store: 0 while every source and the store are UP")
+          .register(b.registry);
+    }
   }
 
   private String storeName() {
@@ -199,10 +221,14 @@ public final class Toggles implements AutoCloseable {
     return Collections.unmodifiableSet(new TreeSet<>(engine.snapshot().flags().keySet()));
   }
 
-  /** The health of each source, in the order they were added. */
+  /**
+   * The health of each source, in the order they were added, then of the store. A source is UP when everything it
+   * gave is in force, STALE when its flags serve but not all as it now gives them (refused flags, each named with its
+   * file and JSON path; or it cannot be read), DOWN when it serves no flags.
+   */
   public List<SourceHealth> health() {
     List<SourceHealth> out = new ArrayList<>(slots.size() + 1);
-    for (Slot s : slots) {
+    for (SourceState s : slots) {
       out.add(s.health());
     }
     out.add(storeHealth);
@@ -214,7 +240,7 @@ public final class Toggles implements AutoCloseable {
    * served.
    */
   public boolean isHealthy() {
-    for (Slot s : slots) {
+    for (SourceState s : slots) {
       if (!s.health().isUp()) {
         return false;
       }
@@ -263,11 +289,11 @@ public final class Toggles implements AutoCloseable {
       return;
     }
     closed = true;
-    for (Slot s : slots) {
+    for (SourceState s : slots) {
       try {
-        s.source.close();
+        s.source().close();
       } catch (Exception e) {
-        LOG.warn("Closing flag source {} failed", s.source.name(), e);
+        LOG.warn("Closing flag source {} failed", s.source().name(), e);
       }
     }
     try {
@@ -291,9 +317,9 @@ public final class Toggles implements AutoCloseable {
     }
     FlagDefinitionException firstDefinitionError = null;
     RuntimeException firstReadError = null;
-    for (Slot slot : slots) {
+    for (SourceState slot : slots) {
       try {
-        List<FlagDocument> documents = slot.source.load();
+        List<FlagDocument> documents = slot.source().load();
         FlagDefinitionException refused = apply(slot, documents);
         if (refused != null && firstDefinitionError == null) {
           firstDefinitionError = refused;
@@ -301,7 +327,8 @@ public final class Toggles implements AutoCloseable {
       } catch (Exception e) {
         failed(slot, e);
         if (firstReadError == null) {
-          firstReadError = new IllegalStateException("Cannot read flag source " + slot.source.name() + ": " + e, e);
+          firstReadError = new IllegalStateException("Cannot read flag source " + slot.source().name() + ": " + e,
+              e);
         }
       }
     }
@@ -328,8 +355,8 @@ public final class Toggles implements AutoCloseable {
         }
       }
     });
-    for (Slot slot : slots) {
-      slot.source.watch(new FlagSource.Listener() {
+    for (SourceState slot : slots) {
+      slot.source().watch(new FlagSource.Listener() {
         @Override
         public void changed(List<FlagDocument> documents) {
           if (!closed) {
@@ -347,103 +374,115 @@ public final class Toggles implements AutoCloseable {
     }
   }
 
-  /** Parses, validates and compiles a source's documents; swaps them in, or refuses them whole. */
-  private FlagDefinitionException apply(Slot slot, List<FlagDocument> documents) {
+  /**
+   * Parses, validates and compiles a source's documents, flag by flag, and swaps in what is valid: by the
+   * {@link InvalidFlags} policy, an invalid flag keeps its last good definition (or answers PARSE_ERROR), or refuses
+   * the whole change.
+   *
+   * @return the first error, or null when everything applied
+   */
+  private FlagDefinitionException apply(SourceState slot, List<FlagDocument> documents) {
     synchronized (swapLock) {
-      Map<String, CompiledFlag> compiled;
-      try {
-        compiled = compile(documents);
-      } catch (FlagDefinitionException e) {
-        refuse(slot, e);
-        tellSource(slot, documents, false);
-        return e;
-      } catch (RuntimeException e) {
-        FlagDefinitionException wrapped = new FlagDefinitionException(slot.source.name(), null, null,
-            "could not be compiled: " + e, e);
-        refuse(slot, wrapped);
-        tellSource(slot, documents, false);
-        return wrapped;
-      }
-      slot.flags = compiled;
-      logBrokenFlags(slot, compiled);
-      boolean recovered = slot.succeed(clock.instant());
-      if (slot.loggedError != null) {
-        LOG.info("Flag source {} is valid again; its flags are applied", slot.source.name());
-        slot.loggedError = null;
+      SourceCompiler.Result result = sourceCompiler.compile(documents, slot.flags());
+      boolean wasRefused = !slot.health().isUp() && slot.health().lastFailure() != null;
+      boolean statusChanged = slot.applied(result, clock.instant());
+      logRefused(slot);
+      logBrokenTargeting(slot);
+      if (result.clean() && wasRefused) {
+        LOG.info("Flag source {} is valid again; all its flags are applied", slot.source().name());
       }
       rebuild("source");
-      if (recovered) {
+      if (statusChanged) {
         fireHealth(slot.health());
       }
-      tellSource(slot, documents, true);
-      return null;
+      tellSource(slot, documents, result.clean());
+      return result.clean() ? null : result.errors().get(0);
     }
   }
 
-  private static void tellSource(Slot slot, List<FlagDocument> documents, boolean accepted) {
+  private static void tellSource(SourceState slot, List<FlagDocument> documents, boolean accepted) {
     try {
-      slot.source.applied(documents, accepted);
+      slot.source().applied(documents, accepted);
     } catch (RuntimeException e) {
-      LOG.warn("Flag source {} failed to take note of its documents", slot.source.name(), e);
+      LOG.warn("Flag source {} failed to take note of its documents", slot.source().name(), e);
     }
   }
 
-  private Map<String, CompiledFlag> compile(List<FlagDocument> documents) {
-    Map<String, CompiledFlag> out = new LinkedHashMap<>();
-    Map<String, String> definedIn = new LinkedHashMap<>();
-    for (FlagDocument doc : documents) {
-      FlagSetDocument parsed = FlagSetParser.parse(doc.origin(), doc.content());
-      for (String key : parsed.flags().keySet()) {
-        String other = definedIn.putIfAbsent(key, doc.origin());
-        if (other != null) {
-          throw new FlagDefinitionException(doc.origin(), key, "$.flags." + key,
-              "flag '" + key + "' is defined in both " + other + " and " + doc.origin());
-        }
+  /** Logs each refused definition once (not on every read), with the file, the flag, the JSON path and the cost. */
+  private static void logRefused(SourceState slot) {
+    for (FlagDefinitionException e : slot.newErrors()) {
+      String cost;
+      if (slot.refusedWhole()) {
+        cost = "the whole change is refused and the source's last good flags stay in force";
+      } else if (e.flagKey() == null) {
+        cost = slot.servesFrom(e.source()) ? "this document's last good flags stay in force"
+            : "this document's flags are missing until it is fixed";
+      } else if (slot.keeps(e.flagKey())) {
+        cost = "its last good definition stays in force";
+      } else {
+        cost = "it answers PARSE_ERROR (the caller's default) until it is fixed";
       }
-      out.putAll(compiler.compile(parsed));
-    }
-    return out;
-  }
-
-  /** Logs, once each, the flags applied with a targeting error under {@link InvalidTargeting.AS_FLAGD}. */
-  private static void logBrokenFlags(Slot slot, Map<String, CompiledFlag> compiled) {
-    java.util.Set<String> now = new java.util.HashSet<>();
-    for (CompiledFlag flag : compiled.values()) {
-      String error = flag.parseError();
-      if (error != null) {
-        now.add(error);
-        if (!slot.loggedBrokenFlags.contains(error)) {
-          LOG.error("Flag '{}' from {} evaluates to PARSE_ERROR: {}", flag.key(), slot.source.name(), error);
-        }
-      }
-    }
-    slot.loggedBrokenFlags = now;
-  }
-
-  private void refuse(Slot slot, FlagDefinitionException e) {
-    String message = e.getMessage();
-    if (!message.equals(slot.loggedError)) {
-      LOG.error("Refused flag definitions from {}; the last good ones stay in force: {}", slot.source.name(),
-          message);
-      slot.loggedError = message;
-    }
-    if (slot.fail(clock.instant(), message)) {
-      fireHealth(slot.health());
+      LOG.error("Refused flag definition from {}; {}: {}", slot.source().name(), cost, e.getMessage());
     }
   }
 
-  private void failed(Slot slot, Exception cause) {
-    String message = "cannot read " + slot.source.name() + ": " + cause;
+  /** Logs, once each, the flags applied with a targeting error under {@link InvalidFlags#AS_FLAGD}. */
+  private static void logBrokenTargeting(SourceState slot) {
+    for (CompiledFlag flag : slot.newBrokenTargeting()) {
+      LOG.error("Flag '{}' from {} evaluates to PARSE_ERROR: {}", flag.key(), slot.source().name(),
+          flag.parseError());
+    }
+  }
+
+  private void failed(SourceState slot, Exception cause) {
+    String message = "cannot read " + slot.source().name() + ": " + cause;
     synchronized (swapLock) {
-      if (!message.equals(slot.loggedError)) {
-        LOG.warn("Flag source {} cannot be read; its last good flags stay in force: {}", slot.source.name(),
+      if (!message.equals(slot.readError())) {
+        LOG.warn("Flag source {} cannot be read; its last good flags stay in force: {}", slot.source().name(),
             cause.toString());
-        slot.loggedError = message;
       }
-      if (slot.fail(clock.instant(), message)) {
+      if (slot.unreadable(message, clock.instant())) {
         fireHealth(slot.health());
       }
+      refreshStaleKeys();
     }
+  }
+
+  /** Recomputes which flags in force are not what their source now gives. Holds swapLock. */
+  private void refreshStaleKeys() {
+    Map<String, SourceState> owner = new HashMap<>();
+    for (SourceState s : slots) {
+      for (String key : s.flags().keySet()) {
+        owner.put(key, s);
+      }
+    }
+    Set<String> stale = new HashSet<>();
+    owner.forEach((key, s) -> {
+      if (s.isStale(key)) {
+        stale.add(key);
+      }
+    });
+    staleKeys = Set.copyOf(stale);
+  }
+
+  /**
+   * Whether a flag's definition in force may not be current: its source refused its change or cannot be read, or the
+   * store is unavailable. The OpenFeature provider answers such a flag with reason STALE.
+   */
+  boolean isStale(String key) {
+    return !storeHealth.isUp() || staleKeys.contains(key);
+  }
+
+  /** How long the flags being served have not been confirmed current, in seconds: 0 while all are UP. */
+  private double stalenessSeconds() {
+    Instant oldest = null;
+    for (SourceHealth h : health()) {
+      Instant since = h.isUp() ? null : h.staleSince();
+      if (since != null && (oldest == null || since.isBefore(oldest))) {
+        oldest = since;
+      }
+    }
+    return oldest == null ? 0 : Math.max(0, Duration.between(oldest, clock.instant()).toMillis() / 1000.0);
   }
 
   /**
@@ -454,15 +493,19 @@ public final class Toggles implements AutoCloseable {
   private void rebuild(String origin) {
     Map<String, CompiledFlag> merged = new LinkedHashMap<>();
     Map<String, String> owner = new LinkedHashMap<>();
-    for (Slot s : slots) {
-      for (Map.Entry<String, CompiledFlag> e : s.flags.entrySet()) {
-        String previous = owner.put(e.getKey(), s.source.name());
-        if (previous != null && !previous.equals(s.source.name())) {
-          LOG.debug("Flag '{}' of {} overrides the one of {}", e.getKey(), s.source.name(), previous);
+    Map<String, Outcome> broken = new HashMap<>();
+    for (SourceState s : slots) {
+      String name = s.source().name();
+      for (Map.Entry<String, CompiledFlag> e : s.flags().entrySet()) {
+        String previous = owner.put(e.getKey(), name);
+        if (previous != null && !previous.equals(name)) {
+          LOG.debug("Flag '{}' of {} overrides the one of {}", e.getKey(), name, previous);
         }
         merged.put(e.getKey(), e.getValue());
       }
+      broken.putAll(s.broken());
     }
+    refreshStaleKeys();
     Map<String, Entry> nextEntries = new HashMap<>();
     for (Map.Entry<String, CompiledFlag> e : merged.entrySet()) {
       nextEntries.put(e.getKey(), new Entry(e.getValue(), owner.get(e.getKey()), null, e.getValue(), null));
@@ -494,7 +537,7 @@ public final class Toggles implements AutoCloseable {
     entries = Map.copyOf(nextEntries);
 
     Snapshot before = engine.snapshot();
-    Snapshot next = new Snapshot(merged, before.generation() + 1);
+    Snapshot next = new Snapshot(merged, broken, before.generation() + 1);
     Set<String> changed = before.changedKeys(next);
     if (changed.isEmpty() && before.generation() > 0) {
       return;
@@ -578,8 +621,9 @@ public final class Toggles implements AutoCloseable {
     synchronized (swapLock) {
       String message = storeName() + " is unavailable: " + cause.getMessage();
       boolean wasUp = storeHealth.isUp();
-      storeHealth = new SourceHealth(storeName(), SourceHealth.Status.DOWN, message, storeHealth.lastSuccess(),
-          clock.instant());
+      Instant now = clock.instant();
+      storeHealth = new SourceHealth(storeName(), SourceHealth.Status.STALE, message, storeHealth.lastSuccess(),
+          now, List.of(), wasUp || storeHealth.staleSince() == null ? now : storeHealth.staleSince());
       if (!message.equals(loggedStoreError)) {
         LOG.warn("Flag store {} is unavailable; the last known overrides stay in force: {}", store.name(),
             cause.toString());
@@ -708,38 +752,6 @@ public final class Toggles implements AutoCloseable {
     }
   }
 
-  /** A source with its last good flags and its health. Mutated under swapLock only. */
-  private static final class Slot {
-    final FlagSource source;
-    volatile Map<String, CompiledFlag> flags = Map.of();
-    volatile SourceHealth health;
-    String loggedError;
-    java.util.Set<String> loggedBrokenFlags = java.util.Set.of();
-
-    Slot(FlagSource source) {
-      this.source = source;
-      this.health = new SourceHealth(source.name(), SourceHealth.Status.DOWN, "not read yet", null, null);
-    }
-
-    SourceHealth health() {
-      return health;
-    }
-
-    /** @return whether the status changed */
-    boolean succeed(Instant now) {
-      boolean changed = health.status() != SourceHealth.Status.UP;
-      health = new SourceHealth(source.name(), SourceHealth.Status.UP, null, now, health.lastFailure());
-      return changed;
-    }
-
-    /** @return whether the status changed */
-    boolean fail(Instant now, String error) {
-      boolean changed = health.status() == SourceHealth.Status.UP;
-      health = new SourceHealth(source.name(), SourceHealth.Status.DOWN, error, health.lastSuccess(), now);
-      return changed;
-    }
-  }
-
   /** Builds {@link Toggles}. */
   public static final class Builder {
     private final List<FlagSource> sources = new ArrayList<>();
@@ -747,7 +759,7 @@ public final class Toggles implements AutoCloseable {
     private MeterRegistry registry;
     private FractionalHashing hashing = FractionalHashing.v2();
     private boolean requireValidSources;
-    private InvalidTargeting invalidTargeting = InvalidTargeting.REFUSE_SOURCE;
+    private InvalidFlags invalidFlags = InvalidFlags.REFUSE_FLAG;
     private FlagStore store;
 
     private Builder() {}
@@ -762,11 +774,23 @@ public final class Toggles implements AutoCloseable {
     }
 
     /**
-     * What a targeting rule that cannot be compiled does to its source's change. Default
-     * {@link InvalidTargeting#REFUSE_SOURCE}: the change is refused whole.
+     * What an invalid flag costs. Default {@link InvalidFlags#REFUSE_FLAG}: only that flag, which keeps its last good
+     * definition, or answers PARSE_ERROR when it has none; {@link InvalidFlags#REFUSE_SOURCE} refuses the source's
+     * whole change.
      */
+    public Builder invalidFlags(InvalidFlags invalidFlags) {
+      this.invalidFlags = Objects.requireNonNull(invalidFlags, "invalidFlags");
+      return this;
+    }
+
+    /**
+     * What a targeting rule that cannot be compiled does to its source's change.
+     *
+     * @deprecated use {@link #invalidFlags(InvalidFlags)}
+     */
+    @Deprecated(since = "0.1.0", forRemoval = true)
     public Builder invalidTargeting(InvalidTargeting invalidTargeting) {
-      this.invalidTargeting = Objects.requireNonNull(invalidTargeting, "invalidTargeting");
+      this.invalidFlags = Objects.requireNonNull(invalidTargeting, "invalidTargeting").policy();
       return this;
     }
 
@@ -795,8 +819,9 @@ public final class Toggles implements AutoCloseable {
     }
 
     /**
-     * Whether {@link #build()} throws when a source cannot be read or is invalid at start. Default false: such a
-     * source starts DOWN, with no flags, and is applied as soon as it becomes valid.
+     * Whether {@link #build()} throws when a source cannot be read or holds an invalid flag at start. Default false:
+     * an unreadable source starts DOWN, with no flags, an invalid flag answers PARSE_ERROR (or, with
+     * {@link InvalidFlags#REFUSE_SOURCE}, its source starts DOWN), and each is applied as soon as it becomes valid.
      */
     public Builder requireValidSources(boolean requireValidSources) {
       this.requireValidSources = requireValidSources;
@@ -806,7 +831,7 @@ public final class Toggles implements AutoCloseable {
     /**
      * Reads every source, builds the first snapshot and starts watching.
      *
-     * @throws FlagDefinitionException with {@link #requireValidSources}, when a source is invalid
+     * @throws FlagDefinitionException with {@link #requireValidSources}, when a source holds an invalid flag
      * @throws IllegalStateException with {@link #requireValidSources}, when a source cannot be read
      */
     public Toggles build() {

@@ -143,7 +143,7 @@ class ProgressiveProviderTest {
     assertThat(events.poll(60, TimeUnit.SECONDS)).isEqualTo(ProviderEvent.PROVIDER_READY);
     events.clear();
 
-    source.update("{\"flags\": {\"broken\": 1}}");
+    source.update("{\"flags\": {\"broken\": ");
     assertThat(events.poll(60, TimeUnit.SECONDS)).isEqualTo(ProviderEvent.PROVIDER_STALE);
     FlagEvaluationDetails<Boolean> stale = client.getBooleanDetails("new-menu", false);
     assertThat(stale.getValue()).as("last good value").isTrue();
@@ -221,5 +221,65 @@ class ProgressiveProviderTest {
             .build(), "?"))
         .isEqualTo("G");
     t.close();
+  }
+
+  /** The README's one-liner loads flagd's own testkit flag file unchanged, with default settings. */
+  @Test
+  void theReadmeOneLinerLoadsFlagdsTestkitFileUnchanged() {
+    java.nio.file.Path testkit = java.nio.file.Path.of(
+        "src/test/resources/conformance/flagd-evaluator/flags/testkit-flags.json");
+    assertThat(testkit).exists();
+    ProgressiveProvider provider = ProgressiveProvider.of(dev.progressive.toggles.source.FileSource.of(testkit));
+    OpenFeatureAPI api = OpenFeatureAPI.getInstance();
+    try {
+      api.setProviderAndWait("provider-test-testkit", provider);
+      Client client = api.getClient("provider-test-testkit");
+      FlagEvaluationDetails<Boolean> flag = client.getBooleanDetails("boolean-flag", false);
+      assertThat(flag.getValue()).isTrue();
+      assertThat(flag.getReason()).isEqualTo("STATIC");
+      FlagEvaluationDetails<String> broken = client.getStringDetails("ref-to-nonexistent-evaluator-flag", "fallback");
+      assertThat(broken.getValue()).isEqualTo("fallback");
+      assertThat(broken.getErrorCode()).isEqualTo(dev.openfeature.sdk.ErrorCode.PARSE_ERROR);
+      assertThat(provider.toggles().keys()).hasSizeGreaterThan(50);
+    } finally {
+      provider.shutdown();
+    }
+  }
+
+  /** Toggles options reach the provider's own Toggles, which it closes with its sources at shutdown (2.5). */
+  @Test
+  void spec_2_5_aProviderBuiltFromTogglesOptionsUsesThemAndClosesWhatItCreated() {
+    AtomicInteger closed = new AtomicInteger();
+    FlagSource source = new FlagSource() {
+      @Override
+      public String name() {
+        return "counted";
+      }
+
+      @Override
+      public List<dev.progressive.toggles.source.FlagDocument> load() {
+        return List.of(new dev.progressive.toggles.source.FlagDocument("counted", PerFlagCompilationTest.TWO_BAD));
+      }
+
+      @Override
+      public void close() {
+        closed.incrementAndGet();
+      }
+    };
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    java.time.Clock clock = java.time.Clock.fixed(java.time.Instant.parse("2030-01-01T00:00:00Z"),
+        java.time.ZoneOffset.UTC);
+    ProgressiveProvider p = ProgressiveProvider.of(Toggles.builder().source(source).meterRegistry(registry)
+        .clock(clock).invalidFlags(InvalidFlags.REFUSE_SOURCE));
+    assertThat(p.toggles().keys()).as("the policy applies: refused whole").isEmpty();
+    assertThat(p.toggles().health().get(0).staleSince()).as("the clock applies")
+        .isEqualTo(java.time.Instant.parse("2030-01-01T00:00:00Z"));
+    assertThatThrownBy(() -> p.getBooleanEvaluation("beta", false, new ImmutableContext()))
+        .isInstanceOf(FlagNotFoundError.class);
+    assertThat(registry.find("progressive.toggle.evaluations").functionCounters()).as("the registry applies").isNotEmpty();
+    p.shutdown();
+    p.shutdown();
+    assertThat(closed).as("closed once, with its Toggles").hasValue(1);
   }
 }

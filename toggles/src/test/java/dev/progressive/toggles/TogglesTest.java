@@ -50,6 +50,11 @@ class TogglesTest {
     return Toggles.builder().source(InMemorySource.of(flags)).requireValidSources(true).build();
   }
 
+  private static Toggles strict(String flags) {
+    return Toggles.builder().source(InMemorySource.of(flags)).invalidFlags(InvalidFlags.REFUSE_SOURCE)
+        .requireValidSources(true).build();
+  }
+
   @Test
   void aFlagWithoutTargetingGivesItsDefaultVariantAsStatic() {
     try (Toggles t = toggles(FLAGS)) {
@@ -258,9 +263,9 @@ class TogglesTest {
   }
 
   @Test
-  void anInvalidChangeIsRefusedWholeAndTheLastGoodFlagsStay() {
+  void withWholeFileRefusalAnInvalidChangeIsRefusedWholeAndTheLastGoodFlagsStay() {
     InMemorySource source = InMemorySource.named("flags.json", FLAGS);
-    try (Toggles t = Toggles.builder().source(source).build()) {
+    try (Toggles t = Toggles.builder().source(source).invalidFlags(InvalidFlags.REFUSE_SOURCE).build()) {
       List<FlagsChanged> events = new ArrayList<>();
       List<SourceHealth> health = new ArrayList<>();
       t.onChange(events::add);
@@ -274,17 +279,17 @@ class TogglesTest {
       assertThat(t.integerValue("limit", EvaluationContext.empty(), 0)).isEqualTo(1000);
       assertThat(events).isEmpty();
       assertThat(t.isHealthy()).isFalse();
-      SourceHealth down = t.health().get(0);
-      assertThat(down.status()).isEqualTo(SourceHealth.Status.DOWN);
-      assertThat(down.error()).contains("flags.json").contains("'limit'").contains("$.flags.limit.defaultVariant");
-      assertThat(down.lastSuccess()).isNotNull();
-      assertThat(health).extracting(SourceHealth::status).containsExactly(SourceHealth.Status.DOWN);
+      SourceHealth stale = t.health().get(0);
+      assertThat(stale.status()).as("its last good flags serve").isEqualTo(SourceHealth.Status.STALE);
+      assertThat(stale.error()).contains("flags.json").contains("'limit'").contains("$.flags.limit.defaultVariant");
+      assertThat(stale.lastSuccess()).isNotNull();
+      assertThat(health).extracting(SourceHealth::status).containsExactly(SourceHealth.Status.STALE);
 
       source.update(FLAGS.replace("\"defaultVariant\": \"blue\"", "\"defaultVariant\": \"red\""));
       assertThat(t.stringValue("color", EvaluationContext.empty(), "x")).isEqualTo("#f00");
       assertThat(t.isHealthy()).isTrue();
       assertThat(health).extracting(SourceHealth::status)
-          .containsExactly(SourceHealth.Status.DOWN, SourceHealth.Status.UP);
+          .containsExactly(SourceHealth.Status.STALE, SourceHealth.Status.UP);
     }
   }
 
@@ -366,19 +371,30 @@ class TogglesTest {
   }
 
   @Test
-  void aBrokenRuleRefusesTheSourceByDefaultOrFailsOnlyItsFlagLikeFlagd() {
+  void aBrokenRuleFailsOnlyItsFlagByDefaultOrRefusesTheSourceOnRequest() {
     String withBrokenRef = FLAGS.replace("{\"ends_with\": [{\"var\": \"email\"}, \"@beta.example\"]}",
         "{\"$ref\": \"nowhere\"}");
     assertThat(withBrokenRef).contains("nowhere");
 
-    try (Toggles strict = Toggles.builder().source(InMemorySource.named("flags.json", withBrokenRef)).build()) {
+    try (Toggles byDefault = Toggles.builder().source(InMemorySource.named("flags.json", withBrokenRef)).build()) {
+      assertThat(byDefault.isEnabled("new-menu")).as("the other flags apply").isTrue();
+      Evaluation<Boolean> broken = byDefault.booleanDetails("beta", EvaluationContext.empty(), true);
+      assertThat(broken.value()).isTrue();
+      assertThat(broken.errorCode()).isEqualTo(ErrorCode.PARSE_ERROR);
+      assertThat(broken.errorMessage()).contains("'beta'").contains("nowhere");
+      assertThat(byDefault.health().get(0).refused()).extracting(SourceHealth.RefusedFlag::jsonPath)
+          .containsExactly("$.flags.beta.targeting.if[0].$ref");
+    }
+
+    try (Toggles strict = Toggles.builder().source(InMemorySource.named("flags.json", withBrokenRef))
+        .invalidFlags(InvalidFlags.REFUSE_SOURCE).build()) {
       assertThat(strict.keys()).as("refused whole").isEmpty();
       assertThat(strict.health().get(0).error()).contains("'beta'").contains("$.flags.beta.targeting.if[0]")
           .contains("nowhere");
     }
 
     try (Toggles lenient = Toggles.builder().source(InMemorySource.named("flags.json", withBrokenRef))
-        .invalidTargeting(InvalidTargeting.AS_FLAGD).build()) {
+        .invalidFlags(InvalidFlags.AS_FLAGD).build()) {
       assertThat(lenient.isHealthy()).isTrue();
       assertThat(lenient.isEnabled("new-menu")).as("the other flags apply").isTrue();
       Evaluation<Boolean> broken = lenient.booleanDetails("beta", EvaluationContext.empty(), true);
@@ -392,7 +408,7 @@ class TogglesTest {
   }
 
   @Test
-  void rulesThatCanOnlyFailAreRefusedByDefaultAndEvaluatedAsFlagdDoesOnRequest() {
+  void rulesThatCanOnlyFailAreEvaluatedAsFlagdDoesByDefaultAndRefusedWithWholeFileRefusal() {
     String negative = FLAGS.replace("[[\"on\", 50], [\"off\", 50]]", "[[\"on\", -50], [\"off\", 50]]");
     String arity = FLAGS.replace("{\"ends_with\": [{\"var\": \"email\"}, \"@beta.example\"]}",
         "{\"ends_with\": [{\"var\": \"email\"}]}");
@@ -400,22 +416,20 @@ class TogglesTest {
         "{\"sem_ver\": [{\"var\": \"v\"}, \"===\", \"1.0.0\"]}");
     assertThat(List.of(negative, arity, semver)).noneMatch(FLAGS::equals);
 
-    assertThatThrownBy(() -> toggles(negative)).isInstanceOf(FlagDefinitionException.class)
+    assertThatThrownBy(() -> strict(negative)).isInstanceOf(FlagDefinitionException.class)
         .hasMessageContaining("'rollout'").hasMessageContaining("$.flags.rollout.targeting.fractional[0][1]")
         .hasMessageContaining("negative");
-    assertThatThrownBy(() -> toggles(arity)).isInstanceOf(FlagDefinitionException.class)
+    assertThatThrownBy(() -> strict(arity)).isInstanceOf(FlagDefinitionException.class)
         .hasMessageContaining("'beta'").hasMessageContaining("ends_with needs 2 arguments");
-    assertThatThrownBy(() -> toggles(semver)).isInstanceOf(FlagDefinitionException.class)
+    assertThatThrownBy(() -> strict(semver)).isInstanceOf(FlagDefinitionException.class)
         .hasMessageContaining("'beta'").hasMessageContaining("unknown operator");
 
-    try (Toggles asFlagd = Toggles.builder().source(InMemorySource.of(negative))
-        .invalidTargeting(InvalidTargeting.AS_FLAGD).requireValidSources(true).build()) {
+    try (Toggles asFlagd = toggles(negative)) {
       for (int i = 0; i < 50; i++) {
         assertThat(asFlagd.isEnabled("rollout", EvaluationContext.of("user-" + i))).as("-50 counts as 0").isFalse();
       }
     }
-    try (Toggles asFlagd = Toggles.builder().source(InMemorySource.of(arity))
-        .invalidTargeting(InvalidTargeting.AS_FLAGD).requireValidSources(true).build()) {
+    try (Toggles asFlagd = toggles(arity)) {
       Evaluation<Boolean> e = asFlagd.booleanDetails("beta",
           EvaluationContext.builder().attribute("email", "a@beta.example").build(), true);
       assertThat(e.reason()).isEqualTo(Reason.DEFAULT);
@@ -454,7 +468,7 @@ class TogglesTest {
       System.setErr(original);
     }
     String log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
-    assertThat(log.split("Refused flag definitions", -1)).as("one line per distinct error").hasSize(3);
+    assertThat(log.split("Refused flag definition", -1)).as("one line per distinct error").hasSize(3);
     assertThat(log).contains("'huge'").contains("'other'");
   }
 

@@ -2,6 +2,7 @@ package dev.progressive.spring.actuate;
 
 import dev.progressive.toggles.Toggles;
 import dev.progressive.toggles.source.SourceHealth;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,21 +15,23 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 
 /**
- * The health of feature toggles: one indicator per flag source and one for the store. A source that is not UP is
- * DOWN, with its error as the {@code error} detail; the last good flags are still served meanwhile, so an application
- * that prefers to stay in its load balancer's pool may leave this contributor out of its readiness group.
+ * The health of feature toggles: one indicator per flag source and one for the store, each UP, {@link #STALE} or
+ * DOWN as {@link SourceHealth.Status} says, with the error, each refused flag (file, JSON path, what is wrong) and the
+ * times as details. The store is UP or STALE: while its database cannot be reached, the last known overrides serve
+ * and only changes wait.
  *
- * <p>A store that cannot be reached is {@link #STALE}, with its error: evaluation goes on with the last known
- * overrides, only changes wait. {@code STALE} is not in Spring Boot's default status order, so it leaves the aggregate
- * status (and the HTTP status of {@code /actuator/health}) alone: a database outage reaches every instance at once,
- * and must not take the whole fleet out of its load balancer. List it in
- * {@code management.endpoint.health.status.order} to make it count.
+ * <p>{@code STALE} means that flags still serve, but not all as their source now gives them: a flag or a change was
+ * refused (a typo in a flag file) or the source cannot be read. It is not in Spring Boot's default status order, so it
+ * does not change the aggregate status and does not fail readiness: a typo in a file that every instance reads would
+ * otherwise take the whole fleet out of its load balancers while the last good flags serve. Alert on it with the
+ * {@code progressive.toggle.staleness} gauge instead. {@code DOWN} means the source serves no flags at all (never
+ * read, or nothing in it valid), which may rightly fail readiness. An application that wants STALE to count lists it,
+ * e.g. {@code management.endpoint.health.status.order=down,out-of-service,stale,up,unknown}.
  */
 public class TogglesHealthContributor implements CompositeHealthContributor {
 
-  /** The store cannot be reached: the last known overrides serve, changes wait. */
-  public static final Status STALE = new Status("STALE",
-      "the flag store cannot be reached; the last known overrides serve and changes wait");
+  /** The status of a source whose flags serve but are not all current. */
+  public static final Status STALE = new Status("STALE", "serving the last good flags");
 
   private static final String STORE = "store";
 
@@ -97,10 +100,17 @@ public class TogglesHealthContributor implements CompositeHealthContributor {
   }
 
   static Health health(SourceHealth health) {
-    return details(health.isUp() ? Health.up() : Health.down(), health);
+    return details(switch (health.status()) {
+      case UP -> Health.up();
+      case STALE -> Health.status(STALE);
+      case DOWN -> Health.down();
+    }, health);
   }
 
-  /** The store: UP, or {@link #STALE} while it cannot be reached. */
+  /**
+   * The store: UP, or {@link #STALE} while it cannot be reached. A store never serves "no flags": while its database
+   * is out, the last known overrides serve and only changes wait, so it is never DOWN.
+   */
   static Health storeHealth(SourceHealth health) {
     return details(health.isUp() ? Health.up() : Health.status(STALE), health);
   }
@@ -115,6 +125,26 @@ public class TogglesHealthContributor implements CompositeHealthContributor {
     }
     if (health.lastFailure() != null) {
       builder.withDetail("lastFailure", health.lastFailure().toString());
+    }
+    if (health.staleSince() != null) {
+      builder.withDetail("staleSince", health.staleSince().toString());
+    }
+    if (!health.refused().isEmpty()) {
+      List<Map<String, Object>> refused = new ArrayList<>();
+      for (SourceHealth.RefusedFlag r : health.refused()) {
+        Map<String, Object> one = new LinkedHashMap<>();
+        if (r.flag() != null) {
+          one.put("flag", r.flag());
+        }
+        one.put("file", r.file());
+        if (r.jsonPath() != null) {
+          one.put("path", r.jsonPath());
+        }
+        one.put("error", r.detail());
+        one.put("serving", r.lastGoodServes() ? "last good definition" : "PARSE_ERROR");
+        refused.add(one);
+      }
+      builder.withDetail("refused", refused);
     }
     return builder.build();
   }

@@ -235,7 +235,7 @@ class JdbcFlagStoreIT {
       proxy.cut();
       await(() -> !b.isHealthy(), "b to notice the outage");
       SourceHealth store = b.health().get(b.health().size() - 1);
-      assertThat(store.status()).isEqualTo(SourceHealth.Status.DOWN);
+      assertThat(store.status()).isEqualTo(SourceHealth.Status.STALE);
       assertThat(store.error()).contains("unavailable");
       assertThat(provider.getBooleanEvaluation("new-menu", false, new ImmutableContext()).getReason())
           .isEqualTo(Reason.STALE.name());

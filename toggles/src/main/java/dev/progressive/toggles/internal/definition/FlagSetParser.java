@@ -92,8 +92,20 @@ public final class FlagSetParser {
     return parse(origin, readTree(origin, content));
   }
 
-  /** Validates a document already read into a tree. */
+  /** Validates a document already read into a tree; the first invalid flag refuses it. */
   public static FlagSetDocument parse(String origin, JsonNode root) {
+    return parse(origin, root, null);
+  }
+
+  /**
+   * Validates a document already read into a tree, flag by flag.
+   *
+   * @param invalid where the error of each invalid flag goes, by key, while the document keeps the valid ones; null
+   *     to throw the first
+   * @throws FlagDefinitionException when the document itself is invalid: not an object, no {@code "flags"} object,
+   *     invalid set metadata or {@code $evaluators}
+   */
+  public static FlagSetDocument parse(String origin, JsonNode root, Map<String, FlagDefinitionException> invalid) {
     if (!root.isObject()) {
       throw new FlagDefinitionException(origin, null, "$", "a flag document must be an object with \"flags\", found "
           + describe(root));
@@ -113,7 +125,14 @@ public final class FlagSetParser {
     for (Map.Entry<String, JsonNode> e : flags.properties()) {
       // Interned: code names flags with literals, so the snapshot's lookup finds the very same instance.
       String key = e.getKey().intern();
-      parsed.put(key, flag(origin, key, e.getValue()));
+      try {
+        parsed.put(key, flag(origin, key, e.getValue()));
+      } catch (FlagDefinitionException invalidFlag) {
+        if (invalid == null) {
+          throw invalidFlag;
+        }
+        invalid.put(key, invalidFlag);
+      }
     }
     return new FlagSetDocument(origin, Collections.unmodifiableMap(parsed), setMetadata, evaluators);
   }

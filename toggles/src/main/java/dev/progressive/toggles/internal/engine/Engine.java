@@ -32,8 +32,9 @@ public final class Engine {
 
   /** Resolves and counts a flag for a native context. */
   public Outcome evaluate(String key, VariantType wanted, EvaluationContext context) {
-    CompiledFlag flag = snapshot.get(key);
-    Outcome outcome = withoutContext(key, flag, wanted);
+    Snapshot current = snapshot;
+    CompiledFlag flag = current.get(key);
+    Outcome outcome = withoutContext(key, flag, wanted, current);
     if (outcome == null) {
       outcome = resolve(flag, data.get().bind(key, context == null ? EvaluationContext.empty() : context));
     }
@@ -43,8 +44,9 @@ public final class Engine {
 
   /** Resolves and counts a flag for an OpenFeature context. */
   public Outcome evaluate(String key, VariantType wanted, dev.openfeature.sdk.EvaluationContext context) {
-    CompiledFlag flag = snapshot.get(key);
-    Outcome outcome = withoutContext(key, flag, wanted);
+    Snapshot current = snapshot;
+    CompiledFlag flag = current.get(key);
+    Outcome outcome = withoutContext(key, flag, wanted, current);
     if (outcome == null) {
       outcome = resolve(flag, data.get().bind(key, context));
     }
@@ -52,10 +54,14 @@ public final class Engine {
     return outcome;
   }
 
-  /** The outcome when it does not depend on the context (not found, wrong type, no targeting), or null. */
-  private Outcome withoutContext(String key, CompiledFlag flag, VariantType wanted) {
+  /**
+   * The outcome when it does not depend on the context (not found, could not be compiled, wrong type, no targeting),
+   * or null.
+   */
+  private Outcome withoutContext(String key, CompiledFlag flag, VariantType wanted, Snapshot current) {
     if (flag == null) {
-      return notFound(key);
+      Outcome broken = current.broken(key);
+      return broken != null ? broken : notFound(key);
     }
     if (!flag.accepts(wanted)) {
       return flag.mismatch(wanted);

@@ -17,16 +17,35 @@ import java.util.Map;
  * Compiles validated documents into {@link CompiledFlag}s. The same compiler serves every source and the store, so a
  * definition is accepted or refused the same way wherever it comes from.
  */
+@SuppressWarnings("removal")
 public final class FlagCompiler {
 
   private final FractionalHashing hashing;
   private final EvaluationMeters meters;
-  private final InvalidTargeting invalidTargeting;
+  private final boolean strict;
+  private final boolean brokenTargetingApplies;
 
-  public FlagCompiler(FractionalHashing hashing, EvaluationMeters meters, InvalidTargeting invalidTargeting) {
+  /**
+   * @param hashing the bucketing of {@code fractional}
+   * @param meters the meters, or null
+   * @param strict whether a rule that can only answer null (an unknown {@code sem_ver} operator, a constant that is
+   *     not a version, a negative weight) is refused; when false it compiles to flagd's answer, with a warning
+   * @param brokenTargetingApplies whether a flag whose targeting cannot be compiled is still compiled, answering
+   *     PARSE_ERROR on every evaluation, as flagd does; when false its {@link FlagDefinitionException} is thrown
+   */
+  public FlagCompiler(FractionalHashing hashing, EvaluationMeters meters, boolean strict,
+      boolean brokenTargetingApplies) {
     this.hashing = hashing;
     this.meters = meters;
-    this.invalidTargeting = invalidTargeting;
+    this.strict = strict;
+    this.brokenTargetingApplies = brokenTargetingApplies;
+  }
+
+  /** The compiler of a (deprecated) {@link InvalidTargeting} setting. */
+  @SuppressWarnings("removal")
+  public FlagCompiler(FractionalHashing hashing, EvaluationMeters meters, InvalidTargeting invalidTargeting) {
+    this(hashing, meters, invalidTargeting == InvalidTargeting.REFUSE_SOURCE,
+        invalidTargeting == InvalidTargeting.AS_FLAGD);
   }
 
   /** Compiles every flag of a document; the first error refuses the whole document. */
@@ -38,6 +57,11 @@ public final class FlagCompiler {
     return out;
   }
 
+  /** The outcome of a flag that could not be compiled and has no good definition: PARSE_ERROR with the reason. */
+  public Outcome broken(String key, String message) {
+    return Outcome.error(key, dev.progressive.toggles.ErrorCode.PARSE_ERROR, message, Map.of(), meters);
+  }
+
   /** Compiles one flag with its set's metadata and shared evaluators. */
   public CompiledFlag compile(FlagDefinition flag, Map<String, Object> setMetadata, Map<String, JsonNode> evaluators) {
     Expr targeting = null;
@@ -46,9 +70,9 @@ public final class FlagCompiler {
       try {
         targeting = LogicCompiler.compile(flag.targeting(),
             new CompileScope(flag.origin(), flag.key(), "$.flags." + flag.key() + ".targeting", evaluators, hashing,
-                invalidTargeting == InvalidTargeting.REFUSE_SOURCE));
+                strict));
       } catch (FlagDefinitionException e) {
-        if (invalidTargeting == InvalidTargeting.REFUSE_SOURCE) {
+        if (!brokenTargetingApplies) {
           throw e;
         }
         parseError = e.getMessage();

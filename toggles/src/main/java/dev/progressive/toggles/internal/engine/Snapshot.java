@@ -16,10 +16,24 @@ public final class Snapshot {
   public static final Snapshot EMPTY = new Snapshot(Map.of(), 0);
 
   private final Map<String, CompiledFlag> flags;
+  private final Map<String, Outcome> broken;
   private final long generation;
 
   public Snapshot(Map<String, CompiledFlag> flags, long generation) {
+    this(flags, Map.of(), generation);
+  }
+
+  /**
+   * @param flags the flags in force, by key
+   * @param broken the PARSE_ERROR outcome of each flag that its source gives but that could not be compiled and has
+   *     no good definition to keep, by key; a key in {@code flags} is never broken
+   * @param generation see {@link #generation()}
+   */
+  public Snapshot(Map<String, CompiledFlag> flags, Map<String, Outcome> broken, long generation) {
     this.flags = Collections.unmodifiableMap(new HashMap<>(flags));
+    Map<String, Outcome> b = new HashMap<>(broken);
+    b.keySet().removeAll(flags.keySet());
+    this.broken = Collections.unmodifiableMap(b);
     this.generation = generation;
   }
 
@@ -28,8 +42,18 @@ public final class Snapshot {
     return flags.get(key);
   }
 
+  /** The PARSE_ERROR outcome of a flag that could not be compiled and has no good definition, or null. */
+  public Outcome broken(String key) {
+    return broken.get(key);
+  }
+
   public Map<String, CompiledFlag> flags() {
     return flags;
+  }
+
+  /** The flags that answer PARSE_ERROR because they could not be compiled, by key. */
+  public Map<String, Outcome> broken() {
+    return broken;
   }
 
   /** Counts the snapshots swapped in, starting at 1 for the first. */
@@ -37,7 +61,7 @@ public final class Snapshot {
     return generation;
   }
 
-  /** The keys whose behaviour differs between this snapshot and the next: added, removed or changed. */
+  /** The keys whose behaviour differs between this snapshot and the next: added, removed, changed or broken. */
   public Set<String> changedKeys(Snapshot next) {
     Set<String> changed = new LinkedHashSet<>();
     for (Map.Entry<String, CompiledFlag> e : next.flags.entrySet()) {
@@ -48,6 +72,17 @@ public final class Snapshot {
     }
     for (String key : flags.keySet()) {
       if (!next.flags.containsKey(key)) {
+        changed.add(key);
+      }
+    }
+    for (Map.Entry<String, Outcome> e : next.broken.entrySet()) {
+      Outcome before = broken.get(e.getKey());
+      if (before == null || !Objects.equals(before.errorMessage(), e.getValue().errorMessage())) {
+        changed.add(e.getKey());
+      }
+    }
+    for (String key : broken.keySet()) {
+      if (!next.broken.containsKey(key)) {
         changed.add(key);
       }
     }
