@@ -52,6 +52,21 @@ public final class Engine {
     return outcome;
   }
 
+  /**
+   * Resolves and counts a flag for a native context, as the type its variants have: the snapshot is read once, so
+   * a flag whose type changes meanwhile is never read as the wrong type.
+   */
+  public Outcome evaluateAsDefined(String key, EvaluationContext context) {
+    CompiledFlag flag = snapshot.get(key);
+    VariantType type = flag == null ? VariantType.OBJECT : flag.definition().variantType();
+    Outcome outcome = withoutContext(key, flag, type);
+    if (outcome == null) {
+      outcome = resolve(flag, data.get().bind(key, context == null ? EvaluationContext.empty() : context));
+    }
+    outcome.record();
+    return outcome;
+  }
+
   /** The outcome when it does not depend on the context (not found, wrong type, no targeting), or null. */
   private Outcome withoutContext(String key, CompiledFlag flag, VariantType wanted) {
     if (flag == null) {

@@ -9,6 +9,7 @@ import dev.progressive.toggles.internal.definition.FlagSetDocument;
 import dev.progressive.toggles.internal.logic.CompileScope;
 import dev.progressive.toggles.internal.logic.Expr;
 import dev.progressive.toggles.internal.logic.LogicCompiler;
+import dev.progressive.toggles.internal.logic.SharedEvaluators;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,8 @@ public final class FlagCompiler {
   private final FractionalHashing hashing;
   private final EvaluationMeters meters;
   private final InvalidTargeting invalidTargeting;
+  /** The evaluators of the document compiled last, so that its flags share each compiled evaluator. */
+  private volatile Evaluators lastEvaluators;
 
   public FlagCompiler(FractionalHashing hashing, EvaluationMeters meters, InvalidTargeting invalidTargeting) {
     this.hashing = hashing;
@@ -45,7 +48,7 @@ public final class FlagCompiler {
     if (flag.targeting() != null) {
       try {
         targeting = LogicCompiler.compile(flag.targeting(),
-            new CompileScope(flag.origin(), flag.key(), "$.flags." + flag.key() + ".targeting", evaluators, hashing,
+            new CompileScope(flag.origin(), flag.key(), "$.flags." + flag.key() + ".targeting", shared(evaluators), hashing,
                 invalidTargeting == InvalidTargeting.REFUSE_SOURCE));
       } catch (FlagDefinitionException e) {
         if (invalidTargeting == InvalidTargeting.REFUSE_SOURCE) {
@@ -60,4 +63,16 @@ public final class FlagCompiler {
     Object fingerprint = List.of(flag.json(), setMetadata, flag.targeting() == null ? Map.of() : evaluators);
     return new CompiledFlag(flag, targeting, metadata, fingerprint, meters, parseError, setMetadata, evaluators);
   }
+
+  /** The compiled evaluators of a document's evaluators, the same for every flag of that document. */
+  private SharedEvaluators shared(Map<String, JsonNode> evaluators) {
+    Evaluators last = lastEvaluators;
+    if (last == null || last.rules != evaluators) {
+      last = new Evaluators(evaluators, SharedEvaluators.of(evaluators));
+      lastEvaluators = last;
+    }
+    return last.compiled;
+  }
+
+  private record Evaluators(Map<String, JsonNode> rules, SharedEvaluators compiled) {}
 }

@@ -221,6 +221,17 @@ final class VarOps {
     }
   }
 
+  /** {@code {"var": "$flagd.flagKey"}} at the top level of an evaluator, which flags share: read at evaluation. */
+  static final class FlagKey extends Expr {
+    @Override
+    public Object eval(Object data) {
+      if (data instanceof RootData root) {
+        return root.flagKey();
+      }
+      return lookup(data, "$flagd.flagKey");
+    }
+  }
+
   /** {@code {"var": "$flagd.timestamp"}} at the top level: the evaluation time in seconds. */
   static final class Timestamp extends Expr {
     @Override
