@@ -153,4 +153,43 @@ class HostileDocumentTest {
       assertThat(t.isEnabled("f9999", EvaluationContext.of(null, Map.of("tenant", "t1")))).isFalse();
     }
   }
+
+  /** Flags whose targeting folds a constant costing about a million units of work each. */
+  private static String heavyFolds(int flags) {
+    StringBuilder list = new StringBuilder("[");
+    for (int i = 0; i < 1_000; i++) {
+      list.append(i == 0 ? "" : ",").append(i);
+    }
+    list.append(']');
+    String fold = "{\"all\": [{\"map\": [" + list + ", {\"map\": [" + list + ", \"x\"]}]}, true]}";
+    StringBuilder doc = new StringBuilder("{\"flags\": {");
+    for (int i = 0; i < flags; i++) {
+      doc.append(i == 0 ? "" : ",").append("\"f").append(i).append("\": {\"state\": \"ENABLED\", ")
+          .append("\"variants\": {\"on\": true, \"off\": false}, \"defaultVariant\": \"off\", ")
+          .append("\"targeting\": {\"if\": [").append(fold).append(", \"on\", \"off\"]}}");
+    }
+    return doc.append("}}").toString();
+  }
+
+  @Test
+  void foldingConstantsIsBoundedPerDocumentNotOnlyPerFlag() {
+    try (Toggles t = strict(heavyFolds(3))) {
+      assertThat(t.isEnabled("f2")).isTrue();
+    }
+    assertThatThrownBy(() -> strict(heavyFolds(80)))
+        .isInstanceOf(FlagDefinitionException.class)
+        .hasMessageContaining("folding the constants of the rule (or of its document)");
+    assertThat(refusedOverGoodFlags(heavyFolds(80))).contains("folding the constants");
+    // each document has a budget of its own: after a refused heavy document, the next one compiles
+    InMemorySource source = InMemorySource.of(heavyFolds(3));
+    try (Toggles t = Toggles.builder().source(source).requireValidSources(true).build()) {
+      source.update(heavyFolds(80));
+      assertThat(t.isHealthy()).isFalse();
+      for (int i = 0; i < 3; i++) {
+        source.update(heavyFolds(4));
+        assertThat(t.isHealthy()).isTrue();
+      }
+      assertThat(t.isEnabled("f3")).isTrue();
+    }
+  }
 }

@@ -35,6 +35,8 @@ public final class FlagCompiler {
   /** Compiles every flag of a document; the first error refuses the whole document. */
   public Map<String, CompiledFlag> compile(FlagSetDocument document) {
     Map<String, CompiledFlag> out = new LinkedHashMap<>();
+    // A fresh set of compiled evaluators, and so a fresh folding budget, for each document.
+    lastEvaluators = new Evaluators(document.evaluators(), SharedEvaluators.of(document.evaluators()));
     for (FlagDefinition flag : document.flags().values()) {
       out.put(flag.key(), compile(flag, document.metadata(), document.evaluators()));
     }

@@ -16,6 +16,8 @@ final class Budget {
   /** The evaluation that the budget was last armed for; the data holds no user data once it is done. */
   private RootData lastRoot;
   private long lastEvaluation;
+  /** Whether the compiler armed it. */
+  private boolean compiling;
 
   private Budget() {}
 
@@ -37,6 +39,7 @@ final class Budget {
       return false;
     }
     armed = true;
+    compiling = false;
     if (data instanceof RootData root && root == lastRoot && root.evaluation() != 0
         && root.evaluation() == lastEvaluation) {
       return true;
@@ -49,6 +52,28 @@ final class Budget {
       lastRoot = null;
     }
     return true;
+  }
+
+  /**
+   * Arms the budget with the given work, for the compiler's folding (whose budget is the smaller of a flag's and
+   * what is left of its document's); does nothing when it is armed already.
+   *
+   * @return whether this call armed it, and so must {@link #disarm()} it
+   */
+  boolean armForCompile(long work) {
+    if (armed) {
+      return false;
+    }
+    armed = true;
+    compiling = true;
+    left = work;
+    lastRoot = null;
+    return true;
+  }
+
+  /** The work left; may be below 0 once {@link #spend} has thrown. */
+  long left() {
+    return left;
   }
 
   /** The data of the evaluation whose iterations are running, or null. */
@@ -72,8 +97,10 @@ final class Budget {
     }
     left -= work;
     if (left < 0) {
-      throw new LimitExceededException("the rule does more than " + Limits.MAX_WORK
-          + " units of work in its iterations (map, filter, reduce, all, some, none)");
+      throw new LimitExceededException(lastRoot == null && compiling
+          ? "folding the constants of the rule (or of its document) takes more than the work limit"
+          : "the rule does more than " + Limits.MAX_WORK
+              + " units of work in its iterations (map, filter, reduce, all, some, none)");
     }
   }
 

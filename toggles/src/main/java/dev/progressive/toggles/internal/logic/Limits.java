@@ -36,5 +36,11 @@ public final class Limits {
    */
   public static final long MAX_WORK = 10_000_000;
 
+  /**
+   * The work that folding the constants of all the rules of one document may do at compile time, on top of the
+   * {@link #MAX_WORK} of each rule: it bounds the time a document takes to compile, whatever its number of flags.
+   */
+  public static final long MAX_DOCUMENT_WORK = 50_000_000;
+
   private Limits() {}
 }

@@ -77,7 +77,8 @@ public final class LogicCompiler {
     LogicCompiler compiler = new LogicCompiler(scope);
     // Folding constants spends from one budget for the whole rule.
     Budget budget = Budget.current();
-    boolean armed = budget.arm(null);
+    long work = Math.min(Limits.MAX_WORK, scope.evaluators().foldingWorkLeft());
+    boolean armed = budget.armForCompile(work);
     try {
       return compiler.compile(rule, scope.path(), true, false);
     } catch (FlagDefinitionException e) {
@@ -89,6 +90,7 @@ public final class LogicCompiler {
       throw compiler.error(scope.path(), "rule cannot be compiled: " + e, e);
     } finally {
       if (armed) {
+        scope.evaluators().foldingWorkDone(work - budget.left());
         budget.disarm();
       }
     }

@@ -6,6 +6,7 @@ import dev.progressive.toggles.bucketing.FractionalHashing;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The {@code $evaluators} of one document, and each of them compiled once and shared by every flag and every
@@ -18,18 +19,21 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SharedEvaluators {
 
-  private static final SharedEvaluators NONE = new SharedEvaluators(Map.of());
-
   private final Map<String, JsonNode> rules;
   private final Map<Key, Compiled> compiled = new ConcurrentHashMap<>();
+  /** What is left of {@link Limits#MAX_DOCUMENT_WORK} for folding the constants of the document's rules. */
+  private final AtomicLong foldingWork = new AtomicLong(Limits.MAX_DOCUMENT_WORK);
 
   private SharedEvaluators(Map<String, JsonNode> rules) {
     this.rules = rules;
   }
 
-  /** The evaluators of a document; the map is copied once. */
+  /**
+   * The evaluators of a document; the map is copied once. Make one per document: it also holds the document's
+   * budget for folding constants.
+   */
   public static SharedEvaluators of(Map<String, JsonNode> rules) {
-    return rules.isEmpty() ? NONE : new SharedEvaluators(Map.copyOf(rules));
+    return new SharedEvaluators(Map.copyOf(rules));
   }
 
   /** The rules by name, as written. */
@@ -46,9 +50,17 @@ public final class SharedEvaluators {
   }
 
   void put(Key key, Compiled value) {
-    if (this != NONE) {
-      compiled.putIfAbsent(key, value);
-    }
+    compiled.putIfAbsent(key, value);
+  }
+
+  /** The folding work a rule of this document may still do. */
+  long foldingWorkLeft() {
+    return Math.max(0, foldingWork.get());
+  }
+
+  /** Takes the folding work a rule did from the document's budget. */
+  void foldingWorkDone(long work) {
+    foldingWork.addAndGet(-work);
   }
 
   /** One way of compiling an evaluator. */
