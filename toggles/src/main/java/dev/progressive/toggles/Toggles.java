@@ -307,14 +307,13 @@ public final class Toggles implements AutoCloseable {
           firstDefinitionError = refused;
         }
       } catch (Exception | Error e) {
-        if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
-          throw (VirtualMachineError) e;
-        }
+        rethrowIfFatal(e);
         // A source of the user's may throw anything; it is a failed read, never a failed build.
-        Exception cause = e instanceof Exception ex ? ex : new IOException("reading failed: " + e, e);
+        Exception cause = e instanceof Exception ex ? ex : new IOException("reading failed: " + describe(e), e);
         failed(slot, cause);
         if (firstReadError == null) {
-          firstReadError = new IllegalStateException("Cannot read flag source " + slot.source.name() + ": " + e, e);
+          firstReadError = new IllegalStateException("Cannot read flag source " + slot.source.name() + ": "
+              + describe(e), e);
         }
       }
     }
@@ -374,12 +373,10 @@ public final class Toggles implements AutoCloseable {
         // Whatever a document does to the parser or the compiler, it is refused, and the thread that applies it
         // (a source's watcher) lives on. Only an error the JVM cannot go on from is rethrown, once refused.
         FlagDefinitionException wrapped = new FlagDefinitionException(slot.source.name(), null, null,
-            "could not be compiled: " + e, e);
+            "could not be compiled: " + describe(e), e);
         refuse(slot, wrapped);
         tellSource(slot, documents, false);
-        if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
-          throw (VirtualMachineError) e;
-        }
+        rethrowIfFatal(e);
         return wrapped;
       }
       slot.flags = compiled;
@@ -401,7 +398,8 @@ public final class Toggles implements AutoCloseable {
   private static void tellSource(Slot slot, List<FlagDocument> documents, boolean accepted) {
     try {
       slot.source.applied(documents, accepted);
-    } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
+    } catch (Throwable e) { // NOPMD: a user's callback may throw anything; only a dying JVM's error goes on
+      rethrowIfFatal(e);
       LOG.warn("Flag source {} failed to take note of its documents", slot.source.name(), e);
     }
   }
@@ -451,11 +449,11 @@ public final class Toggles implements AutoCloseable {
   }
 
   private void failed(Slot slot, Exception cause) {
-    String message = "cannot read " + slot.source.name() + ": " + cause;
+    String message = "cannot read " + slot.source.name() + ": " + describe(cause);
     synchronized (swapLock) {
       if (!message.equals(slot.loggedError)) {
         LOG.warn("Flag source {} cannot be read; its last good flags stay in force: {}", slot.source.name(),
-            cause.toString());
+            describe(cause));
         slot.loggedError = message;
       }
       if (slot.fail(clock.instant(), message)) {
@@ -529,7 +527,8 @@ public final class Toggles implements AutoCloseable {
       for (Consumer<FlagsChanged> l : changeListeners) {
         try {
           l.accept(event);
-        } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
+        } catch (Throwable e) { // NOPMD: a user's callback may throw anything; only a dying JVM's error goes on
+      rethrowIfFatal(e);
           LOG.warn("A flag change listener failed", e);
         }
       }
@@ -716,11 +715,28 @@ public final class Toggles implements AutoCloseable {
     }
   }
 
+  /** Rethrows what the JVM cannot go on from (out of memory and the like); a stack overflow is not one of them. */
+  private static void rethrowIfFatal(Throwable e) {
+    if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
+      throw (VirtualMachineError) e;
+    }
+  }
+
+  /** A throwable in words, even when its own toString throws. */
+  private static String describe(Throwable e) {
+    try {
+      return String.valueOf(e);
+    } catch (Throwable again) { // NOPMD: a hostile exception's message may throw
+      return e.getClass().getName();
+    }
+  }
+
   private void fireHealth(SourceHealth health) {
     for (Consumer<SourceHealth> l : healthListeners) {
       try {
         l.accept(health);
-      } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
+      } catch (Throwable e) { // NOPMD: a user's callback may throw anything; only a dying JVM's error goes on
+      rethrowIfFatal(e);
         LOG.warn("A flag source health listener failed", e);
       }
     }

@@ -118,6 +118,21 @@ class HostileDocumentTest {
       assertThat(t.health().get(0).isUp()).isFalse();
       assertThat(t.health().get(0).error()).contains("a source's bug");
     }
+    FlagSource unprintable = new FlagSource() {
+      @Override
+      public String name() {
+        return "unprintable";
+      }
+
+      @Override
+      public List<FlagDocument> load() {
+        throw new HostileContextTest.Unprintable();
+      }
+    };
+    try (Toggles t = Toggles.builder().source(unprintable).build()) {
+      assertThat(t.health().get(0).isUp()).isFalse();
+      assertThat(t.health().get(0).error()).contains("Unprintable");
+    }
   }
 
   @Test
