@@ -6,6 +6,9 @@ import dev.progressive.toggles.Evaluation;
 import dev.progressive.toggles.EvaluationContext;
 import dev.progressive.toggles.Toggles;
 import dev.progressive.toggles.source.InMemorySource;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -60,6 +63,32 @@ class ConcurrentTypeChangeTest {
       }
       assertThat(failure.get()).isNull();
       assertThat(seen).contains(1.0);
+    }
+  }
+
+  @Test
+  void doubleDetailsIsConsistentWhenTheFlagChangesTypeRightAfterItsEvaluation() {
+    // The change lands exactly between the evaluation and what doubleDetails does next: the first count of the
+    // outcome registers its meter, and this filter applies the new document right then, on the reader's thread.
+    InMemorySource source = InMemorySource.of(WHOLE);
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    AtomicBoolean changed = new AtomicBoolean();
+    registry.config().meterFilter(new MeterFilter() {
+      @Override
+      public Meter.Id map(Meter.Id id) {
+        if ("progressive.toggle.evaluations".equals(id.getName()) && "n".equals(id.getTag("feature_flag.key"))
+            && changed.compareAndSet(false, true)) {
+          source.update(TEXT);
+        }
+        return id;
+      }
+    });
+    try (Toggles t = Toggles.builder().source(source).meterRegistry(registry).requireValidSources(true).build()) {
+      Evaluation<Double> d = t.doubleDetails("n", EvaluationContext.empty(), -1.0);
+      assertThat(changed).isTrue();
+      assertThat(d.value()).isEqualTo(1.0);
+      assertThat(d.variant()).isEqualTo("a");
+      assertThat(t.doubleDetails("n", EvaluationContext.empty(), -1.0).value()).isEqualTo(-1.0);
     }
   }
 }
