@@ -238,6 +238,20 @@ class HostileContextTest {
   }
 
   @Test
+  void scanningALongListInsideAnIterationCountsAsWork() {
+    List<Integer> items = java.util.stream.IntStream.range(0, 20_000).boxed().toList();
+    // each of 20,000 elements carries the 20,000-element list: 20,000 × 20,000 comparisons if nothing stopped it
+    try (Toggles t = toggles("{\"if\": [{\"some\": [{\"var\": \"v\"}, {\"in\": [-1, {\"var\": \"v\"}]}]}, "
+        + "\"a\", \"b\"]}")) {
+      List<Map<String, Object>> elements = new ArrayList<>();
+      for (int i = 0; i < 20_000; i++) {
+        elements.add(Map.of("v", items));
+      }
+      assertDefaultWithError(t, elements, "units of work");
+    }
+  }
+
+  @Test
   void aNullKeyAnswersTheDefaultWithAnErrorForEveryGetter() {
     try (Toggles t = toggles("{\"var\": \"v\"}")) {
       EvaluationContext ctx = EvaluationContext.of("u");

@@ -198,10 +198,12 @@ final class ArrayOps {
         if (s.isEmpty()) {
           return Boolean.FALSE;
         }
+        Budget.chargeLength(s.length());
         String part = a instanceof String as ? as : Js.toJsString(a);
         return Js.bool(s.contains(part));
       }
       if (b instanceof List<?> list) {
+        Budget.chargeLength(list.size());
         for (int i = 0, n = list.size(); i < n; i++) {
           if (Js.strictEquals(a, list.get(i))) {
             return Boolean.TRUE;

@@ -83,6 +83,7 @@ final class Js {
 
   /** JS StringToNumber: trimmed decimal, hexadecimal, octal or binary literal, Infinity; "" is 0; else NaN. */
   static double stringToNumber(String s) {
+    Budget.chargeLength(s.length());
     int start = 0;
     int end = s.length();
     while (start < end && isJsSpace(s.charAt(start))) {

@@ -64,6 +64,7 @@ final class StringOps {
     @Override
     public Object eval(Object data) {
       String s = Js.toJsString(source.eval(data));
+      Budget.chargeLength(s.length());
       double from = Js.toNumber(start.eval(data));
       if (length == null) {
         return substr(s, from, Double.POSITIVE_INFINITY);
