@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 class HostileInputFuzzTest {
 
   private static final long SEED = Long.getLong("progressive.fuzz.seed", 20261205L);
-  private static final int DOCUMENTS = Integer.getInteger("progressive.fuzz.documents", 150);
+  private static final int DOCUMENTS = Integer.getInteger("progressive.fuzz.documents", 100);
   private static final int CONTEXTS = Integer.getInteger("progressive.fuzz.contexts", 6);
 
   private static final String[] OPERATORS = {"var", "if", "==", "!=", "===", "<", ">=", "!", "!!", "or", "and", "+",
@@ -42,15 +42,25 @@ class HostileInputFuzzTest {
   private int evaluatorCount;
 
   @Test
-  void noHostileDocumentOrContextEscapesOrCostsTheLastGoodFlags() {
-    InMemorySource source = InMemorySource.of(HostileDocs.good(true));
+  void noHostileJsonDocumentOrContextEscapesOrCostsTheLastGoodFlags() {
+    fuzz("fuzz.json");
+  }
+
+  /** The same documents read as YAML (a superset of JSON), through SnakeYAML. */
+  @Test
+  void noHostileYamlDocumentOrContextEscapesOrCostsTheLastGoodFlags() {
+    fuzz("fuzz.yaml");
+  }
+
+  private void fuzz(String name) {
+    InMemorySource source = InMemorySource.named(name, HostileDocs.good(true));
     try (Toggles t = Toggles.builder().source(source).meterRegistry(new SimpleMeterRegistry())
         .requireValidSources(true).build()) {
       Set<String> goodKeys = t.keys();
       int accepted = 0;
       for (int doc = 0; doc < DOCUMENTS; doc++) {
         String document = document();
-        String replay = "seed " + SEED + ", document " + doc + ": " + abbreviate(document);
+        String replay = name + ", seed " + SEED + ", document " + doc + ": " + abbreviate(document);
         long generation = t.generation();
         try {
           source.update(document);
