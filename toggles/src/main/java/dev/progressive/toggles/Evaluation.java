@@ -21,7 +21,7 @@ public final class Evaluation<T> {
   private final Map<String, Object> flagMetadata;
 
   /**
-   * @param flagKey the flag
+   * @param flagKey the flag; null only when the caller asked with a null key (the answer is then an error)
    * @param value the value: the variant's, or the caller's default
    * @param variant the variant's name, or null when the caller's default was used
    * @param reason why this value
@@ -31,7 +31,7 @@ public final class Evaluation<T> {
    */
   public Evaluation(String flagKey, T value, String variant, Reason reason, ErrorCode errorCode, String errorMessage,
       Map<String, Object> flagMetadata) {
-    this.flagKey = Objects.requireNonNull(flagKey, "flagKey");
+    this.flagKey = flagKey;
     this.value = value;
     this.variant = variant;
     this.reason = Objects.requireNonNull(reason, "reason");
@@ -40,6 +40,7 @@ public final class Evaluation<T> {
     this.flagMetadata = Objects.requireNonNull(flagMetadata, "flagMetadata");
   }
 
+  /** The flag's key, as the caller gave it (null when the caller gave null). */
   public String flagKey() {
     return flagKey;
   }
@@ -79,7 +80,7 @@ public final class Evaluation<T> {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Evaluation<?> e && flagKey.equals(e.flagKey) && Objects.equals(value, e.value)
+    return o instanceof Evaluation<?> e && Objects.equals(flagKey, e.flagKey) && Objects.equals(value, e.value)
         && Objects.equals(variant, e.variant) && reason == e.reason && errorCode == e.errorCode
         && Objects.equals(errorMessage, e.errorMessage) && flagMetadata.equals(e.flagMetadata);
   }

@@ -7,6 +7,11 @@ package dev.progressive.toggles;
  *
  * <p>This is the only exception that parsing and compiling a definition throws. When it is thrown, nothing of the
  * refused definition is applied, and the last good one stays in force.
+ *
+ * <p>A definition that passes one of the bounds of compiling (the size of the document, the depth or expanded size of
+ * a rule, the work of folding its constants; docs/toggles.md lists them) is refused with this exception too; its
+ * {@link #detail()} names the bound, e.g. {@code flags.json: flag 'f': $.$evaluators.e255: the rule is nested
+ * deeper than 256 levels (counting the $refs followed) through the $ref chain e0 -> e1 -> ...}.
  */
 public class FlagDefinitionException extends RuntimeException {
 

@@ -34,6 +34,7 @@ import io.micrometer.core.instrument.TimeGauge;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.concurrent.TimeUnit;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -76,6 +77,9 @@ public final class Toggles implements AutoCloseable {
   public static final String STALENESS = "progressive.toggle.staleness";
 
   private static final Logger LOG = LoggerFactory.getLogger(Toggles.class);
+  /** The answer to a null key. Not counted: a meter's tag cannot be null. */
+  private static final Outcome NULL_KEY = Outcome.error(null, ErrorCode.FLAG_NOT_FOUND,
+      "the flag key is null", Map.of(), null);
 
   private final Engine engine;
   private final FlagCompiler compiler;
@@ -147,29 +151,28 @@ public final class Toggles implements AutoCloseable {
   }
 
   public boolean booleanValue(String key, EvaluationContext context, boolean defaultValue) {
-    Object v = engine.evaluate(key, VariantType.BOOLEAN, context).value();
+    Object v = outcome(key, VariantType.BOOLEAN, context).value();
     return v == null ? defaultValue : (Boolean) v;
   }
 
   public String stringValue(String key, EvaluationContext context, String defaultValue) {
-    Object v = engine.evaluate(key, VariantType.STRING, context).value();
+    Object v = outcome(key, VariantType.STRING, context).value();
     return v == null ? defaultValue : (String) v;
   }
 
   public int integerValue(String key, EvaluationContext context, int defaultValue) {
-    Object v = engine.evaluate(key, VariantType.INTEGER, context).value();
+    Object v = outcome(key, VariantType.INTEGER, context).value();
     return v instanceof Integer i ? i : defaultValue;
   }
 
   public double doubleValue(String key, EvaluationContext context, double defaultValue) {
-    Outcome o = engine.evaluate(key, VariantType.FLOAT, context);
-    Object v = o.value();
-    return v == null ? defaultValue : ((Number) v).doubleValue();
+    Double v = outcome(key, VariantType.FLOAT, context).floatValue();
+    return v == null ? defaultValue : v;
   }
 
   /** An object flag's value: an unmodifiable {@code Map} (or {@code List}) of plain Java values. */
   public Object objectValue(String key, EvaluationContext context, Object defaultValue) {
-    Object v = engine.evaluate(key, VariantType.OBJECT, context).value();
+    Object v = outcome(key, VariantType.OBJECT, context).value();
     return v == null ? defaultValue : v;
   }
 
@@ -178,21 +181,22 @@ public final class Toggles implements AutoCloseable {
    * unmodifiable Map), or null when the caller's default applies (disabled, no default variant, error).
    */
   public Evaluation<Object> evaluate(String key, EvaluationContext context) {
-    CompiledFlag flag = engine.snapshot().get(key);
-    VariantType type = flag == null ? VariantType.OBJECT : flag.definition().variantType();
-    return engine.evaluate(key, type, context).evaluation(null);
+    if (key == null) {
+      return NULL_KEY.evaluation(null);
+    }
+    return engine.evaluateAsDefined(key, context).evaluation(null);
   }
 
   public Evaluation<Boolean> booleanDetails(String key, EvaluationContext context, boolean defaultValue) {
-    return engine.evaluate(key, VariantType.BOOLEAN, context).evaluation(defaultValue);
+    return outcome(key, VariantType.BOOLEAN, context).evaluation(defaultValue);
   }
 
   public Evaluation<String> stringDetails(String key, EvaluationContext context, String defaultValue) {
-    return engine.evaluate(key, VariantType.STRING, context).evaluation(defaultValue);
+    return outcome(key, VariantType.STRING, context).evaluation(defaultValue);
   }
 
   public Evaluation<Integer> integerDetails(String key, EvaluationContext context, int defaultValue) {
-    Outcome o = engine.evaluate(key, VariantType.INTEGER, context);
+    Outcome o = outcome(key, VariantType.INTEGER, context);
     if (o.value() != null && !(o.value() instanceof Integer)) {
       return new Evaluation<>(key, defaultValue, null, Reason.ERROR, ErrorCode.TYPE_MISMATCH,
           "flag '" + key + "' variant '" + o.variant() + "' does not fit an int", o.metadata());
@@ -201,17 +205,21 @@ public final class Toggles implements AutoCloseable {
   }
 
   public Evaluation<Double> doubleDetails(String key, EvaluationContext context, double defaultValue) {
-    Outcome o = engine.evaluate(key, VariantType.FLOAT, context);
+    // One outcome, read once: its value and its float value come from the same snapshot.
+    Outcome o = outcome(key, VariantType.FLOAT, context);
     if (o.value() instanceof Double || o.value() == null) {
       return o.evaluation(defaultValue);
     }
-    CompiledFlag flag = engine.snapshot().get(key);
-    Object asDouble = flag == null ? ((Number) o.value()).doubleValue() : flag.floatValue(o);
-    return new Evaluation<>(key, (Double) asDouble, o.variant(), o.reason(), null, null, o.metadata());
+    return new Evaluation<>(key, o.floatValue(), o.variant(), o.reason(), null, null, o.metadata());
   }
 
   public Evaluation<Object> objectDetails(String key, EvaluationContext context, Object defaultValue) {
-    return engine.evaluate(key, VariantType.OBJECT, context).evaluation(defaultValue);
+    return outcome(key, VariantType.OBJECT, context).evaluation(defaultValue);
+  }
+
+  /** Evaluates and counts; a null key answers the caller's default with FLAG_NOT_FOUND (and is not counted). */
+  private Outcome outcome(String key, VariantType type, EvaluationContext context) {
+    return key == null ? NULL_KEY : engine.evaluate(key, type, context);
   }
 
   // ---- introspection ------------------------------------------------------------------------------------------
@@ -324,11 +332,14 @@ public final class Toggles implements AutoCloseable {
         if (refused != null && firstDefinitionError == null) {
           firstDefinitionError = refused;
         }
-      } catch (Exception e) {
-        failed(slot, e);
+      } catch (Exception | Error e) {
+        rethrowIfFatal(e);
+        // A source of the user's may throw anything; it is a failed read, never a failed build.
+        Exception cause = e instanceof Exception ex ? ex : new IOException("reading failed: " + describe(e), e);
+        failed(slot, cause);
         if (firstReadError == null) {
-          firstReadError = new IllegalStateException("Cannot read flag source " + slot.source().name() + ": " + e,
-              e);
+          firstReadError = new IllegalStateException("Cannot read flag source " + slot.source().name() + ": "
+              + describe(e), e);
         }
       }
     }
@@ -383,7 +394,22 @@ public final class Toggles implements AutoCloseable {
    */
   private FlagDefinitionException apply(SourceState slot, List<FlagDocument> documents) {
     synchronized (swapLock) {
-      SourceCompiler.Result result = sourceCompiler.compile(documents, slot.flags());
+      SourceCompiler.Result result;
+      try {
+        result = sourceCompiler.compile(documents, slot.flags());
+      } catch (RuntimeException | Error e) {
+        // Whatever a document does to the parser or the compiler, it is refused whole, and the thread that applies
+        // it (a source's watcher) lives on. Only an error the JVM cannot go on from is rethrown, once refused.
+        FlagDefinitionException wrapped = new FlagDefinitionException(slot.source().name(), null, null,
+            "could not be compiled: " + describe(e), e);
+        result = SourceCompiler.Result.refused(slot.flags(), wrapped);
+        slot.applied(result, clock.instant());
+        logRefused(slot);
+        fireHealth(slot.health());
+        tellSource(slot, documents, false);
+        rethrowIfFatal(e);
+        return wrapped;
+      }
       boolean wasRefused = !slot.health().isUp() && slot.health().lastFailure() != null;
       boolean statusChanged = slot.applied(result, clock.instant());
       logRefused(slot);
@@ -403,7 +429,8 @@ public final class Toggles implements AutoCloseable {
   private static void tellSource(SourceState slot, List<FlagDocument> documents, boolean accepted) {
     try {
       slot.source().applied(documents, accepted);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) { // NOPMD: a user's callback may throw anything; only a dying JVM's error goes on
+      rethrowIfFatal(e);
       LOG.warn("Flag source {} failed to take note of its documents", slot.source().name(), e);
     }
   }
@@ -435,11 +462,11 @@ public final class Toggles implements AutoCloseable {
   }
 
   private void failed(SourceState slot, Exception cause) {
-    String message = "cannot read " + slot.source().name() + ": " + cause;
+    String message = "cannot read " + slot.source().name() + ": " + describe(cause);
     synchronized (swapLock) {
       if (!message.equals(slot.readError())) {
         LOG.warn("Flag source {} cannot be read; its last good flags stay in force: {}", slot.source().name(),
-            cause.toString());
+            describe(cause));
       }
       if (slot.unreadable(message, clock.instant())) {
         fireHealth(slot.health());
@@ -554,7 +581,8 @@ public final class Toggles implements AutoCloseable {
       for (Consumer<FlagsChanged> l : changeListeners) {
         try {
           l.accept(event);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // NOPMD: a user's callback may throw anything; only a dying JVM's error goes on
+          rethrowIfFatal(e);
           LOG.warn("A flag change listener failed", e);
         }
       }
@@ -746,9 +774,26 @@ public final class Toggles implements AutoCloseable {
     for (Consumer<SourceHealth> l : healthListeners) {
       try {
         l.accept(health);
-      } catch (RuntimeException e) {
+      } catch (Throwable e) { // NOPMD: a user's callback may throw anything; only a dying JVM's error goes on
+        rethrowIfFatal(e);
         LOG.warn("A flag source health listener failed", e);
       }
+    }
+  }
+
+  /** Rethrows what the JVM cannot go on from (out of memory and the like); a stack overflow is not one of them. */
+  private static void rethrowIfFatal(Throwable e) {
+    if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
+      throw (VirtualMachineError) e;
+    }
+  }
+
+  /** A throwable in words, even when its own toString throws. */
+  private static String describe(Throwable e) {
+    try {
+      return String.valueOf(e);
+    } catch (Throwable again) { // NOPMD: a hostile exception's message may throw
+      return e.getClass().getName();
     }
   }
 

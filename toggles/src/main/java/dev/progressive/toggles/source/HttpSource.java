@@ -215,12 +215,19 @@ public final class HttpSource implements FlagSource {
     }
   }
 
-  /** One poll: fetch, compare, report. Never throws, so that the schedule goes on. */
+  /**
+   * One poll: fetch, compare, report. Never throws, not even an Error, since a scheduled task that throws is never
+   * run again: the source would stop polling for good.
+   */
   private void poll(Listener listener) {
     try {
       pollOnce(listener);
-    } catch (RuntimeException e) {
-      report(listener, new IOException("polling " + safeUrl + " failed: " + e, e));
+    } catch (Throwable e) { // NOPMD: see above
+      try {
+        report(listener, new IOException("polling " + safeUrl + " failed: " + e, e));
+      } catch (Throwable again) { // NOPMD: reporting may fail the same way; the next poll tries again
+        LOG.error("Flag source {} failed to report a failed poll", safeUrl, again);
+      }
     }
   }
 

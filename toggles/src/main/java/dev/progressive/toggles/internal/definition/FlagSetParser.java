@@ -23,6 +23,10 @@ import org.yaml.snakeyaml.LoaderOptions;
 public final class FlagSetParser {
 
   private static final int MAX_NESTING = 200;
+  /** The longest YAML document, in characters: SnakeYAML's own limit, checked before the scan starts. */
+  public static final int MAX_YAML_CHARS = 3 * 1024 * 1024;
+  /** The longest JSON document, in characters, checked before parsing starts. */
+  public static final int MAX_JSON_CHARS = 16 * 1024 * 1024;
   private static final ObjectMapper JSON = JsonMapper.builder()
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
@@ -31,11 +35,13 @@ public final class FlagSetParser {
 
   static {
     JSON.getFactory().setStreamReadConstraints(
-        StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build());
+        StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).maxDocumentLength(MAX_JSON_CHARS)
+            .maxStringLength(MAX_JSON_CHARS).build());
     LoaderOptions options = new LoaderOptions();
     options.setAllowDuplicateKeys(false);
     options.setMaxAliasesForCollections(50);
     options.setNestingDepthLimit(MAX_NESTING);
+    options.setCodePointLimit(MAX_YAML_CHARS);
     YAMLFactory yamlFactory = YAMLFactory.builder().loaderOptions(options).build();
     yamlFactory.setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build());
     YAML = new YAMLMapper(yamlFactory).enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
@@ -67,6 +73,12 @@ public final class FlagSetParser {
       throw new FlagDefinitionException(origin, null, null, "the document is empty");
     }
     boolean yaml = looksLikeYaml(origin, content);
+    // Checked before the scan: SnakeYAML checks its own limit only as it goes, after minutes on a huge scalar.
+    int max = yaml ? MAX_YAML_CHARS : MAX_JSON_CHARS;
+    if (content.length() > max) {
+      throw new FlagDefinitionException(origin, null, "$", "the " + (yaml ? "YAML" : "JSON") + " document has "
+          + content.length() + " characters, more than the limit of " + max);
+    }
     try {
       JsonNode root = (yaml ? YAML : JSON).readTree(content);
       if (root == null || root.isMissingNode()) {

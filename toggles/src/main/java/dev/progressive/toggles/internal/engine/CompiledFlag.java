@@ -26,7 +26,6 @@ public final class CompiledFlag {
   private final Outcome noMatch;
   private final Map<String, Outcome> matches;
   private final Map<String, Outcome> splits;
-  private final Map<String, Object> asFloats;
   private final EnumMap<VariantType, Outcome> mismatches = new EnumMap<>(VariantType.class);
   private final EvaluationMeters meters;
   private final Outcome parseError;
@@ -71,11 +70,6 @@ public final class CompiledFlag {
           Outcome.variant(key, v.getKey(), v.getValue(), Reason.TARGETING_MATCH, this.metadata, meters));
       splits.put(v.getKey(), Outcome.variant(key, v.getKey(), v.getValue(), Reason.SPLIT, this.metadata, meters));
     }
-    Map<String, Object> floats = new HashMap<>();
-    if (definition.variantType() == VariantType.INTEGER) {
-      definition.variants().forEach((name, value) -> floats.put(name, ((Number) value).doubleValue()));
-    }
-    this.asFloats = floats;
     for (VariantType wanted : VariantType.values()) {
       if (!accepts(wanted)) {
         mismatches.put(wanted, Outcome.error(key, ErrorCode.TYPE_MISMATCH, "flag '" + key + "' has "
@@ -127,12 +121,6 @@ public final class CompiledFlag {
     return mismatches.get(wanted);
   }
 
-  /** A variant's value as a float, for a whole-number flag read as a float. */
-  public Object floatValue(Outcome outcome) {
-    Object v = asFloats.get(outcome.variant());
-    return v == null ? outcome.value() : v;
-  }
-
   /**
    * Whether an evaluation reads the context: only an enabled flag with compiled targeting does. The others resolve
    * without any evaluation data.
@@ -157,13 +145,21 @@ public final class CompiledFlag {
     if (rule == null) {
       return noTargeting;
     }
-    Object result;
     try {
-      result = rule.eval(data);
-    } catch (RuntimeException | StackOverflowError e) {
-      return Outcome.error(key(), ErrorCode.GENERAL, "flag '" + key() + "': targeting failed: " + e, metadata,
-          meters);
+      return outcomeOf(rule.eval(data));
+    } catch (StackOverflowError e) {
+      return failed(e);
+    } catch (VirtualMachineError e) {
+      throw e; // out of memory and the like: the JVM cannot go on
+    } catch (Throwable e) {
+      // anything else that a hostile context (an attribute whose methods throw) or rule can cause
+      return failed(e);
     }
+  }
+
+  /** The outcome of the targeting's answer. */
+  private Outcome outcomeOf(Object answer) {
+    Object result = answer;
     Map<String, Outcome> table = matches;
     if (result instanceof Split split) {
       table = splits;
@@ -182,13 +178,20 @@ public final class CompiledFlag {
       variant = d == Math.rint(d) && !Double.isInfinite(d) ? Long.toString((long) d) : Double.toString(d);
     } else {
       return Outcome.error(key(), ErrorCode.GENERAL, "flag '" + key() + "': targeting returned "
-          + result.getClass().getSimpleName() + " " + result + ", not a variant name", metadata, meters);
+          + ErrorMessages.describe(result) + ", not a variant name", metadata, meters);
     }
     Outcome outcome = table.get(variant);
     if (outcome == null) {
-      return Outcome.error(key(), ErrorCode.GENERAL, "flag '" + key() + "': targeting chose variant '" + variant
-          + "', which is not one of " + definition.variants().keySet(), metadata, meters);
+      return Outcome.error(key(), ErrorCode.GENERAL, "flag '" + key() + "': targeting chose variant '"
+          + ErrorMessages.truncate(variant) + "', which is not one of "
+          + ErrorMessages.truncate(String.valueOf(definition.variants().keySet())), metadata, meters);
     }
     return outcome;
+  }
+
+  /** The error outcome of a targeting that threw; builds its message without ever throwing. */
+  private Outcome failed(Throwable e) {
+    return Outcome.error(key(), ErrorCode.GENERAL, "flag '" + key() + "': targeting failed: "
+        + ErrorMessages.describe(e), metadata, meters);
   }
 }

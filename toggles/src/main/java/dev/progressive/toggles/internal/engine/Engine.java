@@ -55,6 +55,22 @@ public final class Engine {
   }
 
   /**
+   * Resolves and counts a flag for a native context, as the type its variants have: the snapshot is read once, so
+   * a flag whose type changes meanwhile is never read as the wrong type.
+   */
+  public Outcome evaluateAsDefined(String key, EvaluationContext context) {
+    Snapshot current = snapshot;
+    CompiledFlag flag = current.get(key);
+    VariantType type = flag == null ? VariantType.OBJECT : flag.definition().variantType();
+    Outcome outcome = withoutContext(key, flag, type, current);
+    if (outcome == null) {
+      outcome = resolve(flag, data.get().bind(key, context == null ? EvaluationContext.empty() : context));
+    }
+    outcome.record();
+    return outcome;
+  }
+
+  /**
    * The outcome when it does not depend on the context (not found, could not be compiled, wrong type, no targeting),
    * or null.
    */

@@ -3,6 +3,8 @@ package dev.progressive.toggles.internal.engine;
 import dev.openfeature.sdk.Structure;
 import dev.openfeature.sdk.Value;
 import dev.progressive.toggles.EvaluationContext;
+import dev.progressive.toggles.internal.logic.LimitExceededException;
+import dev.progressive.toggles.internal.logic.Limits;
 import dev.progressive.toggles.internal.logic.RootData;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -19,6 +21,8 @@ final class EvalData implements RootData {
   private EvaluationContext context;
   private dev.openfeature.sdk.EvaluationContext openFeature;
   private String flagKey;
+  /** Counts the evaluations of this thread, so that their iterations share one work budget each. */
+  private long evaluation;
 
   EvalData(Clock clock) {
     this.clock = clock;
@@ -28,6 +32,7 @@ final class EvalData implements RootData {
     this.flagKey = flagKey;
     this.context = context;
     this.openFeature = null;
+    this.evaluation++;
     return this;
   }
 
@@ -35,6 +40,7 @@ final class EvalData implements RootData {
     this.flagKey = flagKey;
     this.context = null;
     this.openFeature = context;
+    this.evaluation++;
     return this;
   }
 
@@ -78,12 +84,25 @@ final class EvalData implements RootData {
   }
 
   @Override
+  public long evaluation() {
+    return evaluation;
+  }
+
+  @Override
   public long timestampSeconds() {
     return clock.millis() / 1000L;
   }
 
   /** An OpenFeature value as the plain Java value that rules work with. */
   static Object unwrap(Value value) {
+    return unwrap(value, 0);
+  }
+
+  /**
+   * @throws LimitExceededException when the value is nested deeper than {@link Limits#MAX_DEPTH}, so that a hostile
+   *     context cannot exhaust the stack
+   */
+  private static Object unwrap(Value value, int depth) {
     if (value == null || value.isNull()) {
       return null;
     }
@@ -96,11 +115,15 @@ final class EvalData implements RootData {
     if (value.isNumber()) {
       return value.asObject();
     }
+    if (depth >= Limits.MAX_DEPTH) {
+      throw new LimitExceededException("an attribute of the context is nested deeper than " + Limits.MAX_DEPTH
+          + " levels");
+    }
     if (value.isStructure()) {
       Structure s = value.asStructure();
       java.util.Map<String, Object> map = new java.util.LinkedHashMap<>();
       for (String k : s.keySet()) {
-        map.put(k, unwrap(s.getValue(k)));
+        map.put(k, unwrap(s.getValue(k), depth + 1));
       }
       return map;
     }
@@ -108,7 +131,7 @@ final class EvalData implements RootData {
       List<Value> list = value.asList();
       List<Object> out = new ArrayList<>(list.size());
       for (Value v : list) {
-        out.add(unwrap(v));
+        out.add(unwrap(v, depth + 1));
       }
       return out;
     }

@@ -9,6 +9,7 @@ import dev.progressive.toggles.internal.definition.FlagSetDocument;
 import dev.progressive.toggles.internal.logic.CompileScope;
 import dev.progressive.toggles.internal.logic.Expr;
 import dev.progressive.toggles.internal.logic.LogicCompiler;
+import dev.progressive.toggles.internal.logic.SharedEvaluators;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,8 @@ public final class FlagCompiler {
   private final EvaluationMeters meters;
   private final boolean strict;
   private final boolean brokenTargetingApplies;
+  /** The evaluators of the document compiled last, so that its flags share each compiled evaluator. */
+  private volatile Evaluators lastEvaluators;
 
   /**
    * @param hashing the bucketing of {@code fractional}
@@ -51,6 +54,8 @@ public final class FlagCompiler {
   /** Compiles every flag of a document; the first error refuses the whole document. */
   public Map<String, CompiledFlag> compile(FlagSetDocument document) {
     Map<String, CompiledFlag> out = new LinkedHashMap<>();
+    // A fresh set of compiled evaluators, and so a fresh folding budget, for each document.
+    lastEvaluators = new Evaluators(document.evaluators(), SharedEvaluators.of(document.evaluators()));
     for (FlagDefinition flag : document.flags().values()) {
       out.put(flag.key(), compile(flag, document.metadata(), document.evaluators()));
     }
@@ -69,8 +74,8 @@ public final class FlagCompiler {
     if (flag.targeting() != null) {
       try {
         targeting = LogicCompiler.compile(flag.targeting(),
-            new CompileScope(flag.origin(), flag.key(), "$.flags." + flag.key() + ".targeting", evaluators, hashing,
-                strict));
+            new CompileScope(flag.origin(), flag.key(), "$.flags." + flag.key() + ".targeting", shared(evaluators),
+                hashing, strict));
       } catch (FlagDefinitionException e) {
         if (!brokenTargetingApplies) {
           throw e;
@@ -84,4 +89,16 @@ public final class FlagCompiler {
     Object fingerprint = List.of(flag.json(), setMetadata, flag.targeting() == null ? Map.of() : evaluators);
     return new CompiledFlag(flag, targeting, metadata, fingerprint, meters, parseError, setMetadata, evaluators);
   }
+
+  /** The compiled evaluators of a document's evaluators, the same for every flag of that document. */
+  private SharedEvaluators shared(Map<String, JsonNode> evaluators) {
+    Evaluators last = lastEvaluators;
+    if (last == null || last.rules != evaluators) {
+      last = new Evaluators(evaluators, SharedEvaluators.of(evaluators));
+      lastEvaluators = last;
+    }
+    return last.compiled;
+  }
+
+  private record Evaluators(Map<String, JsonNode> rules, SharedEvaluators compiled) {}
 }

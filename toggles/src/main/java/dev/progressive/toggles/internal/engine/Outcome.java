@@ -22,6 +22,8 @@ public final class Outcome {
   private final String errorMessage;
   private final Map<String, Object> metadata;
   private final Evaluation<Object> evaluation;
+  /** The value as a Double when it is a number, built once so that reading a whole number as a float allocates nothing. */
+  private final Double floatValue;
   private final EvaluationMeters meters;
   private LongAdder counter; // racy lazy init is benign: the meters return the same adder for the same id
   private ImmutableMetadata openFeatureMetadata; // likewise: equal values, built at most a few times
@@ -36,6 +38,7 @@ public final class Outcome {
     this.errorMessage = errorMessage;
     this.metadata = metadata;
     this.meters = meters;
+    this.floatValue = value instanceof Double d ? d : value instanceof Number n ? n.doubleValue() : null;
     this.evaluation = value == null ? null
         : new Evaluation<>(flagKey, value, variant, reason, errorCode, errorMessage, metadata);
   }
@@ -60,7 +63,7 @@ public final class Outcome {
   public void record() {
     LongAdder c = counter;
     if (c == null) {
-      if (meters == null) {
+      if (meters == null || flagKey == null) {
         return;
       }
       c = meters.evaluations(flagKey, variant, reason);
@@ -69,6 +72,15 @@ public final class Outcome {
     c.increment();
   }
 
+  /**
+   * The variant's value as a Double, or null when it is not a number (or the caller's default applies). Read from this
+   * outcome only, so that it stays consistent with {@link #value()} while flags change.
+   */
+  public Double floatValue() {
+    return floatValue;
+  }
+
+  /** The flag's key; null only for an evaluation asked with a null key. */
   public String flagKey() {
     return flagKey;
   }

@@ -48,6 +48,11 @@ public final class SourceCompiler {
     public boolean clean() {
       return errors.isEmpty();
     }
+
+    /** A read refused whole by {@code error}: the last good flags stay in force. */
+    public static Result refused(Map<String, CompiledFlag> lastGood, FlagDefinitionException error) {
+      return new Result(lastGood, Map.of(), List.of(error), Collections.unmodifiableSet(lastGood.keySet()), true);
+    }
   }
 
   /**

@@ -24,18 +24,40 @@ final class ArrayOps {
     private final Kind kind;
     private final Expr source;
     private final Expr logic;
+    private final long costPerElement;
 
-    Iterate(Kind kind, Expr source, Expr logic) {
+    /**
+     * @param logicSize the size of the per-element rule, once its {@code $ref}s are expanded: the work that each
+     *     element costs
+     */
+    Iterate(Kind kind, Expr source, Expr logic, long logicSize) {
       this.kind = kind;
       this.source = source;
       this.logic = logic;
+      this.costPerElement = 1 + logicSize;
     }
 
     @Override
     public Object eval(Object data) {
+      Budget budget = Budget.current();
+      boolean armed = budget.arm(data);
+      try {
+        return iterate(data, budget);
+      } finally {
+        if (armed) {
+          budget.disarm();
+        }
+      }
+    }
+
+    private Object iterate(Object data, Budget budget) {
       Object items = source.eval(data);
       List<?> list = items instanceof List<?> l ? l : List.of();
       int n = list.size();
+      // Charged up front for the lists built whole, as they go for the ones that may stop early.
+      if (kind == Kind.MAP || kind == Kind.FILTER) {
+        budget.spend(n * costPerElement);
+      }
       switch (kind) {
         case MAP: {
           List<Object> out = new ArrayList<>(n);
@@ -59,6 +81,7 @@ final class ArrayOps {
             return Boolean.FALSE;
           }
           for (int i = 0; i < n; i++) {
+            budget.spend(costPerElement);
             if (!Js.truthy(logic.eval(list.get(i)))) {
               return Boolean.FALSE;
             }
@@ -69,6 +92,7 @@ final class ArrayOps {
         case SOME: {
           boolean any = false;
           for (int i = 0; i < n && !any; i++) {
+            budget.spend(costPerElement);
             any = Js.truthy(logic.eval(list.get(i)));
           }
           return Js.bool(kind == Kind.SOME ? any : !any);
@@ -84,21 +108,37 @@ final class ArrayOps {
     private final Expr source;
     private final Expr logic;
     private final Expr initial;
+    private final long costPerElement;
 
-    Reduce(Expr source, Expr logic, Expr initial) {
+    /** @param logicSize the size of the per-element rule, once its {@code $ref}s are expanded */
+    Reduce(Expr source, Expr logic, Expr initial, long logicSize) {
       this.source = source;
       this.logic = logic;
       this.initial = initial;
+      this.costPerElement = 1 + logicSize;
     }
 
     @Override
     public Object eval(Object data) {
+      Budget budget = Budget.current();
+      boolean armed = budget.arm(data);
+      try {
+        return reduce(data, budget);
+      } finally {
+        if (armed) {
+          budget.disarm();
+        }
+      }
+    }
+
+    private Object reduce(Object data, Budget budget) {
       Object items = source.eval(data);
       Object accumulator = initial.eval(data);
       if (!(items instanceof List<?> list)) {
         return accumulator;
       }
       for (int i = 0, n = list.size(); i < n; i++) {
+        budget.spend(costPerElement);
         Map<String, Object> frame = new HashMap<>(4);
         frame.put("current", list.get(i));
         frame.put("accumulator", accumulator);
@@ -121,12 +161,18 @@ final class ArrayOps {
       List<Object> out = new ArrayList<>();
       for (int i = 0; i < args.length; i++) {
         Object v = args[i].eval(data);
+        int more = v instanceof List<?> l ? l.size() : 1;
+        if (out.size() + more > Limits.MAX_LIST_ELEMENTS) {
+          throw new LimitExceededException("merge would make a list longer than " + Limits.MAX_LIST_ELEMENTS
+              + " elements");
+        }
         if (v instanceof List<?> l) {
           out.addAll(l);
         } else {
           out.add(v);
         }
       }
+      Budget.chargeLength(out.size());
       return out;
     }
   }
@@ -152,10 +198,12 @@ final class ArrayOps {
         if (s.isEmpty()) {
           return Boolean.FALSE;
         }
+        Budget.chargeLength(s.length());
         String part = a instanceof String as ? as : Js.toJsString(a);
         return Js.bool(s.contains(part));
       }
       if (b instanceof List<?> list) {
+        Budget.chargeLength(list.size());
         for (int i = 0, n = list.size(); i < n; i++) {
           if (Js.strictEquals(a, list.get(i))) {
             return Boolean.TRUE;

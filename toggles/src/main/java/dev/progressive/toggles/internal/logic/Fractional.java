@@ -36,6 +36,7 @@ final class Fractional extends Expr {
   private final boolean resultPosition;
 
   /**
+   * @param flagKey the flag's key, or null to read it from the data at evaluation (a rule that flags share)
    * @param key the bucket key rule, or null
    * @param variants each bucket's variant rule
    * @param weightRules each bucket's weight rule; all constant (and non-negative integers) or not
@@ -53,7 +54,7 @@ final class Fractional extends Expr {
       this.keyTail = null;
     }
     // The prefixes known now are hashed once: the flag key, and a constant first part of a cat bucket key.
-    this.byFlagKey = hashing.prepare(flagKey);
+    this.byFlagKey = flagKey == null ? null : hashing.prepare(flagKey);
     Object constantHead = keyHead != null && keyHead.isConstant() ? keyHead.eval(null) : null;
     this.byConstantHead = constantHead instanceof String head ? hashing.prepare(head) : null;
     this.variants = variants;
@@ -100,6 +101,15 @@ final class Fractional extends Expr {
     return (long) Math.min(d, Integer.MAX_VALUE);
   }
 
+  /** The key of the flag being evaluated, for a rule shared by several flags (in an evaluator). */
+  private static String flagKeyOf(Object data) {
+    if (data instanceof RootData root) {
+      return root.flagKey();
+    }
+    RootData root = Budget.current().root();
+    return root == null || root.flagKey() == null ? "" : root.flagKey();
+  }
+
   private static String targetingKey(Object data) {
     if (data instanceof RootData root) {
       return root.targetingKey();
@@ -132,6 +142,9 @@ final class Fractional extends Expr {
         return null;
       }
       prepared = byFlagKey;
+      if (prepared == null) {
+        head = flagKeyOf(data);
+      }
       tail = targetingKey;
     }
     int chosen;

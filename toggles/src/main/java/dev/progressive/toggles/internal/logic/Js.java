@@ -83,6 +83,7 @@ final class Js {
 
   /** JS StringToNumber: trimmed decimal, hexadecimal, octal or binary literal, Infinity; "" is 0; else NaN. */
   static double stringToNumber(String s) {
+    Budget.chargeLength(s.length());
     int start = 0;
     int end = s.length();
     while (start < end && isJsSpace(s.charAt(start))) {
@@ -197,8 +198,23 @@ final class Js {
 
   // ---------------------------------------------------------------- strings
 
-  /** JS ToString. Arrays join their elements with commas (null elements as ""), objects give "[object Object]". */
+  /**
+   * JS ToString. Arrays join their elements with commas (null elements as ""), objects give "[object Object]".
+   *
+   * @throws LimitExceededException when a list is nested deeper than {@link Limits#MAX_DEPTH} (or contains itself),
+   *     or its string would be longer than {@link Limits#MAX_STRING_CHARS}
+   */
   static String toJsString(Object v) {
+    if (v instanceof List<?> l) {
+      StringBuilder sb = new StringBuilder();
+      appendList(sb, l, 0);
+      Budget.chargeLength(sb.length());
+      return sb.toString();
+    }
+    return toJsScalarString(v);
+  }
+
+  private static String toJsScalarString(Object v) {
     if (v == null) {
       return "null";
     }
@@ -211,20 +227,78 @@ final class Js {
     if (v instanceof Number n) {
       return formatNumber(n);
     }
-    if (v instanceof List<?> l) {
-      StringBuilder sb = new StringBuilder();
+    return "[object Object]";
+  }
+
+  private static void appendList(StringBuilder sb, List<?> l, int depth) {
+    if (depth >= Limits.MAX_DEPTH) {
+      throw new LimitExceededException("a list nested deeper than " + Limits.MAX_DEPTH
+          + " levels (or containing itself) cannot be converted to a string");
+    }
+    for (int i = 0, n = l.size(); i < n; i++) {
+      if (i > 0) {
+        sb.append(',');
+      }
+      Object e = l.get(i);
+      if (e instanceof List<?> inner) {
+        appendList(sb, inner, depth + 1);
+      } else if (e != null) {
+        sb.append(toJsScalarString(e));
+      }
+      if (sb.length() > Limits.MAX_STRING_CHARS) {
+        throw new LimitExceededException("a list converted to a string would be longer than "
+            + Limits.MAX_STRING_CHARS + " characters");
+      }
+    }
+  }
+
+  /**
+   * A short description of any value, for error messages: never throws, never runs user code ({@code toString} of an
+   * attribute is not called), and stays under about {@code maxChars} characters whatever the value's size or depth.
+   */
+  static String describe(Object v, int maxChars) {
+    StringBuilder sb = new StringBuilder();
+    try {
+      describe(sb, v, 0, maxChars);
+    } catch (RuntimeException | StackOverflowError e) {
+      sb.append("...");
+    }
+    return sb.toString();
+  }
+
+  private static void describe(StringBuilder sb, Object v, int depth, int maxChars) {
+    if (sb.length() >= maxChars) {
+      sb.append("...");
+      return;
+    }
+    if (v == null || v instanceof Boolean || v instanceof String) {
+      String text = v instanceof String s ? '"' + (s.length() > maxChars ? s.substring(0, maxChars) + "..." : s) + '"'
+          : String.valueOf(v);
+      sb.append(text);
+    } else if (v instanceof Integer || v instanceof Long || v instanceof Double) {
+      sb.append(v);
+    } else if (v instanceof List<?> l) {
+      if (depth >= 8) {
+        sb.append("[...]");
+        return;
+      }
+      sb.append('[');
       for (int i = 0, n = l.size(); i < n; i++) {
         if (i > 0) {
-          sb.append(',');
+          sb.append(", ");
         }
-        Object e = l.get(i);
-        if (e != null) {
-          sb.append(toJsString(e));
+        if (sb.length() >= maxChars) {
+          sb.append("...");
+          break;
         }
+        describe(sb, l.get(i), depth + 1, maxChars);
       }
-      return sb.toString();
+      sb.append(']');
+    } else if (v instanceof java.util.Map<?, ?>) {
+      sb.append("an object");
+    } else {
+      sb.append("a ").append(v.getClass().getSimpleName());
     }
-    return "[object Object]";
   }
 
   /** A number as JS's Number.prototype.toString prints it: 1.0 as "1", 1.5 as "1.5", 1e21 as "1e+21". */

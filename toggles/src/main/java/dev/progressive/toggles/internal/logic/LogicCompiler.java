@@ -49,6 +49,14 @@ public final class LogicCompiler {
 
   private final CompileScope scope;
   private final Deque<String> refs = new ArrayDeque<>();
+  /** The nesting of the node being compiled, $refs followed included: bounded by {@link Limits#MAX_DEPTH}. */
+  private int depth;
+  /** The deepest nesting reached so far, to know the height of an evaluator. */
+  private int deepest;
+  /** The nodes of the rule so far, every $ref expanded: bounded by {@link Limits#MAX_RULE_NODES}. */
+  private long nodes;
+  /** Whether the error being thrown is a limit, which depends on where an evaluator is used and so is not cached. */
+  private boolean limitReached;
 
   private LogicCompiler(CompileScope scope) {
     this.scope = scope;
@@ -67,12 +75,24 @@ public final class LogicCompiler {
   public static Expr compile(JsonNode rule, CompileScope scope) {
     Objects.requireNonNull(scope, "scope");
     LogicCompiler compiler = new LogicCompiler(scope);
+    // Folding constants spends from one budget for the whole rule.
+    Budget budget = Budget.current();
+    long work = Math.min(Limits.MAX_WORK, scope.evaluators().foldingWorkLeft());
+    boolean armed = budget.armForCompile(work);
     try {
       return compiler.compile(rule, scope.path(), true, false);
     } catch (FlagDefinitionException e) {
       throw e;
+    } catch (StackOverflowError e) {
+      // The depth bound keeps the stack far from this; a thread with a tiny stack may still get here.
+      throw compiler.error(scope.path(), "rule cannot be compiled: it is nested too deeply for this thread's stack");
     } catch (RuntimeException e) {
       throw compiler.error(scope.path(), "rule cannot be compiled: " + e, e);
+    } finally {
+      if (armed) {
+        scope.evaluators().foldingWorkDone(work - budget.left());
+        budget.disarm();
+      }
     }
   }
 
@@ -84,6 +104,12 @@ public final class LogicCompiler {
 
   private FlagDefinitionException error(String path, String detail, Throwable cause) {
     return new FlagDefinitionException(scope.source(), scope.flagKey(), path, detail, cause);
+  }
+
+  /** A bound of {@link Limits} was reached: refused, and not cached as the evaluator's own failure. */
+  private FlagDefinitionException limit(String path, String detail) {
+    limitReached = true;
+    return error(path, detail);
   }
 
   /** A rule flagd accepts but that always answers null: refused in a strict scope, a warning otherwise. */
@@ -112,6 +138,49 @@ public final class LogicCompiler {
    * @param iterating whether the data is an element of {@code map}, {@code filter} and the like, not the root data
    */
   private Expr compile(JsonNode node, String path, boolean result, boolean iterating) {
+    if (depth >= Limits.MAX_DEPTH) {
+      throw limit(path, "the rule is nested deeper than " + Limits.MAX_DEPTH + " levels (counting the $refs followed)"
+          + (refs.isEmpty() ? "" : " through the $ref chain " + chain(null)));
+    }
+    countNodes(path, 1);
+    depth++;
+    if (depth > deepest) {
+      deepest = depth;
+    }
+    try {
+      return compileNode(node, path, result, iterating);
+    } finally {
+      depth--;
+    }
+  }
+
+  private void countNodes(String path, long more) {
+    nodes += more;
+    if (nodes > Limits.MAX_RULE_NODES) {
+      throw limit(path, "the rule has more than " + Limits.MAX_RULE_NODES
+          + " nodes once its $refs are expanded; each use of an evaluator counts its whole size");
+    }
+  }
+
+  /** The $refs being followed, outermost first, and then {@code next} when not null. */
+  private String chain(String next) {
+    List<String> names = new ArrayList<>();
+    for (Iterator<String> it = refs.descendingIterator(); it.hasNext();) {
+      names.add(it.next());
+    }
+    if (next != null) {
+      names.add(next);
+    }
+    if (names.size() > 12) {
+      List<String> shortened = new ArrayList<>(names.subList(0, 5));
+      shortened.add("... " + (names.size() - 10) + " more ...");
+      shortened.addAll(names.subList(names.size() - 5, names.size()));
+      names = shortened;
+    }
+    return String.join(" -> ", names);
+  }
+
+  private Expr compileNode(JsonNode node, String path, boolean result, boolean iterating) {
     if (node == null || node.isNull() || node.isMissingNode()) {
       return Const.NULL;
     }
@@ -123,6 +192,7 @@ public final class LogicCompiler {
         allConstant &= elements[i].isConstant();
       }
       if (allConstant) {
+        Budget.chargeLength(elements.length);
         List<Object> values = new ArrayList<>(elements.length);
         for (Expr e : elements) {
           values.add(e.eval(null));
@@ -157,31 +227,63 @@ public final class LogicCompiler {
       throw error(path, "$ref must be the name of an evaluator, a string");
     }
     String name = value.textValue().trim();
-    JsonNode target = scope.evaluators().get(name);
+    SharedEvaluators shared = scope.evaluators();
+    JsonNode target = shared.rule(name);
     if (target == null) {
       throw error(path, "$ref to an unknown evaluator '" + name + "'");
     }
     if (refs.contains(name)) {
-      List<String> cycle = new ArrayList<>();
-      for (Iterator<String> it = refs.descendingIterator(); it.hasNext();) {
-        cycle.add(it.next());
-      }
-      cycle.add(name);
-      throw error(path, "$ref cycle: " + String.join(" -> ", cycle));
+      throw error(path, "$ref cycle: " + chain(name));
     }
+    SharedEvaluators.Key key = new SharedEvaluators.Key(name, result, iterating, scope.strict(), scope.hashing());
+    SharedEvaluators.Compiled known = shared.get(key);
+    if (known != null) {
+      return reuse(known, path);
+    }
+    String evaluatorPath = child(child("$", "$evaluators"), name);
+    int depthAtRef = depth;
+    int deepestBefore = deepest;
+    long nodesBefore = nodes;
+    deepest = depth;
     refs.push(name);
     try {
-      return compile(target, child(child("$", "$evaluators"), name), result, iterating);
+      Expr expr = compile(target, evaluatorPath, result, iterating);
+      shared.put(key, new SharedEvaluators.Compiled(expr, nodes - nodesBefore, deepest - depthAtRef, null));
+      return expr;
     } catch (FlagDefinitionException e) {
-      if (refs.size() == 1) {
-        // the error is inside the evaluators: say which place of the flag's own rule led there
-        throw new FlagDefinitionException(e.source(), e.flagKey(), e.jsonPath(),
-            e.detail() + " (through the $ref at " + path + ")", e.getCause());
+      if (!limitReached) {
+        shared.put(key, new SharedEvaluators.Compiled(null, 0, 0, e));
       }
-      throw e;
+      throw through(e, path, refs.size() == 1);
     } finally {
       refs.pop();
+      deepest = Math.max(deepest, deepestBefore);
     }
+  }
+
+  /** An evaluator compiled before: its tree, counted in this rule's limits as if it were compiled here. */
+  private Expr reuse(SharedEvaluators.Compiled known, String path) {
+    if (known.failure() != null) {
+      FlagDefinitionException e = known.failure();
+      throw through(new FlagDefinitionException(scope.source(), scope.flagKey(), e.jsonPath(), e.detail(),
+          e.getCause()), path, refs.isEmpty());
+    }
+    if (depth + known.height() > Limits.MAX_DEPTH) {
+      throw limit(path, "the rule is nested deeper than " + Limits.MAX_DEPTH
+          + " levels (counting the $refs followed)");
+    }
+    deepest = Math.max(deepest, depth + known.height());
+    countNodes(path, known.size());
+    return known.expr();
+  }
+
+  /** An error inside the evaluators, saying which place of the flag's own rule led there. */
+  private static FlagDefinitionException through(FlagDefinitionException e, String path, boolean outermost) {
+    if (!outermost) {
+      return e;
+    }
+    return new FlagDefinitionException(e.source(), e.flagKey(), e.jsonPath(),
+        e.detail() + " (through the $ref at " + path + ")", e.getCause());
   }
 
   /** The arguments of an operator: the elements of an array, or the value itself as the only one. */
@@ -209,10 +311,17 @@ public final class LogicCompiler {
     return true;
   }
 
-  /** The node, or its value computed now when all its arguments are constants. */
-  private static Expr fold(Expr node, Expr... args) {
+  /**
+   * The node, or its value computed now when all its arguments are constants. Folding is bounded like evaluation
+   * (see {@link Limits}); a constant that passes a bound refuses the rule.
+   */
+  private Expr fold(String path, Expr node, Expr... args) {
     if (allConstant(args)) {
-      return Const.of(JsonValues.freeze(node.eval(null)));
+      try {
+        return Const.of(JsonValues.freeze(node.eval(null)));
+      } catch (LimitExceededException e) {
+        throw limit(path, "computing this constant: " + e.getMessage());
+      }
     }
     return node;
   }
@@ -232,62 +341,62 @@ public final class LogicCompiler {
         return conditional(value, path, result, iterating);
       case "and": {
         Expr[] a = args(value, path, iterating);
-        return fold(new LogicOps.And(a), a);
+        return fold(path, new LogicOps.And(a), a);
       }
       case "or": {
         Expr[] a = args(value, path, iterating);
-        return fold(new LogicOps.Or(a), a);
+        return fold(path, new LogicOps.Or(a), a);
       }
       case "!":
       case "!!": {
         Expr a = arg(args(value, path, iterating), 0, Const.NULL);
-        return fold(new LogicOps.Truth(a, "!".equals(op)), a);
+        return fold(path, new LogicOps.Truth(a, "!".equals(op)), a);
       }
       case "==":
       case "===":
       case "!=":
       case "!==":
-        return equality(op, args(value, path, iterating));
+        return equality(op, args(value, path, iterating), path);
       case "<":
       case "<=": {
         Expr[] a = args(value, path, iterating);
         Expr x = arg(a, 0, Const.NAN);
         Expr y = arg(a, 1, Const.NAN);
         Expr z = arg(a, 2, null);
-        return fold(new CompareOps.Relational(x, y, z, "<=".equals(op)), x, y, z);
+        return fold(path, new CompareOps.Relational(x, y, z, "<=".equals(op)), x, y, z);
       }
       case ">":
       case ">=": {
         Expr[] a = args(value, path, iterating);
         Expr x = arg(a, 0, Const.NAN);
         Expr y = arg(a, 1, Const.NAN);
-        return fold(new CompareOps.Relational(y, x, null, ">=".equals(op)), x, y);
+        return fold(path, new CompareOps.Relational(y, x, null, ">=".equals(op)), x, y);
       }
       case "max":
       case "min": {
         Expr[] a = args(value, path, iterating);
-        return fold(new ArithmeticOps.Extreme(a, "max".equals(op)), a);
+        return fold(path, new ArithmeticOps.Extreme(a, "max".equals(op)), a);
       }
       case "+": {
         Expr[] a = args(value, path, iterating);
-        return fold(new ArithmeticOps.Add(a), a);
+        return fold(path, new ArithmeticOps.Add(a), a);
       }
       case "*": {
         Expr[] a = args(value, path, iterating);
-        return fold(new ArithmeticOps.Multiply(a), a);
+        return fold(path, new ArithmeticOps.Multiply(a), a);
       }
       case "-": {
         Expr[] a = args(value, path, iterating);
         Expr x = arg(a, 0, Const.NAN);
         Expr y = arg(a, 1, null);
-        return fold(new ArithmeticOps.Subtract(x, y), x, y);
+        return fold(path, new ArithmeticOps.Subtract(x, y), x, y);
       }
       case "/":
       case "%": {
         Expr[] a = args(value, path, iterating);
         Expr x = arg(a, 0, Const.NAN);
         Expr y = arg(a, 1, Const.NAN);
-        return fold(new ArithmeticOps.Divide(x, y, "%".equals(op)), x, y);
+        return fold(path, new ArithmeticOps.Divide(x, y, "%".equals(op)), x, y);
       }
       case "map":
         return iterate(ArrayOps.Kind.MAP, value, path, iterating);
@@ -303,24 +412,24 @@ public final class LogicCompiler {
         return reduce(value, path, iterating);
       case "merge": {
         Expr[] a = args(value, path, iterating);
-        return fold(new ArrayOps.Merge(a), a);
+        return fold(path, new ArrayOps.Merge(a), a);
       }
       case "in": {
         Expr[] a = args(value, path, iterating);
         Expr x = arg(a, 0, Const.NULL);
         Expr y = arg(a, 1, Const.NULL);
-        return fold(new ArrayOps.In(x, y), x, y);
+        return fold(path, new ArrayOps.In(x, y), x, y);
       }
       case "cat": {
         Expr[] a = args(value, path, iterating);
-        return fold(new StringOps.Cat(a), a);
+        return fold(path, new StringOps.Cat(a), a);
       }
       case "substr": {
         Expr[] a = args(value, path, iterating);
         Expr s = arg(a, 0, Const.NULL);
         Expr start = arg(a, 1, Const.NULL);
         Expr length = arg(a, 2, null);
-        return fold(new StringOps.Substr(s, start, length), s, start, length);
+        return fold(path, new StringOps.Substr(s, start, length), s, start, length);
       }
       case "log":
         return new StringOps.Log(arg(args(value, path, iterating), 0, Const.NULL));
@@ -331,7 +440,7 @@ public final class LogicCompiler {
           warn(path, op + " needs 2 arguments, found " + a.length);
           return Const.NULL;
         }
-        return fold(new StringOps.Affix(a[0], a[1], "starts_with".equals(op)), a);
+        return fold(path, new StringOps.Affix(a[0], a[1], "starts_with".equals(op)), a);
       }
       case "sem_ver":
         return semVer(args(value, path, iterating), path);
@@ -356,7 +465,8 @@ public final class LogicCompiler {
     String text = Js.toJsString(p);
     if (!iterating) {
       if (FLAGD_FLAG_KEY.equals(text)) {
-        return Const.of(scope.flagKey());
+        // An evaluator is shared by the flags that use it: there the key is read when the flag is evaluated.
+        return refs.isEmpty() ? Const.of(scope.flagKey()) : new VarOps.FlagKey();
       }
       if (FLAGD_TIMESTAMP.equals(text)) {
         return new VarOps.Timestamp();
@@ -404,13 +514,13 @@ public final class LogicCompiler {
     return new LogicOps.If(conditions.toArray(new Expr[0]), branches.toArray(new Expr[0]), otherwise);
   }
 
-  private static Expr equality(String op, Expr[] a) {
+  private Expr equality(String op, Expr[] a, String path) {
     Expr x = arg(a, 0, Const.NULL);
     Expr y = arg(a, 1, Const.NULL);
     boolean strict = op.length() == 3;
     boolean negate = op.charAt(0) == '!';
     if (allConstant(x, y)) {
-      return fold(new CompareOps.Equality(x, y, strict, negate), x, y);
+      return fold(path, new CompareOps.Equality(x, y, strict, negate), x, y);
     }
     if (isStringOrBoolean(y)) {
       return new CompareOps.EqualsConstant(x, y.eval(null), strict, negate);
@@ -432,29 +542,35 @@ public final class LogicCompiler {
   private Expr iterate(ArrayOps.Kind kind, JsonNode value, String path, boolean iterating) {
     Expr source = Const.NULL;
     Expr logic = Const.NULL;
+    long logicSize = 1;
     if (value.isArray()) {
       if (value.size() > 0) {
         source = compile(value.get(0), index(path, 0), false, iterating);
       }
       if (value.size() > 1) {
+        long before = nodes;
         logic = compile(value.get(1), index(path, 1), false, true);
+        logicSize = nodes - before;
       }
     } else {
       source = compile(value, path, false, iterating);
     }
-    return fold(new ArrayOps.Iterate(kind, source, logic), source, logic);
+    return fold(path, new ArrayOps.Iterate(kind, source, logic, logicSize), source, logic);
   }
 
   private Expr reduce(JsonNode value, String path, boolean iterating) {
     Expr source = Const.NULL;
     Expr logic = Const.NULL;
+    long logicSize = 1;
     Expr initial = Const.NULL;
     if (value.isArray()) {
       if (value.size() > 0) {
         source = compile(value.get(0), index(path, 0), false, iterating);
       }
       if (value.size() > 1) {
+        long before = nodes;
         logic = compile(value.get(1), index(path, 1), false, true);
+        logicSize = nodes - before;
       }
       if (value.size() > 2) {
         initial = compile(value.get(2), index(path, 2), false, iterating);
@@ -462,7 +578,7 @@ public final class LogicCompiler {
     } else {
       source = compile(value, path, false, iterating);
     }
-    return fold(new ArrayOps.Reduce(source, logic, initial), source, logic, initial);
+    return fold(path, new ArrayOps.Reduce(source, logic, initial, logicSize), source, logic, initial);
   }
 
   private Expr semVer(Expr[] a, String path) {
@@ -481,7 +597,7 @@ public final class LogicCompiler {
       }
     }
     if (allConstant(a)) {
-      return fold(new SemVerOp.General(a[0], a[1], a[2]), a);
+      return fold(path, new SemVerOp.General(a[0], a[1], a[2]), a);
     }
     if (a[1].isConstant() && a[2].isConstant()) {
       return new SemVerOp.AgainstConstant(a[0], SemVerOp.Operator.of(a[1].eval(null)), a[2].eval(null));
@@ -496,6 +612,9 @@ public final class LogicCompiler {
     JsonNode current = node;
     List<String> seen = new ArrayList<>();
     while (current != null && current.isObject() && current.size() == 1 && current.has("$ref")) {
+      if (seen.size() + depth >= Limits.MAX_DEPTH) {
+        throw limit(path, "the rule is nested deeper than " + Limits.MAX_DEPTH + " levels (counting the $refs followed)");
+      }
       JsonNode name = current.get("$ref");
       if (!name.isTextual()) {
         throw error(child(path, "$ref"), "$ref must be the name of an evaluator, a string");
@@ -506,7 +625,7 @@ public final class LogicCompiler {
         throw error(child(path, "$ref"), "$ref cycle: " + String.join(" -> ", seen));
       }
       seen.add(key);
-      JsonNode target = scope.evaluators().get(key);
+      JsonNode target = scope.evaluators().rule(key);
       if (target == null) {
         throw error(child(path, "$ref"), "$ref to an unknown evaluator '" + key + "'");
       }
@@ -566,6 +685,7 @@ public final class LogicCompiler {
       }
       weights[b] = weight;
     }
-    return new Fractional(scope.hashing(), scope.flagKey(), key, variants, weights, result);
+    // An evaluator is shared by the flags that use it: there the flag key is read when the flag is evaluated.
+    return new Fractional(scope.hashing(), refs.isEmpty() ? scope.flagKey() : null, key, variants, weights, result);
   }
 }

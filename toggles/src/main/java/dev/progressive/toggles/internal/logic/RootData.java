@@ -22,4 +22,13 @@ public interface RootData {
 
   /** The evaluation time in whole seconds since the epoch, from the evaluator's clock. */
   long timestampSeconds();
+
+  /**
+   * Tells evaluations apart when the same data object serves one after the other (a thread's reused data): a value
+   * that changes from one evaluation to the next. Used to share one {@link Limits#MAX_WORK} budget among the
+   * iterations of an evaluation. The default, 0, gives each iteration a budget of its own.
+   */
+  default long evaluation() {
+    return 0;
+  }
 }

@@ -34,8 +34,14 @@ final class StringOps {
       }
       StringBuilder sb = new StringBuilder();
       for (int i = 0; i < args.length; i++) {
-        sb.append(part(args[i].eval(data)));
+        String part = part(args[i].eval(data));
+        if (sb.length() + part.length() > Limits.MAX_STRING_CHARS) {
+          throw new LimitExceededException("cat would make a string longer than " + Limits.MAX_STRING_CHARS
+              + " characters");
+        }
+        sb.append(part);
       }
+      Budget.chargeLength(sb.length());
       return sb.toString();
     }
   }
@@ -58,6 +64,7 @@ final class StringOps {
     @Override
     public Object eval(Object data) {
       String s = Js.toJsString(source.eval(data));
+      Budget.chargeLength(s.length());
       double from = Js.toNumber(start.eval(data));
       if (length == null) {
         return substr(s, from, Double.POSITIVE_INFINITY);
@@ -98,7 +105,9 @@ final class StringOps {
     @Override
     public Object eval(Object data) {
       Object v = arg.eval(data);
-      LOG.info("jsonlogic log: {}", v);
+      if (LOG.isInfoEnabled()) {
+        LOG.info("jsonlogic log: {}", Js.describe(v, 1_000));
+      }
       return v;
     }
   }

@@ -110,7 +110,9 @@ final class VarOps {
     if (isWholeData(path)) {
       return data;
     }
-    String[] keys = Js.toJsString(path).split("\\.", -1);
+    String text = Js.toJsString(path);
+    Budget.chargeLength(text.length());
+    String[] keys = text.split("\\.", -1);
     int[] indexes = new int[keys.length];
     for (int i = 0; i < keys.length; i++) {
       indexes[i] = indexOf(keys[i]);
@@ -208,7 +210,9 @@ final class VarOps {
       if (isWholeData(p)) {
         return data;
       }
-      String[] keys = Js.toJsString(p).split("\\.", -1);
+      String text = Js.toJsString(p);
+      Budget.chargeLength(text.length());
+      String[] keys = text.split("\\.", -1);
       int[] indexes = new int[keys.length];
       for (int i = 0; i < keys.length; i++) {
         indexes[i] = indexOf(keys[i]);
@@ -218,6 +222,17 @@ final class VarOps {
         return fallback == null ? null : fallback.eval(data);
       }
       return v;
+    }
+  }
+
+  /** {@code {"var": "$flagd.flagKey"}} at the top level of an evaluator, which flags share: read at evaluation. */
+  static final class FlagKey extends Expr {
+    @Override
+    public Object eval(Object data) {
+      if (data instanceof RootData root) {
+        return root.flagKey();
+      }
+      return lookup(data, "$flagd.flagKey");
     }
   }
 
@@ -234,6 +249,7 @@ final class VarOps {
 
   /** The keys among the given ones whose value is null, absent or "". */
   static List<Object> missing(Object data, List<?> keys) {
+    Budget.chargeLength(keys.size());
     List<Object> out = null;
     for (int i = 0, n = keys.size(); i < n; i++) {
       Object key = keys.get(i);

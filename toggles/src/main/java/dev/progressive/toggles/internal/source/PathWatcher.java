@@ -73,8 +73,9 @@ public final class PathWatcher implements AutoCloseable {
         }
       } catch (InterruptedException | ClosedWatchServiceException e) {
         break;
-      } catch (RuntimeException e) {
-        LOG.warn("Watching {} failed; will retry", directory, e);
+      } catch (Throwable e) { // NOPMD: the thread must outlive whatever a change does, even an Error
+        // The callback reports its own failures to health; this only keeps the thread alive for the next change.
+        LOG.error("Watching {} failed; watching goes on", directory, e);
       }
     }
   }

@@ -58,7 +58,10 @@ public abstract class WatchedSource implements FlagSource {
     List<FlagDocument> documents;
     try {
       documents = read();
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | Error e) {
+      if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
+        throw (VirtualMachineError) e;
+      }
       String message = String.valueOf(e);
       boolean report;
       synchronized (lock) {
@@ -67,7 +70,7 @@ public abstract class WatchedSource implements FlagSource {
         lastReported = null;
       }
       if (report) {
-        listener.failed(e);
+        listener.failed(e instanceof Exception ex ? ex : new IOException("reading failed: " + e, e));
       }
       return;
     }
