@@ -150,7 +150,7 @@ class StoreOutageEndpointTest {
       }
       assertThat(statuses).containsOnlyKeys(200).containsEntry(200, 200);
       assertThat(context.getBean(Toggles.class).admin().flag("new-menu").orElseThrow().version()).isEqualTo(200);
-      WebEndpointResponse<Object> stale = endpoint.change("new-menu", "ENABLED", null, null, "cas", 1L, user("bob"));
+      WebEndpointResponse<Object> stale = endpoint.change("new-menu", "ENABLED", null, null, "cas", "1", user("bob"));
       assertThat(stale.getStatus()).as("a change with a version stays a compare-and-set").isEqualTo(409);
     });
   }
