@@ -141,11 +141,6 @@ public final class PostgresProxy implements AutoCloseable {
     return cut;
   }
 
-  /** How many client connections the proxy holds open now. */
-  public int openConnections() {
-    return open.size() / 2;
-  }
-
   private void signal() {
     lock.lock();
     try {

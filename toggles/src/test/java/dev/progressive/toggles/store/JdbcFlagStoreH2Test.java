@@ -7,9 +7,15 @@ import dev.progressive.toggles.EvaluationContext;
 import dev.progressive.toggles.Toggles;
 import dev.progressive.toggles.internal.store.OverrideJson;
 import dev.progressive.toggles.source.InMemorySource;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +64,42 @@ class JdbcFlagStoreH2Test {
         .build()) {
       assertThat(again.admin().flag("color").orElseThrow().state()).isEqualTo("DISABLED");
       assertThat(again.stringValue("color", EvaluationContext.empty(), "x")).isEqualTo("x");
+    }
+  }
+
+  @Test
+  void aDatabaseDownAtStartCostsOneBudgetAndTheOverridesApplyWhenItAnswers() throws Exception {
+    JdbcDataSource h2 = h2("down-at-start");
+    try (Toggles a = Toggles.builder().source(InMemorySource.of(FLAGS)).store(JdbcFlagStore.builder(h2).build())
+        .build()) {
+      a.admin().setState("color", false, ChangeRequest.of("alice", "off", 0));
+    }
+    AtomicBoolean down = new AtomicBoolean(true);
+    DataSource switchable = (DataSource) Proxy.newProxyInstance(
+        getClass().getClassLoader(), new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+          if (method.getName().equals("getConnection") && down.get()) {
+            throw new SQLTransientConnectionException("connection refused", "08001");
+          }
+          try {
+            return method.invoke(h2, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    long start = System.nanoTime();
+    try (Toggles b = Toggles.builder().source(InMemorySource.of(FLAGS))
+        .store(JdbcFlagStore.builder(switchable).pollInterval(Duration.ofMillis(50)).build()).build()) {
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the start costs at most one budget (2 s)")
+          .isLessThan(Duration.ofSeconds(3));
+      assertThat(b.admin().flag("color").orElseThrow().state()).as("the source serves").isEqualTo("ENABLED");
+      assertThat(b.isHealthy()).isFalse();
+
+      down.set(false);
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (!(b.isHealthy() && b.admin().flag("color").orElseThrow().state().equals("DISABLED"))) {
+        assertThat(System.nanoTime()).as("the overrides to apply").isLessThan(deadline);
+        LockSupport.parkNanos(10_000_000L);
+      }
     }
   }
 

@@ -95,9 +95,10 @@ public final class DatabaseCalls implements AutoCloseable {
    * Runs the work within the budget, retrying failures to reach the database while attempts and time are left.
    *
    * @param what what the call does, for messages, e.g. {@code writing flag 'x'}
-   * @throws StoreUnavailableException when the database was not reached in time, or failed otherwise
+   * @throws StoreUnavailableException when the database was not reached in time, or failed otherwise (any other
+   *     exception of the work, such as a refused schema, becomes one)
    * @throws StoreDataException when the database refused the data
-   * @throws VersionConflictException (and any other {@link RuntimeException} the work throws on purpose) as thrown
+   * @throws VersionConflictException as the work threw it
    */
   public <T> T call(String what, Work<T> work) {
     return call(what, work, false, timeout);

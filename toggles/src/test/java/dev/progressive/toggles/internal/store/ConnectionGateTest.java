@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /** getConnection() cannot be interrupted: the gate answers by the deadline anyway, and gives back what comes late. */
@@ -87,7 +88,7 @@ class ConnectionGateTest {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (gate.queued() < 1) {
         assertThat(System.nanoTime()).as("the second caller to be queued").isLessThan(deadline);
-        Thread.onSpinWait();
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
       }
       long start = System.nanoTime();
       Throwable refused = org.assertj.core.api.Assertions.catchThrowableOfType(
