@@ -45,11 +45,14 @@ import org.slf4j.MDC;
  * Price price = pricing.run(orderId);   // always legacy's answer, or legacy's exception
  * }</pre>
  *
- * <p>Guarantees: the control's value is returned unchanged and its exception is thrown as the same instance. Nothing
- * the experiment does (enable switch, sampler, comparator, ignore rules, cleaner, publishers, a {@code null} on
- * either side, a full bulkhead, a timed-out candidate) throws into the caller or changes its result. The one
- * exception is {@link Builder#raiseOnMismatch(boolean)}, for tests. When disabled or not sampled, {@link #run}
- * allocates nothing and calls the control directly.
+ * <p>Guarantees: the control always runs; its value is returned unchanged and its exception is thrown as the same
+ * instance. No {@link Throwable} from a user hook (enable switch, sampler, candidate, comparator, exception
+ * comparator, ignore rules, cleaner, publishers, context propagators), from the diff, a {@code null} on either side,
+ * a full bulkhead or a timed-out candidate throws into the caller or changes its result, in either mode; every
+ * sampled call counts exactly one outcome per candidate. The exceptions: a {@link VirtualMachineError} other than
+ * {@link StackOverflowError} thrown on the caller's thread is rethrown once the control has answered, and
+ * {@link Builder#raiseOnMismatch(boolean)}, for tests. When disabled or not sampled, {@link #run} allocates nothing
+ * and calls the control directly.
  *
  * @param <I> the input type
  * @param <T> the control's value type

@@ -177,7 +177,7 @@ public final class HttpShadow implements AutoCloseable {
       CompletableFuture<ShadowResult> sent;
       try {
         sent = send(route, request, primary);
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
         bulkhead.onComplete();
         stats.get(route.name()).candidateError();
         meters.get(route.name()).count(Outcome.CANDIDATE_ERROR);
@@ -195,7 +195,7 @@ public final class HttpShadow implements AutoCloseable {
       }
       // The permit goes back only when both exchanges have ended: answered, failed, or aborted at the time limit.
       return sent.whenComplete((r, e) -> bulkhead.onComplete());
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       LOG.warn("HTTP shadow: could not shadow {} {}", request.method(), request.path(), e);
       return CompletableFuture.completedFuture(
           new ShadowResult(null, null, Outcome.CANDIDATE_ERROR, List.of(), List.of(), e));
@@ -227,6 +227,9 @@ public final class HttpShadow implements AutoCloseable {
             (c, s) -> judge(route, primary, (ShadowResponse) c[0], unwrap((Throwable) c[1]),
                 (ShadowResponse) s[0], unwrap((Throwable) s[1])))
         .exceptionally(e -> {
+          // The comparison itself failed (judge counts only once it has decided): counted here, so outcomes add up.
+          stats.get(route.name()).candidateError();
+          meters.get(route.name()).count(Outcome.CANDIDATE_ERROR);
           LOG.warn("HTTP shadow: the comparison for route '{}' failed", route.name(), e);
           return new ShadowResult(route.name(), null, Outcome.CANDIDATE_ERROR, List.of(), List.of(), e);
         });

@@ -205,4 +205,23 @@ class HttpShadowBoundsIT {
 
     assertThat(result.skipped()).isEqualTo(ShadowResult.Skip.BODY_TOO_LARGE);
   }
+
+  @Test
+  void aBaseUriSupplierThatThrowsAnErrorNeverReachesTheCallerAndFreesItsPermit() throws Exception {
+    HttpShadow shadow = HttpShadow.builder()
+        .candidate(() -> {
+          throw new AssertionError("no candidate URI for you");
+        })
+        .maxConcurrent(1)
+        .route(ShadowRoute.builder("orders", "/orders/*").build()).build();
+    closeables.add(shadow);
+
+    for (int i = 0; i < 3; i++) {
+      ShadowResult result = shadow.shadow(ShadowRequest.of("GET", "/orders/1"), PRIMARY).get(30, TimeUnit.SECONDS);
+      assertThat(result.outcome()).isEqualTo(Outcome.CANDIDATE_ERROR);
+      assertThat(result.failure()).hasMessage("no candidate URI for you");
+    }
+    assertThat(shadow.bulkhead().getMetrics().getAvailableConcurrentCalls()).isEqualTo(1);
+    assertThat(shadow.report().endpoint("orders").orElseThrow().candidateErrors()).isEqualTo(3);
+  }
 }
