@@ -8,6 +8,7 @@ import dev.progressive.toggles.Evaluation;
 import dev.progressive.toggles.EvaluationContext;
 import dev.progressive.toggles.FlagDefinitionException;
 import dev.progressive.toggles.Reason;
+import dev.progressive.toggles.InvalidFlags;
 import dev.progressive.toggles.Toggles;
 import dev.progressive.toggles.source.FlagDocument;
 import dev.progressive.toggles.source.FlagSource;
@@ -26,13 +27,13 @@ import org.junit.jupiter.api.Timeout;
 class HostileDocumentTest {
 
   private static Toggles strict(String document) {
-    return Toggles.builder().source(InMemorySource.of(document)).requireValidSources(true).build();
+    return Toggles.builder().source(InMemorySource.of(document)).invalidFlags(InvalidFlags.REFUSE_SOURCE).requireValidSources(true).build();
   }
 
   /** Applies a hostile document over a good one, and checks that it is refused whole and the good flags serve. */
   private static String refusedOverGoodFlags(String hostile) {
     InMemorySource source = InMemorySource.of(HostileDocs.good(true));
-    try (Toggles t = Toggles.builder().source(source).requireValidSources(true).build()) {
+    try (Toggles t = Toggles.builder().source(source).invalidFlags(InvalidFlags.REFUSE_SOURCE).requireValidSources(true).build()) {
       long generation = t.generation();
       source.update(hostile);
       assertThat(t.isHealthy()).isFalse();
@@ -95,7 +96,7 @@ class HostileDocumentTest {
     StringBuilder yaml = new StringBuilder("flags:\n  f:\n    state: ENABLED\n    variants:\n      a: ");
     yaml.append("x".repeat(19 * 1024 * 1024)).append("\n    defaultVariant: a\n");
     assertThatThrownBy(() -> Toggles.builder().source(InMemorySource.named("big.yaml", yaml.toString()))
-        .requireValidSources(true).build())
+        .invalidFlags(InvalidFlags.REFUSE_SOURCE).requireValidSources(true).build())
         .isInstanceOf(FlagDefinitionException.class)
         .hasMessageContaining("more than the limit of 3145728");
   }
@@ -197,7 +198,7 @@ class HostileDocumentTest {
     assertThat(refusedOverGoodFlags(heavyFolds(80))).contains("folding the constants");
     // each document has a budget of its own: after a refused heavy document, the next one compiles
     InMemorySource source = InMemorySource.of(heavyFolds(3));
-    try (Toggles t = Toggles.builder().source(source).requireValidSources(true).build()) {
+    try (Toggles t = Toggles.builder().source(source).invalidFlags(InvalidFlags.REFUSE_SOURCE).requireValidSources(true).build()) {
       source.update(heavyFolds(80));
       assertThat(t.isHealthy()).isFalse();
       for (int i = 0; i < 3; i++) {

@@ -2,6 +2,7 @@ package dev.progressive.toggles.hostile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.progressive.toggles.InvalidFlags;
 import dev.progressive.toggles.Toggles;
 import dev.progressive.toggles.source.FileSource;
 import java.nio.file.Files;
@@ -44,7 +45,7 @@ class WatcherSurvivesTest {
     Files.writeString(file, HostileDocs.good(true));
     FileSource source = FileSource.builder(file).pollInterval(Duration.ofMillis(200))
         .debounce(Duration.ofMillis(20)).build();
-    try (Toggles t = Toggles.builder().source(source).requireValidSources(true).build()) {
+    try (Toggles t = Toggles.builder().source(source).invalidFlags(InvalidFlags.REFUSE_SOURCE).requireValidSources(true).build()) {
       BlockingQueue<Object> q = new LinkedBlockingQueue<>();
       t.onChange(q::add);
       t.onHealthChange(q::add);

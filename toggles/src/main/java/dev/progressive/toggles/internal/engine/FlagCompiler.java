@@ -54,12 +54,19 @@ public final class FlagCompiler {
   /** Compiles every flag of a document; the first error refuses the whole document. */
   public Map<String, CompiledFlag> compile(FlagSetDocument document) {
     Map<String, CompiledFlag> out = new LinkedHashMap<>();
-    // A fresh set of compiled evaluators, and so a fresh folding budget, for each document.
-    lastEvaluators = new Evaluators(document.evaluators(), SharedEvaluators.of(document.evaluators()));
+    startDocument(document.evaluators());
     for (FlagDefinition flag : document.flags().values()) {
       out.put(flag.key(), compile(flag, document.metadata(), document.evaluators()));
     }
     return out;
+  }
+
+  /**
+   * Starts the compilation of a document's flags: a fresh set of compiled evaluators, and so a fresh folding budget,
+   * for each document, even when two documents' evaluators are the same (empty) map.
+   */
+  public void startDocument(Map<String, JsonNode> evaluators) {
+    lastEvaluators = new Evaluators(evaluators, SharedEvaluators.of(evaluators));
   }
 
   /** The outcome of a flag that could not be compiled and has no good definition: PARSE_ERROR with the reason. */

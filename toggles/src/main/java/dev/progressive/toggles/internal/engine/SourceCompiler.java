@@ -81,6 +81,7 @@ public final class SourceCompiler {
         unreadable.add(doc.origin());
         continue;
       }
+      compiler.startDocument(parsed.evaluators());
       Set<String> keys = new LinkedHashSet<>(invalid.keySet());
       keys.addAll(parsed.flags().keySet());
       for (String key : keys) {
