@@ -5,6 +5,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -21,6 +22,7 @@ import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
 import org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAdapter;
+import org.springframework.web.util.UriUtils;
 
 /**
  * Reads the JSON body of a write to the {@code toggles} or {@code canaries} endpoint strictly, over Spring MVC.
@@ -32,7 +34,7 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAd
  * {@code <base-path>/canaries/...} only, this advice reads the body itself first, with {@link WriteBodyReader}:
  *
  * <ul>
- *   <li>a body that is not one JSON object, a duplicate key, an unknown field or a value of the wrong type is
+ *   <li>a body longer than {@value #MAX_BODY_BYTES} bytes, a body that is not one JSON object, a duplicate key, an unknown field or a value of the wrong type is
  *       refused with a 400 whose {@code error} names the field and says what was wrong, and whose {@code field} is
  *       that field; no library's own message is shown;</li>
  *   <li>a valid body is handed on as a flat object of strings: {@code "weights"} as its JSON text, which
@@ -46,6 +48,9 @@ public class TogglesRequestBodyAdvice extends RequestBodyAdviceAdapter {
 
   private static final String ACTUATOR_HANDLER =
       "org.springframework.boot.webmvc.actuate.endpoint.web.AbstractWebMvcEndpointHandlerMapping";
+
+  /** The largest write body read, in bytes; a larger one is refused without being read whole. */
+  public static final int MAX_BODY_BYTES = 64 * 1024;
 
   private final String base;
 
@@ -89,8 +94,17 @@ public class TogglesRequestBodyAdvice extends RequestBodyAdviceAdapter {
   public HttpInputMessage beforeBodyRead(HttpInputMessage inputMessage, MethodParameter parameter, Type targetType,
       Class<? extends HttpMessageConverter<?>> converterType) throws IOException {
     WriteBodyReader reader = reader();
-    byte[] body = inputMessage.getBody().readAllBytes();
-    byte[] flattened = reader == null ? body : reader.read(body);
+    byte[] flattened;
+    if (reader == null) {
+      flattened = inputMessage.getBody().readAllBytes();
+    } else {
+      byte[] body = inputMessage.getBody().readNBytes(MAX_BODY_BYTES + 1);
+      if (body.length > MAX_BODY_BYTES) {
+        throw new WriteBodyReader.BadBodyException(null,
+            "The body is longer than " + MAX_BODY_BYTES + " bytes; a write needs far less");
+      }
+      flattened = reader.read(body);
+    }
     HttpHeaders headers = new HttpHeaders();
     headers.putAll(inputMessage.getHeaders());
     headers.remove(HttpHeaders.CONTENT_LENGTH);
@@ -108,13 +122,20 @@ public class TogglesRequestBodyAdvice extends RequestBodyAdviceAdapter {
   }
 
   /**
-   * Answers a refused body: 400 with {@code error} (what was wrong) and {@code field} (where, when one field is to
-   * blame).
+   * Answers a refused body as the endpoints answer their own errors: 400 with {@code error} (what was wrong), the
+   * flag's {@code key} or the canary's {@code name}, and {@code field} (where, when one field is to blame).
    */
   @ExceptionHandler(WriteBodyReader.BadBodyException.class)
-  ResponseEntity<Map<String, Object>> badBody(WriteBodyReader.BadBodyException e) {
+  ResponseEntity<Map<String, Object>> badBody(WriteBodyReader.BadBodyException e, HttpServletRequest request) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("error", e.getMessage());
+    String path = request.getRequestURI().substring(request.getContextPath().length());
+    for (String[] endpoint : new String[][] {{"/toggles/", "key"}, {"/canaries/", "name"}}) {
+      String prefix = base + endpoint[0];
+      if (path.startsWith(prefix)) {
+        body.put(endpoint[1], UriUtils.decode(path.substring(prefix.length()), StandardCharsets.UTF_8));
+      }
+    }
     if (e.field() != null) {
       body.put("field", e.field());
     }
