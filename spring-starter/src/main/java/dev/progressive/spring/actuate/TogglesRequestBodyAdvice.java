@@ -5,8 +5,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Type;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.springframework.core.MethodParameter;
@@ -22,7 +20,6 @@ import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
 import org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAdapter;
-import org.springframework.web.util.UriUtils;
 
 /**
  * Reads the JSON body of a write to the {@code toggles} or {@code canaries} endpoint strictly, over Spring MVC.
@@ -41,7 +38,8 @@ import org.springframework.web.util.UriUtils;
  *       {@link TogglesEndpoint} parses again, and a number as its digits.</li>
  * </ul>
  *
- * <p>Other endpoints and other requests are left alone.
+ * <p>Other endpoints and other requests are left alone. Under WebFlux, {@link TogglesWebFluxBodyFilter} does the
+ * same.
  */
 @ControllerAdvice
 public class TogglesRequestBodyAdvice extends RequestBodyAdviceAdapter {
@@ -50,7 +48,7 @@ public class TogglesRequestBodyAdvice extends RequestBodyAdviceAdapter {
       "org.springframework.boot.webmvc.actuate.endpoint.web.AbstractWebMvcEndpointHandlerMapping";
 
   /** The largest write body read, in bytes; a larger one is refused without being read whole. */
-  public static final int MAX_BODY_BYTES = 64 * 1024;
+  public static final int MAX_BODY_BYTES = WriteBodyReader.MAX_BODY_BYTES;
 
   private final String base;
 
@@ -60,11 +58,7 @@ public class TogglesRequestBodyAdvice extends RequestBodyAdviceAdapter {
    * @param basePath the actuator's web base path, such as {@code /actuator}
    */
   public TogglesRequestBodyAdvice(String basePath) {
-    String path = Objects.requireNonNull(basePath, "basePath");
-    while (path.endsWith("/")) {
-      path = path.substring(0, path.length() - 1);
-    }
-    this.base = path;
+    this.base = WriteBodyReader.trimBase(Objects.requireNonNull(basePath, "basePath"));
   }
 
   @Override
@@ -80,14 +74,7 @@ public class TogglesRequestBodyAdvice extends RequestBodyAdviceAdapter {
       return null;
     }
     HttpServletRequest request = servlet.getRequest();
-    String path = request.getRequestURI().substring(request.getContextPath().length());
-    if (path.startsWith(base + "/toggles/")) {
-      return WriteBodyReader.TOGGLES;
-    }
-    if (path.startsWith(base + "/canaries/")) {
-      return WriteBodyReader.CANARIES;
-    }
-    return null;
+    return WriteBodyReader.forPath(base, request.getRequestURI().substring(request.getContextPath().length()));
   }
 
   @Override
@@ -127,18 +114,8 @@ public class TogglesRequestBodyAdvice extends RequestBodyAdviceAdapter {
    */
   @ExceptionHandler(WriteBodyReader.BadBodyException.class)
   ResponseEntity<Map<String, Object>> badBody(WriteBodyReader.BadBodyException e, HttpServletRequest request) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("error", e.getMessage());
-    String path = request.getRequestURI().substring(request.getContextPath().length());
-    for (String[] endpoint : new String[][] {{"/toggles/", "key"}, {"/canaries/", "name"}}) {
-      String prefix = base + endpoint[0];
-      if (path.startsWith(prefix)) {
-        body.put(endpoint[1], UriUtils.decode(path.substring(prefix.length()), StandardCharsets.UTF_8));
-      }
-    }
-    if (e.field() != null) {
-      body.put("field", e.field());
-    }
+    Map<String, Object> body = WriteBodyReader.errorBody(e, base,
+        request.getRequestURI().substring(request.getContextPath().length()));
     return ResponseEntity.status(HttpStatus.BAD_REQUEST).contentType(MediaType.APPLICATION_JSON).body(body);
   }
 }
