@@ -8,6 +8,7 @@ import dev.progressive.spring.actuate.ParallelRunsEndpoint;
 import dev.progressive.spring.actuate.TogglesEndpoint;
 import dev.progressive.spring.actuate.TogglesHealthContributor;
 import dev.progressive.spring.actuate.TogglesRequestBodyAdvice;
+import dev.progressive.spring.actuate.TogglesWebFluxBodyFilter;
 import dev.progressive.spring.canary.CanaryRegistry;
 import dev.progressive.toggles.Toggles;
 import dev.progressive.toggles.store.ChangeRequestRules;
@@ -153,6 +154,22 @@ public class ProgressiveActuatorAutoConfiguration {
     TogglesRequestBodyAdvice togglesRequestBodyAdvice(ObjectProvider<WebEndpointProperties> webEndpoints) {
       WebEndpointProperties properties = webEndpoints.getIfAvailable();
       return new TogglesRequestBodyAdvice(properties == null ? "/actuator" : properties.getBasePath());
+    }
+  }
+
+  /** Under WebFlux, what {@link WebMvcEndpointConfiguration} does under Spring MVC. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = {"org.springframework.boot.actuate.endpoint.annotation.Endpoint",
+      "org.springframework.web.server.WebFilter"})
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+  @ConditionalOnBean(Toggles.class)
+  static class WebFluxEndpointConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    TogglesWebFluxBodyFilter togglesWebFluxBodyFilter(ObjectProvider<WebEndpointProperties> webEndpoints) {
+      WebEndpointProperties properties = webEndpoints.getIfAvailable();
+      return new TogglesWebFluxBodyFilter(properties == null ? "/actuator" : properties.getBasePath());
     }
   }
 

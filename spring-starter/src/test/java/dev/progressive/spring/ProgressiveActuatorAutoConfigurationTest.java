@@ -11,6 +11,7 @@ import dev.progressive.spring.actuate.TogglesEndpoint;
 import dev.progressive.spring.actuate.TogglesEndpoint.FlagDescriptor;
 import dev.progressive.spring.actuate.TogglesHealthContributor;
 import dev.progressive.spring.actuate.TogglesRequestBodyAdvice;
+import dev.progressive.spring.actuate.TogglesWebFluxBodyFilter;
 import dev.progressive.toggles.Toggles;
 import dev.progressive.toggles.store.AuditEntry;
 import java.nio.file.Files;
@@ -36,6 +37,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -94,6 +96,19 @@ class ProgressiveActuatorAutoConfigurationTest {
         assertThat(context).hasNotFailed().hasSingleBean(TogglesEndpoint.class)
             .doesNotHaveBean(TogglesRequestBodyAdvice.class));
     runner.run(context -> assertThat(context).doesNotHaveBean(TogglesRequestBodyAdvice.class));
+  }
+
+  @Test
+  void underWebFluxABodyFilterDoesWhatTheAdviceDoes() {
+    new ReactiveWebApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(ProgressiveAutoConfiguration.class,
+            ProgressiveActuatorAutoConfiguration.class))
+        .withPropertyValues("progressive.toggles.sources[0].location=flags.json",
+            "progressive.toggles.open-feature.enabled=false",
+            "management.endpoints.web.exposure.include=toggles")
+        .run(context -> assertThat(context).hasSingleBean(TogglesWebFluxBodyFilter.class)
+            .doesNotHaveBean(TogglesRequestBodyAdvice.class));
+    runner.run(context -> assertThat(context).doesNotHaveBean(TogglesWebFluxBodyFilter.class));
   }
 
   @Test

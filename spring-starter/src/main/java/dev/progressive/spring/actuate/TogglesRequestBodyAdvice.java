@@ -5,7 +5,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Type;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.springframework.core.MethodParameter;
@@ -32,20 +31,24 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAd
  * {@code <base-path>/canaries/...} only, this advice reads the body itself first, with {@link WriteBodyReader}:
  *
  * <ul>
- *   <li>a body that is not one JSON object, a duplicate key, an unknown field or a value of the wrong type is
+ *   <li>a body longer than {@value #MAX_BODY_BYTES} bytes, a body that is not one JSON object, a duplicate key, an unknown field or a value of the wrong type is
  *       refused with a 400 whose {@code error} names the field and says what was wrong, and whose {@code field} is
  *       that field; no library's own message is shown;</li>
  *   <li>a valid body is handed on as a flat object of strings: {@code "weights"} as its JSON text, which
  *       {@link TogglesEndpoint} parses again, and a number as its digits.</li>
  * </ul>
  *
- * <p>Other endpoints and other requests are left alone.
+ * <p>Other endpoints and other requests are left alone. Under WebFlux, {@link TogglesWebFluxBodyFilter} does the
+ * same.
  */
 @ControllerAdvice
 public class TogglesRequestBodyAdvice extends RequestBodyAdviceAdapter {
 
   private static final String ACTUATOR_HANDLER =
       "org.springframework.boot.webmvc.actuate.endpoint.web.AbstractWebMvcEndpointHandlerMapping";
+
+  /** The largest write body read, in bytes; a larger one is refused without being read whole. */
+  public static final int MAX_BODY_BYTES = WriteBodyReader.MAX_BODY_BYTES;
 
   private final String base;
 
@@ -55,11 +58,7 @@ public class TogglesRequestBodyAdvice extends RequestBodyAdviceAdapter {
    * @param basePath the actuator's web base path, such as {@code /actuator}
    */
   public TogglesRequestBodyAdvice(String basePath) {
-    String path = Objects.requireNonNull(basePath, "basePath");
-    while (path.endsWith("/")) {
-      path = path.substring(0, path.length() - 1);
-    }
-    this.base = path;
+    this.base = WriteBodyReader.trimBase(Objects.requireNonNull(basePath, "basePath"));
   }
 
   @Override
@@ -75,22 +74,24 @@ public class TogglesRequestBodyAdvice extends RequestBodyAdviceAdapter {
       return null;
     }
     HttpServletRequest request = servlet.getRequest();
-    String path = request.getRequestURI().substring(request.getContextPath().length());
-    if (path.startsWith(base + "/toggles/")) {
-      return WriteBodyReader.TOGGLES;
-    }
-    if (path.startsWith(base + "/canaries/")) {
-      return WriteBodyReader.CANARIES;
-    }
-    return null;
+    return WriteBodyReader.forPath(base, request.getRequestURI().substring(request.getContextPath().length()));
   }
 
   @Override
   public HttpInputMessage beforeBodyRead(HttpInputMessage inputMessage, MethodParameter parameter, Type targetType,
       Class<? extends HttpMessageConverter<?>> converterType) throws IOException {
     WriteBodyReader reader = reader();
-    byte[] body = inputMessage.getBody().readAllBytes();
-    byte[] flattened = reader == null ? body : reader.read(body);
+    byte[] flattened;
+    if (reader == null) {
+      flattened = inputMessage.getBody().readAllBytes();
+    } else {
+      byte[] body = inputMessage.getBody().readNBytes(MAX_BODY_BYTES + 1);
+      if (body.length > MAX_BODY_BYTES) {
+        throw new WriteBodyReader.BadBodyException(null,
+            "The body is longer than " + MAX_BODY_BYTES + " bytes; a write needs far less");
+      }
+      flattened = reader.read(body);
+    }
     HttpHeaders headers = new HttpHeaders();
     headers.putAll(inputMessage.getHeaders());
     headers.remove(HttpHeaders.CONTENT_LENGTH);
@@ -108,16 +109,13 @@ public class TogglesRequestBodyAdvice extends RequestBodyAdviceAdapter {
   }
 
   /**
-   * Answers a refused body: 400 with {@code error} (what was wrong) and {@code field} (where, when one field is to
-   * blame).
+   * Answers a refused body as the endpoints answer their own errors: 400 with {@code error} (what was wrong), the
+   * flag's {@code key} or the canary's {@code name}, and {@code field} (where, when one field is to blame).
    */
   @ExceptionHandler(WriteBodyReader.BadBodyException.class)
-  ResponseEntity<Map<String, Object>> badBody(WriteBodyReader.BadBodyException e) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("error", e.getMessage());
-    if (e.field() != null) {
-      body.put("field", e.field());
-    }
+  ResponseEntity<Map<String, Object>> badBody(WriteBodyReader.BadBodyException e, HttpServletRequest request) {
+    Map<String, Object> body = WriteBodyReader.errorBody(e, base,
+        request.getRequestURI().substring(request.getContextPath().length()));
     return ResponseEntity.status(HttpStatus.BAD_REQUEST).contentType(MediaType.APPLICATION_JSON).body(body);
   }
 }

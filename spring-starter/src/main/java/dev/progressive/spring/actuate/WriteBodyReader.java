@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,7 +33,10 @@ final class WriteBodyReader {
     WHOLE_NUMBER("a whole number from 0"),
     /** A JSON boolean. */
     BOOLEAN("true or false"),
-    /** An object of names to whole numbers from 0, handed on as its JSON text. */
+    /**
+     * An object of names to whole numbers from 0, handed on as its JSON text; a string holding such an object (the
+     * form for JMX) is handed on as it is, for the endpoint to check.
+     */
     WEIGHTS("an object of variant names to whole numbers, such as {\"on\": 20, \"off\": 80}");
 
     private final String description;
@@ -49,6 +54,9 @@ final class WriteBodyReader {
   /** The body of {@code POST <base-path>/canaries/{name}}. */
   static final WriteBodyReader CANARIES = new WriteBodyReader(fields(
       "action", Kind.STRING, "reason", Kind.STRING, "fully", Kind.BOOLEAN));
+
+  /** The largest write body read, in bytes; a larger one is refused without being read whole. */
+  static final int MAX_BODY_BYTES = 64 * 1024;
 
   /** The longest value quoted back in an error. */
   static final int QUOTE_LIMIT = 60;
@@ -156,6 +164,9 @@ final class WriteBodyReader {
         return Long.toString(value.longValue());
       }
       case WEIGHTS -> {
+        if (value.isTextual()) {
+          return value.textValue();
+        }
         if (!value.isObject()) {
           throw wrongType(name, kind, value);
         }
@@ -214,6 +225,49 @@ final class WriteBodyReader {
       out.append("… (").append(value.length()).append(" characters)");
     }
     return out.toString();
+  }
+
+  /**
+   * The reader for a write to a path, or null when the path is not under {@code <base>/toggles/} or
+   * {@code <base>/canaries/}.
+   */
+  static WriteBodyReader forPath(String base, String path) {
+    if (path.startsWith(base + "/toggles/")) {
+      return TOGGLES;
+    }
+    if (path.startsWith(base + "/canaries/")) {
+      return CANARIES;
+    }
+    return null;
+  }
+
+  /**
+   * The answer to a refused body, shaped as the endpoints' own errors: {@code error}, the flag's {@code key} or the
+   * canary's {@code name}, and {@code field} when one field is to blame.
+   */
+  static Map<String, Object> errorBody(BadBodyException e, String base, String path) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("error", e.getMessage());
+    for (String[] endpoint : new String[][] {{"/toggles/", "key"}, {"/canaries/", "name"}}) {
+      String prefix = base + endpoint[0];
+      if (path.startsWith(prefix)) {
+        String segment = path.substring(prefix.length()).replace("+", "%2B");
+        body.put(endpoint[1], URLDecoder.decode(segment, StandardCharsets.UTF_8));
+      }
+    }
+    if (e.field() != null) {
+      body.put("field", e.field());
+    }
+    return body;
+  }
+
+  /** The base path without trailing slashes. */
+  static String trimBase(String basePath) {
+    String path = basePath;
+    while (path.endsWith("/")) {
+      path = path.substring(0, path.length() - 1);
+    }
+    return path;
   }
 
   /** A body that was refused: the caller's error, answered with 400. */

@@ -83,6 +83,9 @@ import org.springframework.test.context.DynamicPropertySource;
         "progressive.canary.canaries.search-v3.steps[0].weight=10",
         "progressive.canary.canaries.search-v3.steps[1].weight=50",
         "progressive.canary.canaries.search-v3.auto-start=true",
+        // Generous: neither the shadow's nor the candidates' timeout is what these tests check (issue 14, part 7).
+        "progressive.parallel-run.timeout=60s",
+        "progressive.parallel-run.shadow.timeout=60s",
         "progressive.parallel-run.shadow.routes[0].name=get-order",
         "progressive.parallel-run.shadow.routes[0].path=/orders/*"})
 class ProgressiveConsoleIT {

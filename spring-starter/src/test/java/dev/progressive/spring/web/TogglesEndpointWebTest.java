@@ -217,7 +217,9 @@ class TogglesEndpointWebTest {
         new Refusal("{\"state\": \"DISABLED\", \"reason\": \"" + "x".repeat(1_001) + "\"}", "reason",
             "at most 1000 characters long, was 1001"),
         new Refusal("{\"state\": \"DISABLED\", \"reason\": \"nul\\u0000byte\"}", "reason", "U+0000"),
-        new Refusal("{\"state\": \"DISABLED\", \"reason\": \"ok\\nERROR forged\"}", "reason", "U+000A")};
+        new Refusal("{\"state\": \"DISABLED\", \"reason\": \"ok\\nERROR forged\"}", "reason", "U+000A"),
+        new Refusal("{\"state\": \"DISABLED\", \"reason\": \"" + "x".repeat(10 * 1024 * 1024) + "\"}", null,
+            "longer than 65536 bytes")};
     Snapshot before = snapshot("new-menu");
     for (Refusal refusal : refusals) {
       String answer = mvc.perform(write("/actuator/toggles/new-menu", refusal.body())
@@ -231,6 +233,7 @@ class TogglesEndpointWebTest {
         assertThat(com.jayway.jsonpath.JsonPath.<String>read(answer, "$.field")).as(refusal.body())
             .isEqualTo(refusal.field());
       }
+      assertThat(com.jayway.jsonpath.JsonPath.<String>read(answer, "$.key")).isEqualTo("new-menu");
       assertThat(answer).as("no library internals for " + refusal.body())
           .doesNotContain("REDACTED", "StreamReadFeature", "jackson", "Jackson", "Exception", "line: ");
     }

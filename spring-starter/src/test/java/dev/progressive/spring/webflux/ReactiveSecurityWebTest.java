@@ -134,18 +134,39 @@ class ReactiveSecurityWebTest {
   }
 
   @Test
-  void weightsAreSentAsAJsonStringBecauseTheMvcBodyAdviceDoesNotApply() {
+  void weightsAreSentAsAnObjectOrAsAJsonString() {
     client.post().uri("/actuator/toggles/checkout").contentType(MediaType.APPLICATION_JSON)
         .bodyValue("{\"weights\": \"{\\\"on\\\": 20, \\\"off\\\": 80}\", \"reason\": \"r\"}")
         .headers(h -> h.setBasicAuth("admin", "secret")).exchange()
         .expectStatus().isOk();
     assertThat(toggles.admin().flag("checkout").orElseThrow().effectiveDefinition()).contains("20").contains("80");
-    long version = toggles.admin().flag("checkout").orElseThrow().version();
     client.post().uri("/actuator/toggles/checkout").contentType(MediaType.APPLICATION_JSON)
         .bodyValue("{\"weights\": {\"on\": 30, \"off\": 70}, \"reason\": \"r\"}")
         .headers(h -> h.setBasicAuth("admin", "secret")).exchange()
-        .expectStatus().isBadRequest();
-    assertThat(toggles.admin().flag("checkout").orElseThrow().version()).isEqualTo(version);
+        .expectStatus().isOk()
+        .expectBody().jsonPath("$.override.weights.on").isEqualTo(30);
+  }
+
+  @Test
+  void aBadBodyIs400NamingTheFieldAndChangesNothingUnderWebFluxToo() {
+    long version = toggles.admin().flag("new-menu").orElseThrow().version();
+    String[][] refusals = {
+        {"{\"state\": \"DISABLED\", \"reasn\": \"typo\"}", "reasn", "Unknown field"},
+        {"{\"state\": \"DISABLED\", \"reason\": \"a\", \"reason\": \"b\"}", "reason", "Duplicate field"},
+        {"{\"state\": \"DISABLED\", \"reason\": \"r\", \"version\": \"abc\"}", "version", "whole number"},
+        {"{\"state\": \"DISABLED\", \"reason\": \"r\"", null, "not valid JSON"}};
+    for (String[] refusal : refusals) {
+      String answer = toggle(refusal[0]).headers(h -> h.setBasicAuth("admin", "secret")).exchange()
+          .expectStatus().isBadRequest()
+          .expectBody(String.class).returnResult().getResponseBody();
+      assertThat(answer).as(refusal[0]).contains(refusal[2]).contains("\"key\":\"new-menu\"")
+          .doesNotContain("REDACTED", "Jackson");
+      if (refusal[1] != null) {
+        assertThat(answer).contains("\"field\":\"" + refusal[1] + "\"");
+      }
+    }
+    toggle("{\"state\": \"DISABLED\", \"reasn\": \"typo\"}").exchange().expectStatus().isUnauthorized();
+    assertThat(toggles.admin().flag("new-menu").orElseThrow().version()).isEqualTo(version);
   }
 
   @Test

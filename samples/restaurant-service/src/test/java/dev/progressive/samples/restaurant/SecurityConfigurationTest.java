@@ -8,10 +8,10 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
@@ -68,7 +68,11 @@ class SecurityConfigurationTest {
     assertThat(passwordEncoder.upgradeEncoding("{noop}secret")).isFalse();
   }
 
-  @SpringBootConfiguration(proxyBeanMethods = false)
+  /**
+   * Only the security configuration, with Boot's auto-configuration. A plain {@code @Configuration}, not a
+   * {@code @SpringBootConfiguration}: the sample's other tests find the application's by scanning this package.
+   */
+  @Configuration(proxyBeanMethods = false)
   @EnableAutoConfiguration
   @Import(SecurityConfiguration.class)
   static class App {}
