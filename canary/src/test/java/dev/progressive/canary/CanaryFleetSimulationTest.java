@@ -19,6 +19,7 @@ class CanaryFleetSimulationTest {
 
   @Test
   void theFleetJudgesAsOneWhateverItsSize() {
+    // See docs/canary.md, "Measured: the fleet judges as one".
     int[] sizes = FULL ? new int[] {1, 3, 10, 30, 100} : new int[] {1, 10};
     int[] rates = FULL ? new int[] {100, 1_200} : new int[] {1_200};
     FleetSimulator.Scenario[] scenarios = FULL
@@ -54,6 +55,27 @@ class CanaryFleetSimulationTest {
         for (Summary s : bySize) {
           assertThat(s.medianTime().toMinutes()).as("%s: the time to decide does not grow with N", s.row())
               .isLessThanOrEqualTo(one + 2);
+        }
+      }
+    }
+  }
+
+  @Test
+  void whenTheLeaseHolderDiesAtARandomMinuteEveryRolloutStillEndsWithNoDoubleTransition() {
+    int[] sizes = FULL ? new int[] {3, 10, 30} : new int[] {10};
+    System.out.println(Summary.header());
+    for (FleetSimulator.Scenario scenario : new FleetSimulator.Scenario[] {FleetSimulator.EQUAL,
+        FleetSimulator.ERRORS_X4}) {
+      for (int n : sizes) {
+        Summary s = FleetSimulator.run(scenario, n, 1_200, "in-memory, holder killed", FleetSimulator::inMemory,
+            ROLLOUTS, true);
+        System.out.println(s.row());
+        assertThat(s.promoted() + s.rolledBack()).as("%s: every rollout ends", s.row()).isEqualTo(s.rollouts());
+        assertThat(s.doubleTransitions()).as("%s", s.row()).isZero();
+        if (scenario == FleetSimulator.ERRORS_X4) {
+          assertThat(s.promoted()).as("%s", s.row()).isZero();
+        } else {
+          assertThat(s.rolledBack()).as("%s", s.row()).isLessThanOrEqualTo(1);
         }
       }
     }

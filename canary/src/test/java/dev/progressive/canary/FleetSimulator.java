@@ -78,6 +78,15 @@ final class FleetSimulator {
 
   static Summary run(Scenario scenario, int instances, int perSecond, String storeName,
       Supplier<Stores> stores, int rollouts) {
+    return run(scenario, instances, perSecond, storeName, stores, rollouts, false);
+  }
+
+  /**
+   * @param killHolder whether the instance holding the analysis lease dies at a random minute of each rollout (it
+   *     serves and looks no more; the others take its traffic)
+   */
+  static Summary run(Scenario scenario, int instances, int perSecond, String storeName,
+      Supplier<Stores> stores, int rollouts, boolean killHolder) {
     int promoted = 0;
     int rolledBack = 0;
     int doubles = 0;
@@ -85,7 +94,7 @@ final class FleetSimulator {
     for (int r = 0; r < rollouts; r++) {
       Stores s = stores.get();
       try {
-        Rollout rollout = rollout(scenario, instances, perSecond, s, 7_919L * (r + 1) + instances);
+        Rollout rollout = rollout(scenario, instances, perSecond, s, 7_919L * (r + 1) + instances, killHolder);
         promoted += rollout.state() == CanaryState.PROMOTED ? 1 : 0;
         rolledBack += rollout.state() == CanaryState.ROLLED_BACK ? 1 : 0;
         doubles += rollout.doubleTransition() ? 1 : 0;
@@ -99,7 +108,8 @@ final class FleetSimulator {
         Duration.ofMinutes(minutes[rollouts / 2]), doubles);
   }
 
-  static Rollout rollout(Scenario scenario, int instances, int perSecond, Stores stores, long seed) {
+  static Rollout rollout(Scenario scenario, int instances, int perSecond, Stores stores, long seed,
+      boolean killHolder) {
     SplittableRandom random = new SplittableRandom(seed);
     CanaryRelease release = release("sim-" + scenario.id().replace(' ', '-') + "-" + perSecond + "-"
         + Long.toHexString(seed));
@@ -108,15 +118,23 @@ final class FleetSimulator {
         fleet.add("i" + i, Duration.ZERO, release, Judge.statistical(), stores.flags(i), stores.fleet(i), b -> {});
       }
       List<Fleet.Member> order = new ArrayList<>(fleet.members);
-      Fleet.Member first = fleet.members.get(0);
-      awaitAgreement(fleet);
-      first.canary.start("simulator", "rollout " + seed);
+      List<Fleet.Member> alive = new ArrayList<>(fleet.members);
+      // a random minute before the rollout would end: within 14 minutes for an equal canary (15 to promote), within
+      // 2 for a regression (caught within 1 to 4)
+      boolean regression = scenario.canaryErrors() > BASELINE_ERRORS || scenario.slowShare() > 0;
+      long killAt = killHolder ? 1 + random.nextInt(regression ? 2 : 14) : -1;
+      awaitAgreement(fleet.members);
+      alive.get(0).canary.start("simulator", "rollout " + seed);
       long perMinute = perSecond * 60L;
       int minutes = 0;
-      while (!first.canary.state().isFinal() && minutes < MAX_TIME.toMinutes()) {
-        for (int i = 0; i < instances; i++) {
-          long share = perMinute / instances + (i < perMinute % instances ? 1 : 0);
-          serve(fleet.members.get(i), share, scenario, random);
+      while (!alive.get(0).canary.state().isFinal() && minutes < MAX_TIME.toMinutes()) {
+        if (minutes == killAt && alive.size() > 1) {
+          alive.removeIf(m -> m.canary.fleetStatus().leaseHolder());
+          order.retainAll(alive);
+        }
+        for (int i = 0; i < alive.size(); i++) {
+          long share = perMinute / alive.size() + (i < perMinute % alive.size() ? 1 : 0);
+          serve(alive.get(i), share, scenario, random);
         }
         fleet.advance(INTERVAL);
         minutes++;
@@ -124,14 +142,15 @@ final class FleetSimulator {
         for (Fleet.Member m : order) {
           m.look();
         }
-        awaitAgreement(fleet);
+        awaitAgreement(alive);
         stores.minute();
       }
       List<CanaryTransition> automatic = fleet.transitions.stream()
           .filter(t -> t.actor().equals(Canary.CONTROLLER)).toList();
       boolean doubled = automatic.stream().map(t -> t.action() + "@" + t.step()).distinct().count()
           != automatic.size();
-      return new Rollout(first.canary.state(), Duration.ofMinutes(minutes), fleet.transitions.size(), doubled);
+      return new Rollout(alive.get(0).canary.state(), Duration.ofMinutes(minutes), fleet.transitions.size(),
+          doubled);
     }
   }
 
@@ -139,12 +158,12 @@ final class FleetSimulator {
    * Waits until every instance has heard of the newest state (at once on the in-memory store, by NOTIFY on
    * PostgreSQL): the instance that made the last transition has it, so when all agree, all have it.
    */
-  private static void awaitAgreement(Fleet fleet) {
+  private static void awaitAgreement(List<Fleet.Member> members) {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     Object signal = new Object();
-    while (fleet.members.stream().map(m -> m.canary.state() + "/" + m.canary.step()).distinct().count() > 1) {
+    while (members.stream().map(m -> m.canary.state() + "/" + m.canary.step()).distinct().count() > 1) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the instances disagree for a minute: " + fleet.members.stream()
+        throw new IllegalStateException("the instances disagree for a minute: " + members.stream()
             .map(m -> m.id + "=" + m.canary.state() + "/" + m.canary.step()).toList());
       }
       synchronized (signal) {

@@ -15,19 +15,16 @@ import dev.progressive.toggles.store.VersionConflictException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The controller of one canary on one instance: at every analysis interval it publishes this instance's window to the
- * {@link FleetStore}, and when it holds the analysis lease it sums the fleet's windows, judges them and alone makes
- * the automatic transitions; it also makes the operators' transitions. Every transition is a compare-and-set on the
+ * The controller of one canary on one instance: at every analysis interval it has this instance's window published
+ * ({@link FleetWindows}), and when it holds the analysis lease it has the fleet's windows summed, judges them and
+ * alone makes the automatic transitions; it also makes the operators' transitions. Every transition is a compare-and-set on the
  * stored state; a verdict that loses one is reconsidered on the new state, never silently dropped.
  */
 public final class CanaryController {
@@ -36,7 +33,6 @@ public final class CanaryController {
   public static final String CONTROLLER = "canary-controller";
 
   private static final Logger log = LoggerFactory.getLogger(CanaryController.class);
-  private static final int MAX_SKIPPED_REPORTED = 1_000;
   private static final int MAX_ATTEMPTS = 3;
 
   private final CanaryRelease release;
@@ -56,9 +52,7 @@ public final class CanaryController {
   private final InconclusiveTimeout timeout;
   private final boolean perInstanceGuard;
   private final Object analysisLock = new Object();
-  /** Under analysisLock. */
-  private final Set<String> skipped = new LinkedHashSet<>();
-  private volatile String publishError = "";
+  private final FleetWindows windows;
   private volatile boolean leaseHolder;
   private volatile int instancesJudged;
   /** Under analysisLock. */
@@ -84,6 +78,7 @@ public final class CanaryController {
     this.events = s.events();
     this.timeout = s.timeout();
     this.perInstanceGuard = s.perInstanceGuard();
+    this.windows = new FleetWindows(name, fleet, instance, recorder);
     Duration interval = release.analysisInterval();
     this.lease = new AnalysisLease(fleet, name, instance, interval.plus(interval.dividedBy(2)));
   }
@@ -95,11 +90,8 @@ public final class CanaryController {
 
   /** How this instance takes part in the fleet's judgement. */
   public FleetStatus status() {
-    List<String> skippedNow;
-    synchronized (analysisLock) {
-      skippedNow = List.copyOf(skipped);
-    }
-    return new FleetStatus(instance, sharedFleet, leaseHolder, instancesJudged, publishError, skippedNow);
+    return new FleetStatus(instance, sharedFleet, leaseHolder, instancesJudged, windows.publishError(),
+        windows.skipped());
   }
 
   // ---------------------------------------------------------------- the analysis
@@ -141,7 +133,7 @@ public final class CanaryController {
       FleetStore.WindowKey key = key(name, s);
       recorder.startWindow(key);
       if (source == null) {
-        publish(key, now);
+        windows.publish(key, now);
       }
       try {
         leaseHolder = lease.holdOrTake(now);
@@ -157,62 +149,13 @@ public final class CanaryController {
     }
   }
 
-  private void publish(FleetStore.WindowKey key, long now) {
-    WindowRecorder.Snapshot snapshot = recorder.snapshot();
-    if (snapshot == null || !snapshot.key().equals(key)) {
-      return;
-    }
-    try {
-      fleet.publish(key, new FleetStore.WindowRow(instance, FleetWindow.FORMAT, snapshot.window().encode(), now));
-      if (!publishError.isEmpty()) {
-        log.info("canary '{}': instance '{}' publishes its window again", name, instance);
-        publishError = "";
-      }
-    } catch (Exception e) {
-      if (publishError.isEmpty()) {
-        log.warn("canary '{}': instance '{}' cannot publish its window ({}); it routes on at the last weight and "
-            + "publishes its whole window at the next interval", name, instance, e.toString());
-      }
-      publishError = e.toString();
-    }
-  }
-
-  /** The fleet's sum, and each instance's window. */
-  private record Pooled(FleetWindow total, Map<String, FleetWindow> perInstance) {}
-
-  private Pooled pool(FleetStore.WindowKey key) throws Exception {
-    FleetWindow total = new FleetWindow();
-    Map<String, FleetWindow> perInstance = new LinkedHashMap<>();
-    for (FleetStore.WindowRow row : fleet.windows(key)) {
-      if (row.format() != FleetWindow.FORMAT) {
-        skip(row.instance(), "format " + row.format() + ", this version reads format " + FleetWindow.FORMAT);
-        continue;
-      }
-      try {
-        FleetWindow window = FleetWindow.decode(row.payload());
-        perInstance.put(row.instance(), window);
-        total.add(window);
-      } catch (IllegalArgumentException e) {
-        skip(row.instance(), e.getMessage());
-      }
-    }
-    return new Pooled(total, perInstance);
-  }
-
-  private void skip(String other, String why) {
-    if (skipped.size() < MAX_SKIPPED_REPORTED && skipped.add(other)) {
-      log.warn("canary '{}': the window of instance '{}' is skipped ({}): it is not counted until that instance "
-          + "runs a version of Progressive that writes a window this one reads", name, other, why);
-    }
-  }
-
   /** A decision: what to do and why, on which verdict. */
   private record Decision(CanaryAction action, String reason, Verdict verdict, boolean regression) {}
 
   private Verdict judgeAndAct(StoredCanary s, FleetStore.WindowKey key, long nowMillis) {
     Instant startedAt = Instant.ofEpochMilli(s.stepStartedAt());
     Instant now = Instant.ofEpochMilli(nowMillis);
-    Pooled pooled = null;
+    FleetWindows.Pooled pooled = null;
     MetricSource.Window window = null;
     Verdict verdict;
     try {
@@ -224,7 +167,7 @@ public final class CanaryController {
         } catch (Exception e) {
           log.debug("canary '{}': the windows of earlier steps could not be deleted", name, e);
         }
-        pooled = pool(key);
+        pooled = windows.pool(key);
         window = pooled.total().toWindow(release.latencySamples(), "");
       }
       verdict = judge.judge(new Judge.Look(release, s.step(), startedAt, now, window));
@@ -251,7 +194,7 @@ public final class CanaryController {
   }
 
   private Decision decide(StoredCanary s, Instant startedAt, Instant now, Verdict verdict,
-      MetricSource.Window window, Pooled pooled) {
+      MetricSource.Window window, FleetWindows.Pooled pooled) {
     String summary = verdict.summary();
     if (verdict.result() == Verdict.Result.FAIL) {
       return new Decision(CanaryAction.ROLLBACK, summary, verdict, true);
