@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +40,49 @@ class EvaluationContextTest {
         .attribute("a", 1).build());
     assertThat(EvaluationContext.empty().attributes()).isEmpty();
     assertThatThrownBy(() -> EvaluationContext.builder().attribute("", 1)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("attribute name");
+  }
+
+  @Test
+  void holdsManyAttributesInOrderAndReplacesInPlace() {
+    EvaluationContext.Builder builder = EvaluationContext.builder().targetingKey("k");
+    Map<String, Object> expected = new LinkedHashMap<>();
+    for (int i = 0; i < 20; i++) {
+      builder.attribute("a" + i, i);
+      expected.put("a" + i, i);
+    }
+    builder.attribute("a1", "one").attribute("a7", "seven").attribute("a19", null);
+    expected.put("a1", "one");
+    expected.put("a7", "seven");
+    expected.put("a19", null);
+    EvaluationContext ctx = builder.build();
+    assertThat(ctx.attributes()).containsExactlyEntriesOf(expected);
+    assertThat(ctx.attributes()).isEqualTo(expected).hasSameHashCodeAs(expected);
+    assertThat(ctx.attribute("a7")).isEqualTo("seven");
+    assertThat(ctx.attribute("a12")).isEqualTo(12);
+    assertThat(ctx.attribute("a19")).isNull();
+    assertThat(ctx.attributes()).containsKey("a19");
+    assertThat(ctx).isEqualTo(EvaluationContext.of("k", expected));
+  }
+
+  @Test
+  void aBuilderThatGoesOnLeavesTheBuiltContextsAlone() {
+    EvaluationContext.Builder builder = EvaluationContext.builder();
+    for (int i = 0; i < 5; i++) {
+      builder.attribute("a" + i, i);
+    }
+    EvaluationContext first = builder.build();
+    builder.attribute("a4", "changed").attribute("a0", "changed").attribute("a5", 5);
+    EvaluationContext second = builder.build();
+    assertThat(first.attributes()).hasSize(5).containsEntry("a4", 4).containsEntry("a0", 0).doesNotContainKey("a5");
+    assertThat(second.attributes()).hasSize(6).containsEntry("a4", "changed").containsEntry("a0", "changed");
+  }
+
+  @Test
+  void aMapWithABadNameIsRefused() {
+    Map<String, Object> bad = new HashMap<>();
+    bad.put(null, 1);
+    assertThatThrownBy(() -> EvaluationContext.of("k", bad)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("attribute name");
   }
 }

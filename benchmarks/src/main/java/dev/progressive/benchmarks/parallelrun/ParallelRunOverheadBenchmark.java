@@ -6,6 +6,8 @@ import dev.progressive.parallelrun.ParallelRunner;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -13,6 +15,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -43,6 +46,9 @@ public class ParallelRunOverheadBenchmark {
   private Experiment<Integer, Integer, Integer> disabled;
   private Experiment<Integer, Integer, Integer> unsampled;
   private com.github.rawls238.scientist4j.Experiment<Integer> scientist4j;
+  /** What an MDC holds in a typical request: a trace id, a span id and a user. */
+  private final Map<String, String> mdc = new HashMap<>(Map.of("traceId", "4bf92f3577b34da6a3ce929d0e0e4736",
+      "spanId", "00f067aa0ba902b7", "user", "user-42"));
 
   static Integer control(Integer x) {
     return x + 1;
@@ -121,6 +127,27 @@ public class ParallelRunOverheadBenchmark {
     return scientist4j.runAsync(() -> control(input), () -> candidate(input));
   }
 
+  // ---- the parts of the accepted path, each alone and hot -----------------------------------------------------
+
+  /** The bulkhead's part: one permit taken and given back (Resilience4j's semaphore bulkhead). */
+  @Benchmark
+  public boolean partBulkheadPermit() {
+    boolean permitted = runner.bulkhead().tryAcquirePermission();
+    if (permitted) {
+      runner.bulkhead().onComplete();
+    }
+    return permitted;
+  }
+
+  /**
+   * The MDC copy's part, as Logback's adapter does it (a copy of its map). This module logs through slf4j-nop, whose
+   * MDC copy is free, so the copy is measured on a map of three entries instead.
+   */
+  @Benchmark
+  public Map<String, String> partMdcCopy() {
+    return new HashMap<>(mdc);
+  }
+
   /**
    * ASYNC when the bulkhead has room: what the caller pays to hand a candidate over. Its state waits, outside the
    * measurement, until every candidate thread is free again, so only about a thousand calls run per second and the
@@ -132,15 +159,21 @@ public class ParallelRunOverheadBenchmark {
     return idle.experiment.run(input);
   }
 
-  /** A runner of its own whose candidate threads are all idle before each invocation. */
+  /**
+   * A runner of its own whose candidate threads are all idle before each invocation. With two threads, the one that
+   * did not take the last task has parked long, so the hand-off wakes it (a system call); with one thread, the thread
+   * is still in its short poll park and no call wakes it: the difference is the wake-up's cost.
+   */
   @State(Scope.Thread)
   public static class IdleCandidates {
+    @Param({"2", "1"})
+    int threads;
     private ParallelRunner runner;
     private Experiment<Integer, Integer, Integer> experiment;
 
     @Setup(Level.Trial)
     public void setUp() {
-      runner = ParallelRunner.builder().threads(2).mismatchLog(0, Duration.ofSeconds(10)).build();
+      runner = ParallelRunner.builder().threads(threads).mismatchLog(0, Duration.ofSeconds(10)).build();
       experiment = Experiment.<Integer, Integer, Integer>builder("async-accepted", runner)
           .control(ParallelRunOverheadBenchmark::control)
           .candidate("candidate", ParallelRunOverheadBenchmark::candidate)

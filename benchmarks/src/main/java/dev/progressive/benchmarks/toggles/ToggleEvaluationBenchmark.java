@@ -30,6 +30,18 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.togglz.core.manager.FeatureManager;
+import org.togglz.core.manager.FeatureManagerBuilder;
+import org.togglz.core.repository.FeatureState;
+import org.togglz.core.repository.mem.InMemoryStateRepository;
+import org.togglz.core.user.SimpleFeatureUser;
+import org.togglz.core.user.thread.ThreadLocalUserProvider;
+import org.ff4j.FF4j;
+import org.ff4j.core.Feature;
+import org.ff4j.core.FlippingExecutionContext;
+import org.ff4j.core.FeatureStore;
+import org.ff4j.strategy.AbstractFlipStrategy;
+import org.togglz.core.activation.GradualActivationStrategy;
 
 /**
  * The four evaluations of the toggles issue, on the native API and through OpenFeature with Progressive's provider,
@@ -42,6 +54,12 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>rule: {@code ends_with} on email AND {@code ==} on tier;</li>
  *   <li>scale: one flag among 10,000.</li>
  * </ul>
+ *
+ * <p>The headline benchmarks build the context on every call from the request's raw strings, as the README shows and
+ * as a request handler does; {@code _prebuilt} ones reuse a context built in setup, for comparison. The peers are in
+ * the same class so that they run in the same JVM run: OpenFeature's {@code InMemoryProvider} (its rule a hand-written
+ * context evaluator), flagd's in-process provider, FF4j 2.0 (its rule a hand-written flipping strategy) and Togglz 4
+ * (its rollout the gradual activation strategy, the user bound to the thread as Togglz does it).
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar ToggleEvaluation -prof gc}
  */
@@ -70,6 +88,9 @@ public class ToggleEvaluationBenchmark {
     EvaluationContext ruleUser;
     ImmutableContext ofRuleUser;
     Path file;
+    FF4j ff4j;
+    FeatureManager togglz;
+    String[] ids = new String[USERS];
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -104,8 +125,23 @@ public class ToggleEvaluationBenchmark {
           .resolverType(Config.Resolver.FILE).offlineFlagSourcePath(file.toString()).deadline(30_000).build()));
       flagd = api.getClient("flagd");
 
+      ff4j = new FF4j();
+      ff4j.createFeature(new Feature(BenchmarkFlags.STATIC, true));
+      Feature rule = new Feature(BenchmarkFlags.RULE, true);
+      rule.setFlippingStrategy(new EmailAndTier());
+      ff4j.createFeature(rule);
+
+      InMemoryStateRepository states = new InMemoryStateRepository();
+      states.setFeatureState(new FeatureState(TogglzFlags.STATIC, true));
+      states.setFeatureState(new FeatureState(TogglzFlags.ROLLOUT, true)
+          .setStrategyId(GradualActivationStrategy.ID)
+          .setParameter(GradualActivationStrategy.PARAM_PERCENTAGE, "50"));
+      togglz = new FeatureManagerBuilder().featureEnum(TogglzFlags.class).stateRepository(states)
+          .userProvider(new ThreadLocalUserProvider()).build();
+
       for (int i = 0; i < USERS; i++) {
         String id = "user-" + i + "@example.org";
+        ids[i] = id;
         users[i] = EvaluationContext.of(id);
         ofUsers[i] = new ImmutableContext(id);
       }
@@ -124,12 +160,28 @@ public class ToggleEvaluationBenchmark {
      */
     private void check() {
       int flagdOn = 0;
+      int togglzOn = 0;
       for (int i = 0; i < USERS; i++) {
         boolean p = toggles.isEnabled(BenchmarkFlags.ROLLOUT, users[i]);
         if (p != progressive.getBooleanValue(BenchmarkFlags.ROLLOUT, false, ofUsers[i])) {
           throw new IllegalStateException("rollout answers differ for " + users[i]);
         }
         flagdOn += flagd.getBooleanValue(BenchmarkFlags.ROLLOUT, false, ofUsers[i]) ? 1 : 0;
+        togglzOn += togglzRollout(togglz, ids[i]) ? 1 : 0;
+      }
+      if (togglzOn < USERS / 3 || togglzOn > USERS * 2 / 3) {
+        throw new IllegalStateException("Togglz's rollout is not a 50/50 split: " + togglzOn + " of " + USERS);
+      }
+      Request r = new Request();
+      if (!ff4j.check(BenchmarkFlags.RULE, ff4jContext(r)) || !ff4j.check(BenchmarkFlags.STATIC)
+          || !togglz.isActive(TogglzFlags.STATIC) || !toggles.isEnabled(BenchmarkFlags.RULE, nativeContext(r))) {
+        throw new IllegalStateException("FF4j, Togglz and the per-call context must agree with the others");
+      }
+      r.tier = "silver";
+      if (ff4j.check(BenchmarkFlags.RULE, ff4jContext(r)) || toggles.isEnabled(BenchmarkFlags.RULE, nativeContext(r))
+          || inMemory.getBooleanValue(BenchmarkFlags.RULE, false, openFeatureContext(r))
+          || progressive.getBooleanValue(BenchmarkFlags.RULE, false, openFeatureContext(r))) {
+        throw new IllegalStateException("the rule must not match a silver user on any implementation");
       }
       if (flagdOn < USERS / 3 || flagdOn > USERS * 2 / 3) {
         throw new IllegalStateException("flagd's rollout is not a 50/50 split: " + flagdOn + " of " + USERS);
@@ -173,57 +225,149 @@ public class ToggleEvaluationBenchmark {
   }
 
   @Benchmark
-  public boolean static_openFeature(Flags f) {
+  public boolean static_ff4j(Flags f) {
+    return f.ff4j.check(BenchmarkFlags.STATIC);
+  }
+
+  @Benchmark
+  public boolean static_togglz(Flags f) {
+    return f.togglz.isActive(TogglzFlags.STATIC);
+  }
+
+  @Benchmark
+  public boolean static_openFeature(Flags f, Request r) {
+    return f.progressive.getBooleanValue(BenchmarkFlags.STATIC, false, new ImmutableContext(r.userId));
+  }
+
+  @Benchmark
+  public boolean static_openFeature_prebuilt(Flags f) {
     return f.progressive.getBooleanValue(BenchmarkFlags.STATIC, false, f.ofEmpty);
   }
 
   @Benchmark
-  public boolean static_inMemoryProvider(Flags f) {
-    return f.inMemory.getBooleanValue(BenchmarkFlags.STATIC, false, f.ofEmpty);
+  public boolean static_inMemoryProvider(Flags f, Request r) {
+    return f.inMemory.getBooleanValue(BenchmarkFlags.STATIC, false, new ImmutableContext(r.userId));
   }
 
   @Benchmark
-  public boolean static_flagd(Flags f) {
-    return f.flagd.getBooleanValue(BenchmarkFlags.STATIC, false, f.ofEmpty);
+  public boolean static_flagd(Flags f, Request r) {
+    return f.flagd.getBooleanValue(BenchmarkFlags.STATIC, false, new ImmutableContext(r.userId));
   }
 
   // ---- rollout --------------------------------------------------------------------------------------------------
 
   @Benchmark
   public boolean rollout_native(Flags f, Cursor c) {
+    return f.toggles.isEnabled(BenchmarkFlags.ROLLOUT, EvaluationContext.of(f.ids[c.next()]));
+  }
+
+  @Benchmark
+  public boolean rollout_native_prebuilt(Flags f, Cursor c) {
     return f.toggles.isEnabled(BenchmarkFlags.ROLLOUT, f.users[c.next()]);
   }
 
   @Benchmark
+  public boolean rollout_togglz(Flags f, Cursor c) {
+    return togglzRollout(f.togglz, f.ids[c.next()]);
+  }
+
+  @Benchmark
   public boolean rollout_openFeature(Flags f, Cursor c) {
-    return f.progressive.getBooleanValue(BenchmarkFlags.ROLLOUT, false, f.ofUsers[c.next()]);
+    return f.progressive.getBooleanValue(BenchmarkFlags.ROLLOUT, false, new ImmutableContext(f.ids[c.next()]));
   }
 
   @Benchmark
   public boolean rollout_flagd(Flags f, Cursor c) {
-    return f.flagd.getBooleanValue(BenchmarkFlags.ROLLOUT, false, f.ofUsers[c.next()]);
+    return f.flagd.getBooleanValue(BenchmarkFlags.ROLLOUT, false, new ImmutableContext(f.ids[c.next()]));
   }
 
   // ---- rule -----------------------------------------------------------------------------------------------------
 
   @Benchmark
-  public boolean rule_native(Flags f) {
+  public boolean rule_native(Flags f, Request r) {
+    return f.toggles.isEnabled(BenchmarkFlags.RULE, nativeContext(r));
+  }
+
+  @Benchmark
+  public boolean rule_native_prebuilt(Flags f) {
     return f.toggles.isEnabled(BenchmarkFlags.RULE, f.ruleUser);
   }
 
   @Benchmark
-  public boolean rule_openFeature(Flags f) {
+  public boolean rule_ff4j(Flags f, Request r) {
+    return f.ff4j.check(BenchmarkFlags.RULE, ff4jContext(r));
+  }
+
+  @Benchmark
+  public boolean rule_openFeature(Flags f, Request r) {
+    return f.progressive.getBooleanValue(BenchmarkFlags.RULE, false, openFeatureContext(r));
+  }
+
+  @Benchmark
+  public boolean rule_openFeature_prebuilt(Flags f) {
     return f.progressive.getBooleanValue(BenchmarkFlags.RULE, false, f.ofRuleUser);
   }
 
   @Benchmark
-  public boolean rule_inMemoryProvider(Flags f) {
-    return f.inMemory.getBooleanValue(BenchmarkFlags.RULE, false, f.ofRuleUser);
+  public boolean rule_inMemoryProvider(Flags f, Request r) {
+    return f.inMemory.getBooleanValue(BenchmarkFlags.RULE, false, openFeatureContext(r));
   }
 
   @Benchmark
-  public boolean rule_flagd(Flags f) {
-    return f.flagd.getBooleanValue(BenchmarkFlags.RULE, false, f.ofRuleUser);
+  public boolean rule_flagd(Flags f, Request r) {
+    return f.flagd.getBooleanValue(BenchmarkFlags.RULE, false, openFeatureContext(r));
+  }
+
+  // ---- per-call contexts and peers' glue ------------------------------------------------------------------------
+
+  /** The request's raw strings, as a handler has them: fields, not constants, so that nothing folds them. */
+  @State(Scope.Thread)
+  public static class Request {
+    String userId = "user-1";
+    String email = "ada@example.com";
+    String tier = "gold";
+  }
+
+  /** The README's native call: a context built from the request. */
+  static EvaluationContext nativeContext(Request r) {
+    return EvaluationContext.builder().targetingKey(r.userId).attribute("email", r.email).attribute("tier", r.tier)
+        .build();
+  }
+
+  /** The OpenFeature way: an {@code ImmutableContext} built from the request. */
+  static ImmutableContext openFeatureContext(Request r) {
+    return new ImmutableContext(r.userId, Map.of("email", new Value(r.email), "tier", new Value(r.tier)));
+  }
+
+  static FlippingExecutionContext ff4jContext(Request r) {
+    FlippingExecutionContext ctx = new FlippingExecutionContext();
+    ctx.addValue("email", r.email);
+    ctx.addValue("tier", r.tier);
+    return ctx;
+  }
+
+  /** Togglz reads the user from its user provider: bound to the thread for the call, as its servlet filter does. */
+  static boolean togglzRollout(FeatureManager togglz, String id) {
+    ThreadLocalUserProvider.bind(new SimpleFeatureUser(id));
+    try {
+      return togglz.isActive(TogglzFlags.ROLLOUT);
+    } finally {
+      ThreadLocalUserProvider.release();
+    }
+  }
+
+  /** Togglz's features are an enum. */
+  enum TogglzFlags implements org.togglz.core.Feature {
+    STATIC, ROLLOUT
+  }
+
+  /** The rule for FF4j: its flipping strategies are Java code, as {@code InMemoryProvider}'s context evaluator is. */
+  public static final class EmailAndTier extends AbstractFlipStrategy {
+    @Override
+    public boolean evaluate(String featureName, FeatureStore store, FlippingExecutionContext ctx) {
+      String email = ctx == null ? null : ctx.getString("email", false);
+      return email != null && email.endsWith("@example.com") && "gold".equals(ctx.getString("tier", false));
+    }
   }
 
   // ---- scale ----------------------------------------------------------------------------------------------------
