@@ -1,5 +1,6 @@
 package dev.progressive.toggles.architecture;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -44,5 +45,19 @@ class ArchitectureTest {
   @Test
   void subPackagesHaveNoCycles() {
     slices().matching("dev.progressive.toggles.internal.(*)..").should().beFreeOfCycles().check(classes);
+  }
+
+  @Test
+  void productionCodeNeverUsesTestSupport() {
+    noClasses().should().dependOnClassesThat().resideInAnyPackage("dev.progressive..test..",
+        "dev.progressive.testing..", "org.junit..", "org.assertj..", "com.github.tomakehurst.wiremock..")
+        .because("test support ships in its own test-scoped artifacts").check(classes);
+  }
+
+  @Test
+  void noPublicTypeExtendsAnInternalOne() {
+    noClasses().that().arePublic().and().resideOutsideOfPackage("dev.progressive.toggles.internal..")
+        .should().beAssignableTo(resideInAPackage("dev.progressive.toggles.internal.."))
+        .because("an internal supertype leaks into the API and is concealed by module-info").check(classes);
   }
 }
