@@ -1,5 +1,6 @@
 package dev.progressive.parallelrun;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -32,5 +33,19 @@ class ArchitectureTest {
         .should().dependOnClassesThat().resideInAnyPackage("dev.progressive.parallelrun",
             "dev.progressive.parallelrun.http..", "dev.progressive.parallelrun.internal..")
         .check(classes);
+  }
+
+  @Test
+  void productionCodeNeverUsesTestSupport() {
+    noClasses().should().dependOnClassesThat().resideInAnyPackage("dev.progressive..test..",
+        "dev.progressive.testing..", "org.junit..", "org.assertj..", "com.github.tomakehurst.wiremock..")
+        .because("test support ships in its own test-scoped artifacts").check(classes);
+  }
+
+  @Test
+  void noPublicTypeExtendsAnInternalOne() {
+    noClasses().that().arePublic().and().resideOutsideOfPackage("dev.progressive.parallelrun.internal..")
+        .should().beAssignableTo(resideInAPackage("dev.progressive..internal.."))
+        .because("an internal supertype leaks into the API and is concealed by module-info").check(classes);
   }
 }
