@@ -12,14 +12,14 @@ module dev.progressive.parallelrun {
 
   // Types of these modules appear in the exported API: a consumer reads them without requiring them itself.
   requires transitive micrometer.core;
-  requires transitive io.github.resilience4j.bulkhead;
-  requires transitive io.github.resilience4j.timelimiter;
   requires transitive java.net.http;
 
   requires com.fasterxml.jackson.core;
   requires com.fasterxml.jackson.databind;
   requires com.github.benmanes.caffeine;
+  requires io.github.resilience4j.bulkhead;
   requires io.github.resilience4j.core;
+  requires io.github.resilience4j.timelimiter;
   requires java.management;
   requires org.slf4j;
 }

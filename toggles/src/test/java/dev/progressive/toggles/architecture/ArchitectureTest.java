@@ -2,6 +2,7 @@ package dev.progressive.toggles.architecture;
 
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMethods;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -59,5 +60,14 @@ class ArchitectureTest {
     noClasses().that().arePublic().and().resideOutsideOfPackage("dev.progressive.toggles.internal..")
         .should().beAssignableTo(resideInAPackage("dev.progressive..internal.."))
         .because("an internal supertype leaks into the API and is concealed by module-info").check(classes);
+  }
+
+  @Test
+  void resilience4jObjectsAreHandedOutOnlyWhereAUserConfiguresThem() {
+    noMethods().that().arePublic().and().areDeclaredInClassesThat().arePublic()
+        .and().areDeclaredInClassesThat().resideOutsideOfPackage("dev.progressive..internal..")
+        .should().haveRawReturnType(resideInAPackage("io.github.resilience4j.."))
+        .because("a Resilience4j object in the API is a second way to change what the builder configured")
+        .check(classes);
   }
 }
