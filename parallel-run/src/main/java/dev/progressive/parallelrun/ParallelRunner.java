@@ -125,13 +125,16 @@ public final class ParallelRunner implements AutoCloseable {
     return Optional.ofNullable(experiments.get(name));
   }
 
-  /** The Resilience4j bulkhead in front of the candidate threads; subscribe to its events if you like. */
-  public Bulkhead bulkhead() {
+  /**
+   * The Resilience4j bulkhead in front of the candidate threads. Not public: the runner builds it from
+   * {@code threads}, and {@link #stats()} reports its free permits.
+   */
+  Bulkhead bulkhead() {
     return bulkhead;
   }
 
-  /** The Resilience4j time limiter applied to each candidate. */
-  public TimeLimiter timeLimiter() {
+  /** The Resilience4j time limiter applied to each candidate; not public, built from the runner's timeout. */
+  TimeLimiter timeLimiter() {
     return timeLimiter;
   }
 

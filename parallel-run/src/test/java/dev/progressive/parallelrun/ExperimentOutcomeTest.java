@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.MDC;
-import org.slf4j.MdcForTests;
 
 /** Every outcome, exception comparison, sampling, context and meters. */
 class ExperimentOutcomeTest {

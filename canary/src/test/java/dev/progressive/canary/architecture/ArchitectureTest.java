@@ -1,6 +1,8 @@
 package dev.progressive.canary.architecture;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMethods;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -48,5 +50,28 @@ class ArchitectureTest {
   void eventsKnowNothingOfTheInternals() {
     noClasses().that().resideInAPackage("dev.progressive.canary.event..")
         .should().dependOnClassesThat().resideInAPackage("dev.progressive.canary.internal..").check(classes);
+  }
+
+  @Test
+  void productionCodeNeverUsesTestSupport() {
+    noClasses().should().dependOnClassesThat().resideInAnyPackage("dev.progressive..test..",
+        "dev.progressive.testing..", "org.junit..", "org.assertj..", "com.github.tomakehurst.wiremock..")
+        .because("test support ships in its own test-scoped artifacts").check(classes);
+  }
+
+  @Test
+  void noPublicTypeExtendsAnInternalOne() {
+    noClasses().that().arePublic().and().resideOutsideOfPackage("dev.progressive.canary.internal..")
+        .should().beAssignableTo(resideInAPackage("dev.progressive..internal.."))
+        .because("an internal supertype leaks into the API and is concealed by module-info").check(classes);
+  }
+
+  @Test
+  void resilience4jObjectsAreHandedOutOnlyWhereAUserConfiguresThem() {
+    noMethods().that().arePublic().and().areDeclaredInClassesThat().arePublic()
+        .and().areDeclaredInClassesThat().resideOutsideOfPackage("dev.progressive..internal..")
+        .should().haveRawReturnType(resideInAPackage("io.github.resilience4j.."))
+        .because("a Resilience4j object in the API is a second way to change what the builder configured")
+        .check(classes);
   }
 }

@@ -414,8 +414,8 @@ public final class HttpShadow implements AutoCloseable {
     return new ShadowReport(endpoints);
   }
 
-  /** The bulkhead that bounds requests in flight. */
-  public Bulkhead bulkhead() {
+  /** The bulkhead that bounds requests in flight; not public, built from {@code maxConcurrent}. */
+  Bulkhead bulkhead() {
     return bulkhead;
   }
 

@@ -1,6 +1,6 @@
 package dev.progressive.toggles.source;
 
-import dev.progressive.toggles.internal.source.WatchedSource;
+import dev.progressive.toggles.internal.source.WatchedDocuments;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,13 +19,15 @@ import java.util.stream.Stream;
  * and watched for changes. A key defined in two files is an error that names both files, and the directory's last
  * good set stays in force. Works on a mounted Kubernetes ConfigMap, whose files are symlinks.
  */
-public final class DirectorySource extends WatchedSource {
+public final class DirectorySource implements FlagSource {
 
   private final Path directory;
+  private final WatchedDocuments watched;
 
   private DirectorySource(Builder b) {
-    super(b.directory.toAbsolutePath(), b.pollInterval, b.debounce);
     this.directory = b.directory;
+    this.watched = new WatchedDocuments(name(), this::read, b.directory.toAbsolutePath(), b.pollInterval,
+        b.debounce);
   }
 
   public static DirectorySource of(Path directory) {
@@ -42,7 +44,22 @@ public final class DirectorySource extends WatchedSource {
   }
 
   @Override
-  protected List<FlagDocument> read() throws IOException {
+  public List<FlagDocument> load() throws IOException {
+    return watched.load();
+  }
+
+  /** Watches the directory's events and polls; reports only content that differs from the last report. */
+  @Override
+  public void watch(Listener listener) {
+    watched.watch(listener);
+  }
+
+  @Override
+  public void close() {
+    watched.close();
+  }
+
+  private List<FlagDocument> read() throws IOException {
     if (!Files.exists(directory)) {
       throw new NoSuchFileException(directory.toString(), null, "flag directory does not exist");
     }

@@ -1,6 +1,6 @@
 package dev.progressive.toggles.source;
 
-import dev.progressive.toggles.internal.source.WatchedSource;
+import dev.progressive.toggles.internal.source.WatchedDocuments;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,13 +20,14 @@ import java.util.Objects;
  * FileSource flags = FileSource.builder(Path.of("/etc/flags/flags.json")).pollInterval(Duration.ofSeconds(5)).build();
  * }</pre>
  */
-public final class FileSource extends WatchedSource {
+public final class FileSource implements FlagSource {
 
   private final Path file;
+  private final WatchedDocuments watched;
 
   private FileSource(Builder b) {
-    super(parentOf(b.file), b.pollInterval, b.debounce);
     this.file = b.file;
+    this.watched = new WatchedDocuments(name(), this::read, parentOf(b.file), b.pollInterval, b.debounce);
   }
 
   /** A watched file with the default intervals. */
@@ -49,7 +50,22 @@ public final class FileSource extends WatchedSource {
   }
 
   @Override
-  protected List<FlagDocument> read() throws IOException {
+  public List<FlagDocument> load() throws IOException {
+    return watched.load();
+  }
+
+  /** Watches the parent directory's events and polls; reports only content that differs from the last report. */
+  @Override
+  public void watch(Listener listener) {
+    watched.watch(listener);
+  }
+
+  @Override
+  public void close() {
+    watched.close();
+  }
+
+  private List<FlagDocument> read() throws IOException {
     return List.of(new FlagDocument(file.toString(), Files.readString(file, StandardCharsets.UTF_8)));
   }
 

@@ -9,11 +9,20 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The watching shared by file and directory sources: on every possible change, read again and report only what
- * differs from the last report, so that a poll that finds nothing new costs one read and no compilation.
+ * The watching shared by file and directory sources, which hold one each: on every possible change, read again and
+ * report only what differs from the last report, so that a poll that finds nothing new costs one read and no
+ * compilation.
  */
-public abstract class WatchedSource implements FlagSource {
+public final class WatchedDocuments {
 
+  /** Reads a source's documents. */
+  @FunctionalInterface
+  public interface Reader {
+    List<FlagDocument> read() throws IOException;
+  }
+
+  private final String name;
+  private final Reader reader;
   private final Path watchedDirectory;
   private final Duration pollInterval;
   private final Duration debounce;
@@ -23,18 +32,23 @@ public abstract class WatchedSource implements FlagSource {
   private String lastFailure;
   private boolean closed;
 
-  protected WatchedSource(Path watchedDirectory, Duration pollInterval, Duration debounce) {
+  /**
+   * @param name the source's name, for the watcher's thread
+   * @param reader reads the documents
+   * @param watchedDirectory the directory whose events trigger a read
+   */
+  public WatchedDocuments(String name, Reader reader, Path watchedDirectory, Duration pollInterval,
+      Duration debounce) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.reader = Objects.requireNonNull(reader, "reader");
     this.watchedDirectory = watchedDirectory;
     this.pollInterval = pollInterval;
     this.debounce = debounce;
   }
 
-  /** Reads the documents; the same as {@link #load()}, which records what it read. */
-  protected abstract List<FlagDocument> read() throws IOException;
-
-  @Override
-  public final List<FlagDocument> load() throws IOException {
-    List<FlagDocument> documents = read();
+  /** Reads the documents and records them as the last report, for {@link FlagSource#load()}. */
+  public List<FlagDocument> load() throws IOException {
+    List<FlagDocument> documents = reader.read();
     synchronized (lock) {
       lastReported = documents;
       lastFailure = null;
@@ -42,22 +56,22 @@ public abstract class WatchedSource implements FlagSource {
     return documents;
   }
 
-  @Override
-  public final void watch(Listener listener) {
+  /** Starts watching, for {@link FlagSource#watch}; does nothing once started or closed. */
+  public void watch(FlagSource.Listener listener) {
     synchronized (lock) {
       if (closed || watcher != null) {
         return;
       }
-      watcher = new PathWatcher("progressive-flags-" + name(), watchedDirectory, pollInterval, debounce,
+      watcher = new PathWatcher("progressive-flags-" + name, watchedDirectory, pollInterval, debounce,
           () -> check(listener));
       watcher.start();
     }
   }
 
-  private void check(Listener listener) {
+  private void check(FlagSource.Listener listener) {
     List<FlagDocument> documents;
     try {
-      documents = read();
+      documents = reader.read();
     } catch (IOException | RuntimeException | Error e) {
       if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
         throw (VirtualMachineError) e;
@@ -85,7 +99,7 @@ public abstract class WatchedSource implements FlagSource {
     }
   }
 
-  @Override
+  /** Stops watching, for {@link FlagSource#close()}. Idempotent. */
   public void close() {
     PathWatcher w;
     synchronized (lock) {
