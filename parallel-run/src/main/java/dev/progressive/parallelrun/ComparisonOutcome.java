@@ -3,7 +3,8 @@ package dev.progressive.parallelrun;
 import java.util.Locale;
 
 /**
- * What became of one comparison between the control and one candidate. The lowercase {@link #tag()} is the value of
+ * What became of one comparison between the control and one candidate of a parallel run (not a canary call's
+ * outcome). The lowercase {@link #tag()} is the value of
  * the {@code outcome} tag on {@code progressive.parallelrun.comparisons}.
  */
 public enum ComparisonOutcome {

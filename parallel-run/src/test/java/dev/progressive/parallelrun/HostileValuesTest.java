@@ -51,7 +51,7 @@ class HostileValuesTest {
 
     assertThat(experiment.run(1)).isSameAs(old);
     Result<?, ?> result = results.next();
-    assertThat(result.outcome()).isEqualTo(Outcome.MISMATCH);
+    assertThat(result.outcome()).isEqualTo(ComparisonOutcome.MISMATCH);
     assertThat(result.differences()).extracting(Difference::toString)
         .containsExactly("name: \"a\" ≠ \"b\"", "children[1].leaf: \"a\" ≠ \"b\"");
     Mismatch kept = experiment.recentMismatches().get(0);
@@ -65,7 +65,7 @@ class HostileValuesTest {
         () -> Node.selfContaining("a"));
 
     assertThat(experiment.run(1).name()).isEqualTo("a");
-    assertThat(results.next().outcome()).isEqualTo(Outcome.MATCH);
+    assertThat(results.next().outcome()).isEqualTo(ComparisonOutcome.MATCH);
   }
 
   @ParameterizedTest
@@ -76,7 +76,7 @@ class HostileValuesTest {
 
     assertThat(experiment.run(1)).isSameAs(old);
     Result<?, ?> result = results.next();
-    assertThat(result.outcome()).isEqualTo(Outcome.MISMATCH);
+    assertThat(result.outcome()).isEqualTo(ComparisonOutcome.MISMATCH);
     assertThat(result.differences()).extracting(Difference::toString)
         .containsExactly("next.next.name: \"c\" ≠ \"x\"");
     assertThat(Difference.render(result.differences().get(0).control())).isEqualTo("\"c\"");
@@ -91,7 +91,7 @@ class HostileValuesTest {
 
     assertThat(experiment.run(1)).isSameAs(old);
     Result<?, ?> result = results.next();
-    assertThat(result.outcome()).isEqualTo(Outcome.MISMATCH);
+    assertThat(result.outcome()).isEqualTo(ComparisonOutcome.MISMATCH);
     assertThat(result.differences()).extracting(Difference::toString)
         .containsExactly("children[1].name: \"y\" ≠ \"z\"");
     assertThat(BoundedTree.safeText(old)).contains("toString threw java.lang.StackOverflowError");
@@ -114,7 +114,7 @@ class HostileValuesTest {
 
     assertThat(experiment.run(1)).isInstanceOf(List.class);
     Result<?, ?> result = results.next();
-    assertThat(result.outcome()).isEqualTo(Outcome.MISMATCH);
+    assertThat(result.outcome()).isEqualTo(ComparisonOutcome.MISMATCH);
     // The two strings at the bottom, found once each: the shared pairs above them are not walked again.
     assertThat(result.differences()).extracting(Difference::path)
         .containsExactly("[0]".repeat(60), "[0]".repeat(59) + "[1]");
@@ -139,7 +139,7 @@ class HostileValuesTest {
 
     assertThat(experiment.run(1)).isSameAs(big);
     Result<?, ?> result = results.next();
-    assertThat(result.outcome()).isEqualTo(Outcome.MISMATCH);
+    assertThat(result.outcome()).isEqualTo(ComparisonOutcome.MISMATCH);
     assertThat(result.differences()).singleElement().satisfies(d -> {
       assertThat(d.control()).isInstanceOf(Marker.class);
       assertThat(d.control()).hasToString("(not compared: over 100000 nodes)");
@@ -162,7 +162,7 @@ class HostileValuesTest {
 
     assertThat(experiment.run(1)).isSameAs(big);
     Result<?, ?> result = results.next();
-    assertThat(result.outcome()).isEqualTo(Outcome.MISMATCH);
+    assertThat(result.outcome()).isEqualTo(ComparisonOutcome.MISMATCH);
     Difference whole = result.differences().get(0);
     assertThat(whole.path()).isEqualTo("$");
     assertThat(BoundedTree.copy(whole.control(), Long.MAX_VALUE).bytes()).isLessThanOrEqualTo(2_048 + 256);
@@ -189,7 +189,7 @@ class HostileValuesTest {
 
     for (int i = 0; i < 50; i++) {
       experiment.run(i);
-      assertThat(results.next().outcome()).isEqualTo(Outcome.MISMATCH);
+      assertThat(results.next().outcome()).isEqualTo(ComparisonOutcome.MISMATCH);
     }
     List<Mismatch> kept = experiment.recentMismatches();
     assertThat(kept).hasSize(50).allSatisfy(m -> assertThat(m.truncated()).isTrue());
