@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -186,10 +188,17 @@ class HostileValuesTest {
         .keepMismatchBytes(4L << 20)
         .publisher(results)
         .build();
+    // A candidate thread gives its bulkhead permit back just after the result is published: wait for that, or on a
+    // loaded machine the next calls can find both permits still held and count the candidate as rejected.
+    Semaphore permitsBack = new Semaphore(0);
+    runner.bulkhead().getEventPublisher().onCallFinished(event -> permitsBack.release());
 
     for (int i = 0; i < 50; i++) {
       experiment.run(i);
       assertThat(results.next().outcome()).isEqualTo(ComparisonOutcome.MISMATCH);
+      if (mode == Mode.ASYNC) {
+        assertThat(permitsBack.tryAcquire(10, TimeUnit.SECONDS)).as("the permit back within 10 s").isTrue();
+      }
     }
     List<Mismatch> kept = experiment.recentMismatches();
     assertThat(kept).hasSize(50).allSatisfy(m -> assertThat(m.truncated()).isTrue());
