@@ -1,5 +1,6 @@
 package dev.progressive.parallelrun;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -31,6 +32,15 @@ class ArchitectureTest {
     noClasses().that().resideInAPackage("dev.progressive.parallelrun.diff..")
         .should().dependOnClassesThat().resideInAnyPackage("dev.progressive.parallelrun",
             "dev.progressive.parallelrun.http..", "dev.progressive.parallelrun.internal..")
+        .check(classes);
+  }
+
+  @Test
+  void thePartsBehindExperimentStayPackagePrivate() {
+    classes().that().haveSimpleNameStartingWith("AsyncRun").or().haveSimpleNameStartingWith("SequentialRun")
+        .or().haveSimpleName("Comparison").or().haveSimpleName("ResultReporter")
+        .or().haveSimpleName("CarriedContext").or().haveSimpleName("BehaviorTimer").or().haveSimpleName("Behaviors")
+        .should().notBePublic().andShould().resideInAPackage("dev.progressive.parallelrun")
         .check(classes);
   }
 }
