@@ -1,9 +1,8 @@
 package dev.progressive.parallelrun;
 
 import dev.progressive.parallelrun.diff.DiffOptions;
-import dev.progressive.parallelrun.diff.Difference;
 import dev.progressive.parallelrun.diff.StructuralDiff;
-import dev.progressive.parallelrun.internal.Droppable;
+import dev.progressive.parallelrun.internal.Arguments;
 import dev.progressive.parallelrun.internal.ExperimentMeters;
 import dev.progressive.parallelrun.internal.Faults;
 import dev.progressive.parallelrun.internal.HookFaults;
@@ -12,26 +11,17 @@ import dev.progressive.parallelrun.internal.KeptMismatches;
 import dev.progressive.parallelrun.internal.MismatchLog;
 import dev.progressive.parallelrun.internal.MismatchStore;
 import dev.progressive.parallelrun.internal.Throwables;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * A parallel run: the control (the old implementation) always answers; one or more candidates (the new ones) run
@@ -54,6 +44,11 @@ import org.slf4j.MDC;
  * {@link Builder#raiseOnMismatch(boolean)}, for tests. When disabled or not sampled, {@link #run} allocates nothing
  * and calls the control directly.
  *
+ * <p>This class holds the experiment's configuration and decides, per call, whether the candidates run. The work is
+ * done by package-private parts, one job each: {@code AsyncRun} (trial and candidate task) and {@code SequentialRun}
+ * run the behaviours, {@code Comparison} judges a pair, {@code ResultReporter} counts, keeps and publishes the
+ * result, and {@code CarriedContext} carries the caller's MDC and propagated context to a candidate thread.
+ *
  * @param <I> the input type
  * @param <T> the control's value type
  * @param <U> the candidates' value type
@@ -61,66 +56,46 @@ import org.slf4j.MDC;
 public final class Experiment<I, T, U> {
 
   private static final Logger LOG = LoggerFactory.getLogger(Experiment.class);
-  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   private final String name;
   private final ParallelRunner runner;
   private final Mode mode;
-  private final Behavior<I, T> control;
-  private final List<String> candidateNames;
-  private final List<Behavior<I, ? extends U>> candidates;
-  private final ResultComparator<? super T, ? super U> comparator;
-  private final ExceptionComparator exceptionComparator;
-  private final List<IgnoreRule<T, U>> ignoreRules;
-  private final Function<? super T, ?> controlCleaner;
-  private final Function<? super U, ?> candidateCleaner;
-  private final StructuralDiff diff;
+  private final Behaviors<I, T, U> behaviors;
   private final BooleanSupplier enabled;
   private final double sampleRate;
   private final Predicate<? super I> sampler;
   private final Map<String, Object> context;
-  private final List<Publisher> publishers;
-  private final List<ContextPropagator> propagators;
-  private final boolean raiseOnMismatch;
-  private final boolean measureCpu;
-  private final boolean needsResults;
-  private final ExperimentMeters meters;
-  private final MismatchStore mismatches;
-  private final MismatchLog mismatchLog;
-  private final KeptMismatches kept;
   private final HookFaults faults;
-  private final boolean customComparator;
+  private final ResultReporter<T, U> reporter;
+  private final AsyncRun<I, T, U> async;
+  private final SequentialRun<I, T, U> sequential;
 
   private Experiment(Builder<I, T, U> b) {
     this.name = b.name;
     this.runner = b.runner;
     this.mode = b.mode;
-    this.control = b.control;
-    this.candidateNames = List.copyOf(b.candidates.keySet());
-    this.candidates = List.copyOf(b.candidates.values());
-    this.diff = StructuralDiff.of(b.diffOptions);
-    this.customComparator = b.comparator != null;
-    this.comparator = b.comparator != null ? b.comparator : diff::equivalent;
-    this.exceptionComparator = b.exceptionComparator;
-    this.ignoreRules = List.copyOf(b.ignoreRules);
-    this.controlCleaner = b.controlCleaner;
-    this.candidateCleaner = b.candidateCleaner;
+    this.behaviors = new Behaviors<>(b.control, new ArrayList<>(b.candidates.keySet()),
+        new ArrayList<>(b.candidates.values()));
     this.enabled = b.enabled;
     this.sampleRate = b.sampleRate;
     this.sampler = b.sampler;
     this.context = Map.copyOf(b.context);
-    this.publishers = List.copyOf(b.publishers);
-    this.propagators = List.copyOf(b.propagators);
-    this.raiseOnMismatch = b.raiseOnMismatch;
-    this.measureCpu = b.measureCpu && THREADS.isCurrentThreadCpuTimeSupported();
-    this.needsResults = !publishers.isEmpty() || raiseOnMismatch;
-    this.meters = new ExperimentMeters(runner.meterRegistry(), name);
-    this.mismatches = new MismatchStore(b.keepMismatches);
-    this.kept = new KeptMismatches(diff, b.keepMismatches, b.keepMismatchBytes);
-    Logger mismatchLogger = LoggerFactory.getLogger(Experiment.class.getName() + "." + name);
-    this.mismatchLog = new MismatchLog(runner.clock(), runner.mismatchLogLimit(), runner.mismatchLogInterval(),
-        mismatchLogger::warn);
+    boolean needsResults = !b.publishers.isEmpty() || b.raiseOnMismatch;
+    StructuralDiff diff = StructuralDiff.of(b.diffOptions);
+    ExperimentMeters meters = new ExperimentMeters(runner.meterRegistry(), name);
     this.faults = new HookFaults(name, LOG::warn, runner.clock(), runner.mismatchLogLimit(), runner.mismatchLogInterval());
+    Comparison<T, U> comparison = new Comparison<>(name, behaviors.candidateNames(), b.comparator,
+        b.exceptionComparator, b.ignoreRules, b.controlCleaner, b.candidateCleaner, diff, context, needsResults,
+        meters, faults);
+    Logger mismatchLogger = LoggerFactory.getLogger(Experiment.class.getName() + "." + name);
+    MismatchLog mismatchLog = new MismatchLog(runner.clock(), runner.mismatchLogLimit(), runner.mismatchLogInterval(),
+        mismatchLogger::warn);
+    this.reporter = new ResultReporter<>(name, runner.clock(), meters, new MismatchStore(b.keepMismatches),
+        new KeptMismatches(diff, b.keepMismatches, b.keepMismatchBytes), mismatchLog, b.publishers, faults);
+    BehaviorTimer timer = new BehaviorTimer(b.measureCpu);
+    this.async = new AsyncRun<>(name, runner, behaviors, b.propagators, comparison, reporter, timer, faults,
+        needsResults, b.raiseOnMismatch);
+    this.sequential = new SequentialRun<>(name, behaviors, comparison, reporter, timer, b.raiseOnMismatch);
   }
 
   /**
@@ -149,7 +124,7 @@ public final class Experiment<I, T, U> {
 
   /** The candidates' names, in the order they were added. */
   public List<String> candidateNames() {
-    return candidateNames;
+    return behaviors.candidateNames();
   }
 
   /** The experiment's context map. */
@@ -159,7 +134,7 @@ public final class Experiment<I, T, U> {
 
   /** The most recent mismatches, oldest first, at most {@link Builder#keepMismatches(int)} of them. */
   public List<Mismatch> recentMismatches() {
-    return mismatches.recent();
+    return reporter.recentMismatches();
   }
 
   /**
@@ -172,7 +147,7 @@ public final class Experiment<I, T, U> {
    */
   public T run(I input) throws Exception {
     if (runner.isClosed()) {
-      return control.call(input);
+      return behaviors.control().call(input);
     }
     boolean on;
     try {
@@ -181,7 +156,7 @@ public final class Experiment<I, T, U> {
       return controlAlone(input, Hook.ENABLE_SWITCH, t);
     }
     if (!on) {
-      return control.call(input);
+      return behaviors.control().call(input);
     }
     boolean sampled;
     try {
@@ -191,9 +166,9 @@ public final class Experiment<I, T, U> {
       return controlAlone(input, Hook.SAMPLER, t);
     }
     if (!sampled) {
-      return control.call(input);
+      return behaviors.control().call(input);
     }
-    return mode == Mode.ASYNC ? runAsync(input) : runSequential(input);
+    return mode == Mode.ASYNC ? async.run(input) : sequential.run(input);
   }
 
   /**
@@ -202,589 +177,11 @@ public final class Experiment<I, T, U> {
    */
   private T controlAlone(I input, Hook hook, Throwable fault) throws Exception {
     faults.report(hook, fault);
-    T value = control.call(input);
+    T value = behaviors.control().call(input);
     if (Faults.isFatal(fault)) {
       throw Throwables.rethrow(fault);
     }
     return value;
-  }
-
-  // ---------------------------------------------------------------------------------------------------------- async
-
-  private T runAsync(I input) throws Exception {
-    Trials trials = startCandidates(input);
-    long cpuStart = cpuNow();
-    long start = System.nanoTime();
-    T value = null;
-    Throwable thrown = null;
-    try {
-      value = control.call(input);
-    } catch (Throwable t) {
-      thrown = t;
-    }
-    long wall = System.nanoTime() - start;
-    finishControl(trials, new Observation<>("control", value, thrown, wall, cpuSince(cpuStart)));
-    if (raiseOnMismatch) {
-      raiseIfMismatched(trials);
-    }
-    if (trials.fatal != null) {
-      throw Throwables.rethrow(trials.fatal);
-    }
-    if (thrown != null) {
-      throw Throwables.rethrow(thrown);
-    }
-    return value;
-  }
-
-  /** Never throws: each candidate is either handed to a runner thread or counted (or kept) as rejected. */
-  private Trials startCandidates(I input) {
-    Trials trials = new Trials(candidates.size());
-    Carried carried = null;
-    for (int i = 0; i < candidates.size(); i++) {
-      Trial trial = null;
-      boolean holdsPermit = false;
-      try {
-        if (!runner.bulkhead().tryAcquirePermission()) {
-          if (needsResults) {
-            trials.add(rejectedTrial(i));
-          } else {
-            meters.count(Outcome.REJECTED);
-          }
-          continue;
-        }
-        holdsPermit = true;
-        if (carried == null) {
-          carried = captureContext(trials);
-        }
-        trial = new Trial(i);
-        trials.add(trial);
-        runner.candidateExecutor().execute(new CandidateTask(trial, input, carried));
-        holdsPermit = false;
-      } catch (Throwable t) {
-        if (holdsPermit) {
-          runner.bulkhead().onComplete();
-        }
-        if (!(t instanceof RejectedExecutionException)) {
-          faults.report(Hook.RUNNER, t);
-        }
-        if (trial != null) {
-          trial.candidateDone(null, Outcome.REJECTED);
-        } else {
-          countQuietly(Outcome.REJECTED);
-        }
-      }
-    }
-    return trials;
-  }
-
-  private void countQuietly(Outcome outcome) {
-    try {
-      meters.count(outcome);
-    } catch (Throwable t) {
-      faults.report(Hook.RUNNER, t);
-    }
-  }
-
-  private Trial rejectedTrial(int index) {
-    Trial trial = new Trial(index);
-    trial.candidateDone(null, Outcome.REJECTED);
-    return trial;
-  }
-
-  private void finishControl(List<Trial> trials, Observation<T> observation) {
-    for (Trial trial : trials) {
-      try {
-        trial.controlDone(observation);
-      } catch (Throwable t) {
-        faults.report(Hook.RUNNER, t);
-      }
-    }
-  }
-
-  private void raiseIfMismatched(List<Trial> trials) {
-    long waitMillis = runner.timeLimiter().getTimeLimiterConfig().getTimeoutDuration().toMillis() + 1_000;
-    List<Result<?, ?>> mismatched = new ArrayList<>();
-    for (Trial trial : trials) {
-      try {
-        Result<T, U> result = trial.done.get(waitMillis, TimeUnit.MILLISECONDS);
-        if (result.mismatched()) {
-          mismatched.add(result);
-        }
-      } catch (ExecutionException | TimeoutException e) {
-        LOG.warn("Parallel run '{}': no result to check for a mismatch", name, e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-    if (!mismatched.isEmpty()) {
-      throw new MismatchException(name, mismatched);
-    }
-  }
-
-  /** The trials of one call, and a fatal failure of a hook on the caller's thread, to rethrow after the control. */
-  private final class Trials extends ArrayList<Trial> {
-    private static final long serialVersionUID = 1L;
-    private transient Throwable fatal;
-
-    Trials(int capacity) {
-      super(capacity);
-    }
-  }
-
-  /** One candidate's part of one call: it is compared when both the control and the candidate have arrived. */
-  private final class Trial implements Runnable, Droppable {
-    private final int index;
-    private final AtomicInteger arrivals = new AtomicInteger(2);
-    private final CompletableFuture<Result<T, U>> done = raiseOnMismatch ? new CompletableFuture<>() : null;
-    private volatile Observation<T> controlObservation;
-    private volatile Observation<U> candidateObservation;
-    private volatile Outcome forced;
-
-    Trial(int index) {
-      this.index = index;
-    }
-
-    /** On the caller's thread: when the candidate arrived first, the comparison is handed off, never run here. */
-    void controlDone(Observation<T> observation) {
-      controlObservation = observation;
-      if (arrivals.decrementAndGet() == 0) {
-        try {
-          runner.comparisonExecutor().execute(this);
-        } catch (Throwable e) {
-          dropped();
-        }
-      }
-    }
-
-    /** On a candidate thread or the time limiter's thread. */
-    void candidateDone(Observation<U> observation, Outcome outcome) {
-      candidateObservation = observation;
-      forced = outcome;
-      if (arrivals.decrementAndGet() == 0) {
-        complete();
-      }
-    }
-
-    /** On the comparison thread. */
-    @Override
-    public void run() {
-      complete();
-    }
-
-    /** The comparison queue was full, or closed: counted as rejected. */
-    @Override
-    public void dropped() {
-      countQuietly(Outcome.REJECTED);
-      if (done != null) {
-        done.complete(result(Outcome.REJECTED, null, null, List.of(), null));
-      }
-    }
-
-    /** Judges, counts exactly once, keeps and publishes; never throws. */
-    void complete() {
-      Result<T, U> result;
-      try {
-        result = judge(index, controlObservation, candidateObservation, forced);
-      } catch (Throwable t) {
-        faults.report(Hook.RUNNER, t);
-        result = result(Outcome.CANDIDATE_ERROR, null, null, List.of(), t);
-      }
-      report(result);
-      if (done != null) {
-        done.complete(result != null ? result : result(Outcome.MATCH, null, null, List.of(), null));
-      }
-    }
-
-    Result<T, U> result(Outcome outcome, Object cleanedControl, Object cleanedCandidate,
-        List<Difference> differences, Throwable failure) {
-      return new Result<>(name, candidateNames.get(index), outcome, controlObservation, candidateObservation,
-          cleanedControl, cleanedCandidate, differences, context, failure);
-    }
-  }
-
-  /**
-   * Runs one candidate on a runner thread; can be cancelled (interrupted) by the time limiter. Whatever the
-   * candidate, the context propagators or the time limiter throw, the candidate arrives exactly once and the
-   * bulkhead permit is released exactly once, in a {@code finally}.
-   */
-  private final class CandidateTask implements Runnable, Droppable {
-    private static final int NEW = 0;
-    private static final int RUNNING = 1;
-    private static final int DONE = 2;
-    private static final int CANCELLED = 3;
-
-    private final Trial trial;
-    private final I input;
-    private final Carried carried;
-    private final AtomicInteger state = new AtomicInteger(NEW);
-    private final CompletableFuture<Observation<U>> observed = new CompletableFuture<>();
-    private Thread thread;
-
-    CandidateTask(Trial trial, I input, Carried carried) {
-      this.trial = trial;
-      this.input = input;
-      this.carried = carried;
-    }
-
-    @Override
-    public void run() {
-      if (!state.compareAndSet(NEW, RUNNING)) {
-        return;
-      }
-      synchronized (this) {
-        thread = Thread.currentThread();
-      }
-      runner.candidateStarted();
-      try {
-        try {
-          // The time limit starts here, on the candidate's thread, so that the caller never pays for scheduling it.
-          runner.timeLimiter()
-              .executeCompletionStage(runner.timeoutScheduler(), () -> observed)
-              .whenComplete((observation, error) -> {
-                if (error == null) {
-                  trial.candidateDone(observation, null);
-                } else {
-                  cancel();
-                  trial.candidateDone(null, Outcome.TIMEOUT);
-                }
-              });
-        } catch (Throwable e) {
-          faults.report(Hook.RUNNER, e);
-          observed.whenComplete((observation, error) -> trial.candidateDone(observation, null));
-        }
-        List<ContextPropagator.Scope> scopes = carried.open(faults);
-        try {
-          observed.complete(observe(candidateNames.get(trial.index), candidates.get(trial.index), input));
-        } finally {
-          carried.close(scopes, faults);
-        }
-      } catch (Throwable t) {
-        faults.report(Hook.RUNNER, t);
-        observed.complete(new Observation<>(candidateNames.get(trial.index), null, t, 0, -1));
-      } finally {
-        boolean overdue;
-        synchronized (this) {
-          thread = null;
-          overdue = !state.compareAndSet(RUNNING, DONE);
-          Thread.interrupted();
-        }
-        runner.candidateEnded(overdue);
-        runner.bulkhead().onComplete();
-      }
-    }
-
-    /** Dropped unrun at shutdown: the permit goes back and the candidate counts as rejected. */
-    @Override
-    public void dropped() {
-      if (state.compareAndSet(NEW, CANCELLED)) {
-        runner.bulkhead().onComplete();
-        trial.candidateDone(null, Outcome.REJECTED);
-      }
-    }
-
-    void cancel() {
-      if (state.compareAndSet(NEW, CANCELLED)) {
-        runner.bulkhead().onComplete();
-        return;
-      }
-      synchronized (this) {
-        if (state.compareAndSet(RUNNING, CANCELLED) && thread != null) {
-          runner.candidateOverdue();
-          thread.interrupt();
-        }
-      }
-    }
-  }
-
-  // ----------------------------------------------------------------------------------------------------- sequential
-
-  private T runSequential(I input) throws Exception {
-    if (candidates.size() == 1) {
-      return runSequentialOne(input);
-    }
-    int n = candidates.size();
-    int[] order = new int[n + 1];
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    for (int i = 1; i <= n; i++) {
-      int j = random.nextInt(i + 1);
-      order[i] = order[j];
-      order[j] = i;
-    }
-    Observation<T> controlObservation = null;
-    List<Observation<U>> observations = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      observations.add(null);
-    }
-    for (int step : order) {
-      if (step == 0) {
-        controlObservation = observe("control", control, input);
-      } else {
-        observations.set(step - 1, observe(candidateNames.get(step - 1), candidates.get(step - 1), input));
-      }
-    }
-    List<Result<?, ?>> mismatched = raiseOnMismatch ? new ArrayList<>() : null;
-    Throwable fatal = null;
-    for (int i = 0; i < n; i++) {
-      Result<T, U> result = judgeQuietly(i, controlObservation, observations.get(i));
-      Throwable failure = report(result);
-      if (fatal == null) {
-        fatal = failure;
-      }
-      if (mismatched != null && result != null && result.mismatched()) {
-        mismatched.add(result);
-      }
-    }
-    return answer(controlObservation, fatal, mismatched);
-  }
-
-  /** The common case of one candidate, with no list and one clock read fewer. */
-  private T runSequentialOne(I input) throws Exception {
-    Behavior<I, ? extends U> candidate = candidates.get(0);
-    String candidateName = candidateNames.get(0);
-    Observation<T> controlObservation;
-    Observation<U> candidateObservation;
-    long cpuStart = cpuNow();
-    long start = System.nanoTime();
-    if (ThreadLocalRandom.current().nextBoolean()) {
-      controlObservation = observeFrom(start, cpuStart, "control", control, input);
-      candidateObservation = observeFrom(start + controlObservation.wallTimeNanos(),
-          cpuStart < 0 ? -1 : cpuStart + controlObservation.cpuTimeNanos(), candidateName, candidate, input);
-    } else {
-      candidateObservation = observeFrom(start, cpuStart, candidateName, candidate, input);
-      controlObservation = observeFrom(start + candidateObservation.wallTimeNanos(),
-          cpuStart < 0 ? -1 : cpuStart + candidateObservation.cpuTimeNanos(), "control", control, input);
-    }
-    Result<T, U> result = judgeQuietly(0, controlObservation, candidateObservation);
-    Throwable fatal = report(result);
-    List<Result<?, ?>> mismatched = raiseOnMismatch && result != null && result.mismatched() ? List.of(result) : null;
-    return answer(controlObservation, fatal, mismatched);
-  }
-
-  /** Judges on the caller's thread; never throws. */
-  private Result<T, U> judgeQuietly(int index, Observation<T> controlObs, Observation<U> candidateObs) {
-    try {
-      return judge(index, controlObs, candidateObs, null);
-    } catch (Throwable t) {
-      faults.report(Hook.RUNNER, t);
-      return new Result<>(name, candidateNames.get(index), Outcome.CANDIDATE_ERROR, controlObs, candidateObs, null,
-          null, List.of(), context, t);
-    }
-  }
-
-  /** The control's answer; a fatal failure of a hook, once the control has answered, instead. */
-  private T answer(Observation<T> controlObservation, Throwable fatal, List<Result<?, ?>> mismatched)
-      throws Exception {
-    if (fatal != null) {
-      throw Throwables.rethrow(fatal);
-    }
-    if (mismatched != null && !mismatched.isEmpty()) {
-      throw new MismatchException(name, mismatched);
-    }
-    if (controlObservation.threw()) {
-      throw Throwables.rethrow(controlObservation.exception());
-    }
-    return controlObservation.value();
-  }
-
-  // ------------------------------------------------------------------------------------------------------- judging
-
-  private <V> Observation<V> observe(String behaviorName, Behavior<I, ? extends V> behavior, I input) {
-    long cpuStart = cpuNow();
-    return observeFrom(System.nanoTime(), cpuStart, behaviorName, behavior, input);
-  }
-
-  /** Runs a behaviour whose clocks were read just before, so that back-to-back behaviours share a reading. */
-  private <V> Observation<V> observeFrom(long start, long cpuStart, String behaviorName,
-      Behavior<I, ? extends V> behavior, I input) {
-    V value = null;
-    Throwable thrown = null;
-    try {
-      value = behavior.call(input);
-    } catch (Throwable t) {
-      thrown = t;
-    }
-    long wall = System.nanoTime() - start;
-    return new Observation<>(behaviorName, value, thrown, wall, cpuSince(cpuStart));
-  }
-
-  /**
-   * Compares; returns {@code null} for a match that nobody needs to see (no publisher, no raise-on-mismatch). A
-   * hook that throws, whatever it throws, gives {@link Outcome#CANDIDATE_ERROR} with the failure.
-   */
-  private Result<T, U> judge(int index, Observation<T> controlObs, Observation<U> candidateObs, Outcome forced) {
-    String candidateName = candidateNames.get(index);
-    if (index == 0) {
-      meters.control(controlObs.wallTimeNanos());
-    }
-    if (forced != null) {
-      return new Result<>(name, candidateName, forced, controlObs, null, null, null, List.of(), context, null);
-    }
-    meters.candidate(candidateObs.wallTimeNanos());
-    Hook hook = Hook.RUNNER;
-    try {
-      boolean equivalent;
-      if (controlObs.threw() && candidateObs.threw()) {
-        hook = Hook.EXCEPTION_COMPARATOR;
-        equivalent = exceptionComparator.equivalent(controlObs.exception(), candidateObs.exception());
-      } else if (controlObs.threw() || candidateObs.threw()) {
-        equivalent = false;
-      } else {
-        hook = customComparator ? Hook.COMPARATOR : Hook.DIFF;
-        equivalent = comparator.equivalent(controlObs.value(), candidateObs.value());
-      }
-      if (equivalent) {
-        return needsResults ? new Result<>(name, candidateName, Outcome.MATCH, controlObs, candidateObs, null, null,
-            List.of(), context, null) : null;
-      }
-      hook = Hook.IGNORE_RULE;
-      Outcome outcome = Outcome.MISMATCH;
-      for (IgnoreRule<T, U> rule : ignoreRules) {
-        if (rule.ignore(controlObs, candidateObs)) {
-          outcome = Outcome.IGNORED;
-          break;
-        }
-      }
-      hook = Hook.CLEANER;
-      Object cleanedControl = controlObs.threw() ? describe(controlObs.exception())
-          : controlCleaner.apply(controlObs.value());
-      Object cleanedCandidate = candidateObs.threw() ? describe(candidateObs.exception())
-          : candidateCleaner.apply(candidateObs.value());
-      hook = Hook.DIFF;
-      List<Difference> differences;
-      if (controlObs.threw() || candidateObs.threw()) {
-        differences = List.of(diff.whole("$", cleanedControl, cleanedCandidate));
-      } else {
-        differences = diff.diff(cleanedControl, cleanedCandidate);
-        if (differences.isEmpty()) {
-          differences = List.of(diff.whole("$", cleanedControl, cleanedCandidate));
-        }
-      }
-      return new Result<>(name, candidateName, outcome, controlObs, candidateObs, cleanedControl, cleanedCandidate,
-          differences, context, null);
-    } catch (Throwable e) {
-      faults.report(hook, e);
-      return new Result<>(name, candidateName, Outcome.CANDIDATE_ERROR, controlObs, candidateObs, null, null,
-          List.of(), context, e);
-    }
-  }
-
-  private static String describe(Throwable t) {
-    return "threw " + Faults.describe(t);
-  }
-
-  /**
-   * Counts the result exactly once, then keeps, logs and publishes it; never throws.
-   *
-   * @return a failure the JVM cannot survive, from the result or a publisher, for the caller's thread to rethrow
-   *     after the control has answered; {@code null} otherwise
-   */
-  private Throwable report(Result<T, U> result) {
-    countQuietly(result == null ? Outcome.MATCH : result.outcome());
-    if (result == null) {
-      return null;
-    }
-    Throwable fatal = result.failure() != null && Faults.isFatal(result.failure()) ? result.failure() : null;
-    if (result.outcome() == Outcome.MISMATCH) {
-      try {
-        mismatches.add(kept.keep(result, mismatches.nextSequence(), runner.clock().instant()));
-        mismatchLog.log(KeptMismatches.signature(result), () -> "Parallel run '" + name + "': candidate '" + result.candidateName() + "' mismatched: "
-            + KeptMismatches.summary(result.differences()));
-      } catch (Throwable t) {
-        faults.report(Hook.RUNNER, t);
-        fatal = fatal != null || !Faults.isFatal(t) ? fatal : t;
-      }
-    }
-    for (Publisher publisher : publishers) {
-      try {
-        publisher.publish(result);
-      } catch (Throwable t) {
-        faults.report(Hook.PUBLISHER, t);
-        fatal = fatal != null || !Faults.isFatal(t) ? fatal : t;
-      }
-    }
-    return fatal;
-  }
-
-  private long cpuNow() {
-    return measureCpu ? THREADS.getCurrentThreadCpuTime() : -1;
-  }
-
-  private long cpuSince(long cpuStart) {
-    return cpuStart < 0 ? -1 : THREADS.getCurrentThreadCpuTime() - cpuStart;
-  }
-
-  // ------------------------------------------------------------------------------------------------------- context
-
-  /** Never throws: a propagator that fails is left out; a fatal failure is kept for the caller to rethrow. */
-  private Carried captureContext(Trials trials) {
-    Map<String, String> mdc = null;
-    try {
-      mdc = MDC.getCopyOfContextMap();
-    } catch (Throwable t) {
-      faults.report(Hook.PROPAGATOR_CAPTURE, t);
-    }
-    if (propagators.isEmpty()) {
-      return new Carried(mdc, List.of());
-    }
-    List<ContextPropagator.Snapshot> snapshots = new ArrayList<>(propagators.size());
-    for (ContextPropagator propagator : propagators) {
-      try {
-        ContextPropagator.Snapshot snapshot = propagator.capture();
-        if (snapshot != null) {
-          snapshots.add(snapshot);
-        }
-      } catch (Throwable t) {
-        faults.report(Hook.PROPAGATOR_CAPTURE, t);
-        if (trials.fatal == null && Faults.isFatal(t)) {
-          trials.fatal = t;
-        }
-      }
-    }
-    return new Carried(mdc, snapshots);
-  }
-
-  /** The caller's context, carried to a candidate thread. */
-  private record Carried(Map<String, String> mdc, List<ContextPropagator.Snapshot> snapshots) {
-
-    /** Installs the context; never throws. A snapshot that fails to open is left out. */
-    List<ContextPropagator.Scope> open(HookFaults faults) {
-      try {
-        if (mdc != null) {
-          MDC.setContextMap(mdc);
-        }
-      } catch (Throwable t) {
-        faults.report(Hook.PROPAGATOR_OPEN, t);
-      }
-      List<ContextPropagator.Scope> scopes = new ArrayList<>(snapshots.size());
-      for (ContextPropagator.Snapshot snapshot : snapshots) {
-        try {
-          ContextPropagator.Scope scope = snapshot.open();
-          if (scope != null) {
-            scopes.add(scope);
-          }
-        } catch (Throwable t) {
-          faults.report(Hook.PROPAGATOR_OPEN, t);
-        }
-      }
-      return scopes;
-    }
-
-    /** Restores what was there before, in reverse order; never throws. */
-    void close(List<ContextPropagator.Scope> scopes, HookFaults faults) {
-      for (int i = scopes.size() - 1; i >= 0; i--) {
-        try {
-          scopes.get(i).close();
-        } catch (Throwable t) {
-          faults.report(Hook.PROPAGATOR_CLOSE, t);
-        }
-      }
-      try {
-        MDC.clear();
-      } catch (Throwable t) {
-        faults.report(Hook.PROPAGATOR_CLOSE, t);
-      }
-    }
   }
 
   // ------------------------------------------------------------------------------------------------------- builder
@@ -812,7 +209,7 @@ public final class Experiment<I, T, U> {
     private double sampleRate = 1.0;
     private Predicate<? super I> sampler;
     private final Map<String, Object> context = new LinkedHashMap<>();
-    private final List<Publisher> publishers = new ArrayList<>();
+    private final List<ResultPublisher> publishers = new ArrayList<>();
     private final List<ContextPropagator> propagators = new ArrayList<>();
     private boolean raiseOnMismatch;
     private boolean measureCpu;
@@ -937,10 +334,7 @@ public final class Experiment<I, T, U> {
      * @return this builder
      */
     public Builder<I, T, U> sampleRate(double rate) {
-      if (!(rate >= 0.0 && rate <= 1.0)) {
-        throw new IllegalArgumentException("sampleRate must be between 0 and 1, was " + rate);
-      }
-      this.sampleRate = rate;
+      this.sampleRate = Arguments.rate(rate, "sampleRate");
       this.sampler = null;
       return this;
     }
@@ -974,7 +368,7 @@ public final class Experiment<I, T, U> {
      * @param publisher the publisher
      * @return this builder
      */
-    public Builder<I, T, U> publisher(Publisher publisher) {
+    public Builder<I, T, U> publisher(ResultPublisher publisher) {
       publishers.add(Objects.requireNonNull(publisher, "publisher"));
       return this;
     }
@@ -1031,10 +425,7 @@ public final class Experiment<I, T, U> {
      * @return this builder
      */
     public Builder<I, T, U> keepMismatches(int count) {
-      if (count < 0) {
-        throw new IllegalArgumentException("keepMismatches must not be negative, was " + count);
-      }
-      this.keepMismatches = count;
+      this.keepMismatches = Arguments.notNegative(count, "keepMismatches");
       return this;
     }
 
@@ -1047,10 +438,7 @@ public final class Experiment<I, T, U> {
      * @return this builder
      */
     public Builder<I, T, U> keepMismatchBytes(long bytes) {
-      if (bytes < 1024) {
-        throw new IllegalArgumentException("keepMismatchBytes must be at least 1024, was " + bytes);
-      }
-      this.keepMismatchBytes = bytes;
+      this.keepMismatchBytes = Arguments.atLeast(bytes, 1024L, "keepMismatchBytes");
       return this;
     }
 

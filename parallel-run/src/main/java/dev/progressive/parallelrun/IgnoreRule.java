@@ -2,8 +2,8 @@ package dev.progressive.parallelrun;
 
 /**
  * Excuses a known difference: when a comparison finds a mismatch, each rule sees both observations (values and
- * exceptions), and if any returns {@code true} the outcome is {@link Outcome#IGNORED}. If a rule throws, the outcome
- * is {@link Outcome#CANDIDATE_ERROR}.
+ * exceptions), and if any returns {@code true} the outcome is {@link ComparisonOutcome#IGNORED}. If a rule throws, the outcome
+ * is {@link ComparisonOutcome#CANDIDATE_ERROR}.
  *
  * @param <T> the control's value type
  * @param <U> the candidate's value type
@@ -18,5 +18,5 @@ public interface IgnoreRule<T, U> {
    * @param candidate what the candidate did
    * @return {@code true} to ignore the mismatch
    */
-  boolean ignore(Observation<T> control, Observation<U> candidate);
+  boolean ignore(BehaviorRun<T> control, BehaviorRun<U> candidate);
 }

@@ -1,5 +1,6 @@
 package dev.progressive.parallelrun;
 
+import dev.progressive.parallelrun.internal.Arguments;
 import dev.progressive.parallelrun.internal.Droppable;
 import dev.progressive.parallelrun.internal.PollingExecutor;
 import dev.progressive.parallelrun.internal.TrackingThreadFactory;
@@ -276,11 +277,7 @@ public final class ParallelRunner implements AutoCloseable {
      * @return this builder
      */
     public Builder name(String name) {
-      Objects.requireNonNull(name, "name");
-      if (name.isBlank()) {
-        throw new IllegalArgumentException("name must not be blank");
-      }
-      this.name = name;
+      this.name = Arguments.notBlank(name, "name");
       return this;
     }
 
@@ -313,10 +310,7 @@ public final class ParallelRunner implements AutoCloseable {
      * @return this builder
      */
     public Builder threads(int threads) {
-      if (threads < 1) {
-        throw new IllegalArgumentException("threads must be at least 1, was " + threads);
-      }
-      this.threads = threads;
+      this.threads = Arguments.atLeast(threads, 1, "threads");
       return this;
     }
 
@@ -327,11 +321,7 @@ public final class ParallelRunner implements AutoCloseable {
      * @return this builder
      */
     public Builder timeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout");
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("timeout must be positive, was " + timeout);
-      }
-      this.timeout = timeout;
+      this.timeout = Arguments.positive(timeout, "timeout");
       return this;
     }
 
@@ -343,10 +333,7 @@ public final class ParallelRunner implements AutoCloseable {
      * @return this builder
      */
     public Builder comparisonQueueCapacity(int capacity) {
-      if (capacity < 1) {
-        throw new IllegalArgumentException("comparisonQueueCapacity must be at least 1, was " + capacity);
-      }
-      this.comparisonQueueCapacity = capacity;
+      this.comparisonQueueCapacity = Arguments.atLeast(capacity, 1, "comparisonQueueCapacity");
       return this;
     }
 
@@ -359,11 +346,8 @@ public final class ParallelRunner implements AutoCloseable {
      * @return this builder
      */
     public Builder idlePollInterval(Duration interval) {
-      Objects.requireNonNull(interval, "interval");
-      if (interval.compareTo(Duration.ofNanos(10_000)) < 0 || interval.compareTo(Duration.ofSeconds(1)) > 0) {
-        throw new IllegalArgumentException("idlePollInterval must be from 10 µs to 1 s, was " + interval);
-      }
-      this.idlePollInterval = interval;
+      this.idlePollInterval = Arguments.within(interval, Duration.ofNanos(10_000), Duration.ofSeconds(1),
+          "idlePollInterval", "from 10 µs to 1 s");
       return this;
     }
 
@@ -375,15 +359,8 @@ public final class ParallelRunner implements AutoCloseable {
      * @return this builder
      */
     public Builder mismatchLog(int limit, Duration interval) {
-      if (limit < 0) {
-        throw new IllegalArgumentException("limit must not be negative, was " + limit);
-      }
-      Objects.requireNonNull(interval, "interval");
-      if (interval.isNegative() || interval.isZero()) {
-        throw new IllegalArgumentException("interval must be positive, was " + interval);
-      }
-      this.mismatchLogLimit = limit;
-      this.mismatchLogInterval = interval;
+      this.mismatchLogLimit = Arguments.notNegative(limit, "limit");
+      this.mismatchLogInterval = Arguments.positive(interval, "interval");
       return this;
     }
 
@@ -394,11 +371,7 @@ public final class ParallelRunner implements AutoCloseable {
      * @return this builder
      */
     public Builder closeTimeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout");
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("closeTimeout must be positive, was " + timeout);
-      }
-      this.closeTimeout = timeout;
+      this.closeTimeout = Arguments.positive(timeout, "closeTimeout");
       return this;
     }
 

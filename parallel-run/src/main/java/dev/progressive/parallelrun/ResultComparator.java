@@ -2,7 +2,7 @@ package dev.progressive.parallelrun;
 
 /**
  * Decides whether a candidate's value is equivalent to the control's. Either value may be {@code null}. If it throws,
- * the comparison's outcome is {@link Outcome#CANDIDATE_ERROR} and the caller is not affected.
+ * the comparison's outcome is {@link ComparisonOutcome#CANDIDATE_ERROR} and the caller is not affected.
  *
  * @param <T> the control's value type
  * @param <U> the candidate's value type

@@ -1,6 +1,7 @@
 package dev.progressive.parallelrun;
 
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMethods;
 
@@ -56,6 +57,15 @@ class ArchitectureTest {
         .and().areDeclaredInClassesThat().resideOutsideOfPackage("dev.progressive..internal..")
         .should().haveRawReturnType(resideInAPackage("io.github.resilience4j.."))
         .because("a Resilience4j object in the API is a second way to change what the builder configured")
+        .check(classes);
+  }
+
+  @Test
+  void thePartsBehindExperimentStayPackagePrivate() {
+    classes().that().haveSimpleNameStartingWith("AsyncRun").or().haveSimpleNameStartingWith("SequentialRun")
+        .or().haveSimpleName("Comparison").or().haveSimpleName("ResultReporter")
+        .or().haveSimpleName("CarriedContext").or().haveSimpleName("BehaviorTimer").or().haveSimpleName("Behaviors")
+        .should().notBePublic().andShould().resideInAPackage("dev.progressive.parallelrun")
         .check(classes);
   }
 }

@@ -9,7 +9,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A publisher for tests: collects results and hands them out one at a time, waiting up to 10 s for each. */
-final class Collector implements Publisher {
+final class Collector implements ResultPublisher {
 
   private final BlockingQueue<Result<?, ?>> results = new LinkedBlockingQueue<>();
   private final BlockingQueue<Thread> threads = new LinkedBlockingQueue<>();

@@ -51,7 +51,7 @@ class ExperimentOutcomeTest {
 
     assertThat(experiment.run("x")).isEqualTo(42);
     Result<?, ?> result = results.next();
-    assertThat(result.outcome()).isEqualTo(Outcome.MATCH);
+    assertThat(result.outcome()).isEqualTo(ComparisonOutcome.MATCH);
     assertThat(result.candidateName()).isEqualTo("new");
     assertThat(result.control().value()).isEqualTo(42);
     assertThat(result.candidate().value()).isEqualTo(42);
@@ -69,7 +69,7 @@ class ExperimentOutcomeTest {
 
     assertThat(experiment.run("x")).isSameAs(old);
     Result<?, ?> result = results.next();
-    assertThat(result.outcome()).isEqualTo(Outcome.MISMATCH);
+    assertThat(result.outcome()).isEqualTo(ComparisonOutcome.MISMATCH);
     assertThat(result.differences()).extracting(Object::toString)
         .containsExactly("items[2].price: 10.00 ≠ 10.0");
     assertThat(experiment.recentMismatches()).singleElement().satisfies(m -> {
@@ -87,7 +87,7 @@ class ExperimentOutcomeTest {
         .build();
 
     experiment.run("x");
-    assertThat(results.next().outcome()).isEqualTo(Outcome.IGNORED);
+    assertThat(results.next().outcome()).isEqualTo(ComparisonOutcome.IGNORED);
     assertThat(experiment.recentMismatches()).isEmpty();
   }
 
@@ -104,7 +104,7 @@ class ExperimentOutcomeTest {
         .build();
 
     assertThatThrownBy(() -> experiment.run("7")).hasMessage("bad id 7");
-    assertThat(results.next().outcome()).isEqualTo(Outcome.MATCH);
+    assertThat(results.next().outcome()).isEqualTo(ComparisonOutcome.MATCH);
   }
 
   @ParameterizedTest
@@ -123,7 +123,7 @@ class ExperimentOutcomeTest {
         .build();
 
     assertThatThrownBy(() -> experiment.run("x")).isInstanceOf(IllegalArgumentException.class);
-    assertThat(results.next(2)).extracting(Result::outcome).containsOnly(Outcome.MISMATCH);
+    assertThat(results.next(2)).extracting(Result::outcome).containsOnly(ComparisonOutcome.MISMATCH);
   }
 
   @ParameterizedTest
@@ -140,7 +140,7 @@ class ExperimentOutcomeTest {
         .build();
 
     assertThatThrownBy(() -> experiment.run("x")).isInstanceOf(IllegalArgumentException.class);
-    assertThat(results.next().outcome()).isEqualTo(Outcome.MATCH);
+    assertThat(results.next().outcome()).isEqualTo(ComparisonOutcome.MATCH);
   }
 
   @ParameterizedTest
@@ -163,11 +163,11 @@ class ExperimentOutcomeTest {
 
     assertThatThrownBy(() -> experiment.run("control-throws")).hasMessage("old failed");
     Result<?, ?> first = results.next();
-    assertThat(first.outcome()).isEqualTo(Outcome.MISMATCH);
+    assertThat(first.outcome()).isEqualTo(ComparisonOutcome.MISMATCH);
     assertThat(first.differences()).extracting(Object::toString)
         .containsExactly("$: \"threw java.lang.IllegalStateException: old failed\" ≠ \"old\"");
     assertThat(experiment.run("candidate-throws")).isEqualTo("old");
-    assertThat(results.next().outcome()).isEqualTo(Outcome.MISMATCH);
+    assertThat(results.next().outcome()).isEqualTo(ComparisonOutcome.MISMATCH);
   }
 
   @Test
@@ -193,7 +193,7 @@ class ExperimentOutcomeTest {
         .build();
 
     experiment.run("x");
-    assertThat(results.next().outcome()).isEqualTo(Outcome.MATCH);
+    assertThat(results.next().outcome()).isEqualTo(ComparisonOutcome.MATCH);
   }
 
   @Test

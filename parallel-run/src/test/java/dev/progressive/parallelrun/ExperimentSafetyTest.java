@@ -41,7 +41,7 @@ class ExperimentSafetyTest {
         .build();
 
     assertThatThrownBy(() -> experiment.run("x")).isSameAs(boom);
-    assertThat(results.next().outcome()).isEqualTo(Outcome.MISMATCH);
+    assertThat(results.next().outcome()).isEqualTo(ComparisonOutcome.MISMATCH);
   }
 
   @ParameterizedTest
@@ -72,7 +72,7 @@ class ExperimentSafetyTest {
 
     assertThat(experiment.run("x")).isEqualTo("old");
     Result<?, ?> result = results.next();
-    assertThat(result.outcome()).isEqualTo(Outcome.CANDIDATE_ERROR);
+    assertThat(result.outcome()).isEqualTo(ComparisonOutcome.CANDIDATE_ERROR);
     assertThat(result.failure()).isSameAs(failure);
   }
 
@@ -88,7 +88,7 @@ class ExperimentSafetyTest {
         .build();
 
     assertThat(experiment.run("x")).isEqualTo("old");
-    assertThat(results.next().outcome()).isEqualTo(Outcome.CANDIDATE_ERROR);
+    assertThat(results.next().outcome()).isEqualTo(ComparisonOutcome.CANDIDATE_ERROR);
   }
 
   @ParameterizedTest
@@ -103,7 +103,7 @@ class ExperimentSafetyTest {
         .build();
 
     assertThat(experiment.run("x")).isEqualTo("old");
-    assertThat(results.next().outcome()).isEqualTo(Outcome.CANDIDATE_ERROR);
+    assertThat(results.next().outcome()).isEqualTo(ComparisonOutcome.CANDIDATE_ERROR);
   }
 
   @ParameterizedTest
@@ -120,7 +120,7 @@ class ExperimentSafetyTest {
         .build();
 
     assertThat(experiment.run("x")).isEqualTo("old");
-    assertThat(results.next().outcome()).isEqualTo(Outcome.MATCH);
+    assertThat(results.next().outcome()).isEqualTo(ComparisonOutcome.MATCH);
   }
 
   @ParameterizedTest
@@ -132,13 +132,13 @@ class ExperimentSafetyTest {
         .build();
 
     assertThat(experiment.run("control-null")).isNull();
-    assertThat(results.next().outcome()).isEqualTo(Outcome.MISMATCH);
+    assertThat(results.next().outcome()).isEqualTo(ComparisonOutcome.MISMATCH);
     assertThat(experiment.run("candidate-null")).isEqualTo("v");
     Result<?, ?> candidateNull = results.next();
-    assertThat(candidateNull.outcome()).isEqualTo(Outcome.MISMATCH);
+    assertThat(candidateNull.outcome()).isEqualTo(ComparisonOutcome.MISMATCH);
     assertThat(candidateNull.differences()).extracting(Object::toString).containsExactly("$: \"v\" ≠ null");
     assertThat(experiment.run("both-null")).isNull();
-    assertThat(results.next().outcome()).isEqualTo(Outcome.MATCH);
+    assertThat(results.next().outcome()).isEqualTo(ComparisonOutcome.MATCH);
   }
 
   @ParameterizedTest
@@ -151,7 +151,7 @@ class ExperimentSafetyTest {
         .build();
 
     assertThat(experiment.run("x")).isNull();
-    assertThat(results.next().outcome()).isEqualTo(Outcome.CANDIDATE_ERROR);
+    assertThat(results.next().outcome()).isEqualTo(ComparisonOutcome.CANDIDATE_ERROR);
   }
 
   @Test
@@ -197,10 +197,10 @@ class ExperimentSafetyTest {
       assertThat(experiment.run("second")).isEqualTo("old");
 
       Result<?, ?> rejected = results.next();
-      assertThat(rejected.outcome()).isEqualTo(Outcome.REJECTED);
+      assertThat(rejected.outcome()).isEqualTo(ComparisonOutcome.REJECTED);
       assertThat(rejected.candidate()).isNull();
       release.countDown();
-      assertThat(results.next().outcome()).isEqualTo(Outcome.MATCH);
+      assertThat(results.next().outcome()).isEqualTo(ComparisonOutcome.MATCH);
     }
   }
 
@@ -224,7 +224,7 @@ class ExperimentSafetyTest {
 
       assertThat(experiment.run("x")).isEqualTo("old");
       Result<?, ?> result = results.next();
-      assertThat(result.outcome()).isEqualTo(Outcome.TIMEOUT);
+      assertThat(result.outcome()).isEqualTo(ComparisonOutcome.TIMEOUT);
       assertThat(interrupted.get(10, TimeUnit.SECONDS)).isTrue();
       assertThat(quick.stats().availablePermits()).isEqualTo(2);
     }
@@ -244,7 +244,7 @@ class ExperimentSafetyTest {
     assertThat(experiment.run("x")).isEqualTo("old");
     assertThat(results.isEmpty()).isTrue();
     release.countDown();
-    assertThat(results.next().outcome()).isEqualTo(Outcome.MATCH);
+    assertThat(results.next().outcome()).isEqualTo(ComparisonOutcome.MATCH);
   }
 
   @Test
@@ -270,7 +270,7 @@ class ExperimentSafetyTest {
     Thread publishing = results.nextThread();
     assertThat(publishing).isNotSameAs(Thread.currentThread()).isNotSameAs(candidateThread.get());
     assertThat(publishing.getName()).startsWith("progressive-parallel-run-");
-    assertThat(results.next().outcome()).isEqualTo(Outcome.MATCH);
+    assertThat(results.next().outcome()).isEqualTo(ComparisonOutcome.MATCH);
   }
 
   @Test

@@ -66,7 +66,7 @@ class RunnerFaultsTest {
 
       assertThat(async.run(1)).isEqualTo("old");
       Result<?, ?> result = results.next();
-      assertThat(result.outcome()).isEqualTo(Outcome.CANDIDATE_ERROR);
+      assertThat(result.outcome()).isEqualTo(ComparisonOutcome.CANDIDATE_ERROR);
       assertThat(result.failure()).isSameAs(fatal);
     }
   }
@@ -97,7 +97,7 @@ class RunnerFaultsTest {
 
       experiment.run(1);
       experiment.run(2);
-      assertThat(results.next(2)).extracting(Result::outcome).containsOnly(Outcome.TIMEOUT);
+      assertThat(results.next(2)).extracting(Result::outcome).containsOnly(ComparisonOutcome.TIMEOUT);
       interrupted.await();
       Hostile.await("both threads are overdue", () -> runner.stats().overdueThreads() == 2);
       RunnerStats stats = runner.stats();
@@ -106,7 +106,7 @@ class RunnerFaultsTest {
       assertThat(registry.get(ParallelRunner.THREADS).tag("runner", "stuck").tag("state", "overdue").gauge().value())
           .isEqualTo(2.0);
       assertThat(experiment.run(3)).isEqualTo("old");
-      assertThat(results.next().outcome()).isEqualTo(Outcome.REJECTED);
+      assertThat(results.next().outcome()).isEqualTo(ComparisonOutcome.REJECTED);
 
       List<String> alive = runner.shutdown(Duration.ofMillis(200));
       assertThat(alive).containsExactly("progressive-parallel-run-stuck-1", "progressive-parallel-run-stuck-2");

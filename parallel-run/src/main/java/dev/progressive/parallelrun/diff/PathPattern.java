@@ -96,18 +96,23 @@ final class PathPattern {
     return match(0, path, 0, length);
   }
 
-  private boolean match(int p, Segment[] path, int a, int length) {
-    if (p == segments.length) {
+  /**
+   * Whether the pattern from its segment {@code patternIndex} on matches the path from its segment {@code pathIndex}
+   * on; {@code **} tries every number of path segments.
+   */
+  private boolean match(int patternIndex, Segment[] path, int pathIndex, int length) {
+    if (patternIndex == segments.length) {
       return true;
     }
-    if (segments[p] == Segment.ANY_DEPTH) {
-      for (int skip = a; skip <= length; skip++) {
-        if (match(p + 1, path, skip, length)) {
+    if (segments[patternIndex] == Segment.ANY_DEPTH) {
+      for (int skip = pathIndex; skip <= length; skip++) {
+        if (match(patternIndex + 1, path, skip, length)) {
           return true;
         }
       }
       return false;
     }
-    return a < length && segments[p].matches(path[a]) && match(p + 1, path, a + 1, length);
+    return pathIndex < length && segments[patternIndex].matches(path[pathIndex])
+        && match(patternIndex + 1, path, pathIndex + 1, length);
   }
 }

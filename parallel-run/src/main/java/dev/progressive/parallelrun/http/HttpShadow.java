@@ -5,9 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.progressive.parallelrun.Outcome;
+import dev.progressive.parallelrun.ComparisonOutcome;
 import dev.progressive.parallelrun.diff.Difference;
 import dev.progressive.parallelrun.diff.StructuralDiff;
+import dev.progressive.parallelrun.internal.Arguments;
 import dev.progressive.parallelrun.internal.BoundedQueue;
 import dev.progressive.parallelrun.internal.ExperimentMeters;
 import dev.progressive.parallelrun.internal.TrackingThreadFactory;
@@ -170,9 +171,9 @@ public final class HttpShadow implements AutoCloseable {
       }
       if (!bulkhead.tryAcquirePermission()) {
         stats.get(route.name()).rejected();
-        meters.get(route.name()).count(Outcome.REJECTED);
+        meters.get(route.name()).count(ComparisonOutcome.REJECTED);
         return CompletableFuture.completedFuture(
-            new ShadowResult(route.name(), null, Outcome.REJECTED, List.of(), List.of(), null));
+            new ShadowResult(route.name(), null, ComparisonOutcome.REJECTED, List.of(), List.of(), null));
       }
       CompletableFuture<ShadowResult> sent;
       try {
@@ -180,7 +181,7 @@ public final class HttpShadow implements AutoCloseable {
       } catch (Throwable e) {
         bulkhead.onComplete();
         stats.get(route.name()).candidateError();
-        meters.get(route.name()).count(Outcome.CANDIDATE_ERROR);
+        meters.get(route.name()).count(ComparisonOutcome.CANDIDATE_ERROR);
         if (sendFailing.compareAndSet(false, true)) {
           LOG.warn("HTTP shadow: could not send {} {} to the candidate; further failures are logged at DEBUG "
               + "until a request is sent again", request.method(), request.path(), e);
@@ -188,7 +189,7 @@ public final class HttpShadow implements AutoCloseable {
           LOG.debug("HTTP shadow: could not send {} {} to the candidate", request.method(), request.path(), e);
         }
         return CompletableFuture.completedFuture(
-            new ShadowResult(route.name(), null, Outcome.CANDIDATE_ERROR, List.of(), List.of(), e));
+            new ShadowResult(route.name(), null, ComparisonOutcome.CANDIDATE_ERROR, List.of(), List.of(), e));
       }
       if (sendFailing.compareAndSet(true, false)) {
         LOG.info("HTTP shadow: requests are sent to the candidate again");
@@ -198,7 +199,7 @@ public final class HttpShadow implements AutoCloseable {
     } catch (Throwable e) {
       LOG.warn("HTTP shadow: could not shadow {} {}", request.method(), request.path(), e);
       return CompletableFuture.completedFuture(
-          new ShadowResult(null, null, Outcome.CANDIDATE_ERROR, List.of(), List.of(), e));
+          new ShadowResult(null, null, ComparisonOutcome.CANDIDATE_ERROR, List.of(), List.of(), e));
     }
   }
 
@@ -229,9 +230,9 @@ public final class HttpShadow implements AutoCloseable {
         .exceptionally(e -> {
           // The comparison itself failed (judge counts only once it has decided): counted here, so outcomes add up.
           stats.get(route.name()).candidateError();
-          meters.get(route.name()).count(Outcome.CANDIDATE_ERROR);
+          meters.get(route.name()).count(ComparisonOutcome.CANDIDATE_ERROR);
           LOG.warn("HTTP shadow: the comparison for route '{}' failed", route.name(), e);
-          return new ShadowResult(route.name(), null, Outcome.CANDIDATE_ERROR, List.of(), List.of(), e);
+          return new ShadowResult(route.name(), null, ComparisonOutcome.CANDIDATE_ERROR, List.of(), List.of(), e);
         });
   }
 
@@ -318,7 +319,7 @@ public final class HttpShadow implements AutoCloseable {
     ExperimentMeters routeMeters = meters.get(route.name());
     if (candidateError != null) {
       boolean timedOut = candidateError instanceof HttpTimeoutException || candidateError instanceof TimeoutException;
-      Outcome outcome = timedOut ? Outcome.TIMEOUT : Outcome.CANDIDATE_ERROR;
+      ComparisonOutcome outcome = timedOut ? ComparisonOutcome.TIMEOUT : ComparisonOutcome.CANDIDATE_ERROR;
       if (timedOut) {
         endpoint.timeout();
       } else {
@@ -332,16 +333,16 @@ public final class HttpShadow implements AutoCloseable {
     if (secondary != null && secondaryError == null) {
       noise = compare(route, primary, fromSecondary);
     }
-    Outcome outcome;
+    ComparisonOutcome outcome;
     if (raw.isEmpty()) {
-      outcome = Outcome.MATCH;
+      outcome = ComparisonOutcome.MATCH;
     } else if (!noise.isEmpty() && noisePaths(noise).containsAll(noisePaths(raw))) {
-      outcome = Outcome.IGNORED;
+      outcome = ComparisonOutcome.IGNORED;
     } else {
-      outcome = Outcome.MISMATCH;
+      outcome = ComparisonOutcome.MISMATCH;
     }
     // One update of the endpoint's counters, so that a report never sees a mismatch that is not yet compared.
-    endpoint.compared(raw, noise, secondary == null || secondaryError == null, outcome == Outcome.MISMATCH);
+    endpoint.compared(raw, noise, secondary == null || secondaryError == null, outcome == ComparisonOutcome.MISMATCH);
     routeMeters.count(outcome);
     return new ShadowResult(route.name(), null, outcome, raw, noise, null);
   }
@@ -540,10 +541,7 @@ public final class HttpShadow implements AutoCloseable {
      * @return this builder
      */
     public Builder sampleRate(double rate) {
-      if (!(rate >= 0.0 && rate <= 1.0)) {
-        throw new IllegalArgumentException("sampleRate must be between 0 and 1, was " + rate);
-      }
-      this.sampleRate = rate;
+      this.sampleRate = Arguments.rate(rate, "sampleRate");
       return this;
     }
 
@@ -554,10 +552,7 @@ public final class HttpShadow implements AutoCloseable {
      * @return this builder
      */
     public Builder maxConcurrent(int max) {
-      if (max < 1) {
-        throw new IllegalArgumentException("maxConcurrent must be at least 1, was " + max);
-      }
-      this.maxConcurrent = max;
+      this.maxConcurrent = Arguments.atLeast(max, 1, "maxConcurrent");
       return this;
     }
 
@@ -568,10 +563,7 @@ public final class HttpShadow implements AutoCloseable {
      * @return this builder
      */
     public Builder threads(int count) {
-      if (count < 1) {
-        throw new IllegalArgumentException("threads must be at least 1, was " + count);
-      }
-      this.threads = count;
+      this.threads = Arguments.atLeast(count, 1, "threads");
       return this;
     }
 
@@ -582,11 +574,7 @@ public final class HttpShadow implements AutoCloseable {
      * @return this builder
      */
     public Builder timeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout");
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("timeout must be positive, was " + timeout);
-      }
-      this.timeout = timeout;
+      this.timeout = Arguments.positive(timeout, "timeout");
       return this;
     }
 
@@ -600,10 +588,7 @@ public final class HttpShadow implements AutoCloseable {
      * @return this builder
      */
     public Builder maxBodyBytes(long max) {
-      if (max < 1) {
-        throw new IllegalArgumentException("maxBodyBytes must be at least 1, was " + max);
-      }
-      this.maxBodyBytes = max;
+      this.maxBodyBytes = Arguments.atLeast(max, 1L, "maxBodyBytes");
       return this;
     }
 

@@ -1,6 +1,6 @@
 package dev.progressive.parallelrun.http;
 
-import dev.progressive.parallelrun.Outcome;
+import dev.progressive.parallelrun.ComparisonOutcome;
 import dev.progressive.parallelrun.diff.Difference;
 import java.util.List;
 
@@ -15,7 +15,7 @@ import java.util.List;
  * @param noise primary-vs-secondary differences (empty without a secondary)
  * @param failure what went wrong, for {@code CANDIDATE_ERROR} and {@code TIMEOUT}
  */
-public record ShadowResult(String route, Skip skipped, Outcome outcome, List<Difference> differences,
+public record ShadowResult(String route, Skip skipped, ComparisonOutcome outcome, List<Difference> differences,
     List<Difference> noise, Throwable failure) {
 
   /** Copies the lists. */
@@ -44,6 +44,6 @@ public record ShadowResult(String route, Skip skipped, Outcome outcome, List<Dif
 
   /** Whether the request was sent to the candidate: it was routed, allowed, sampled and not rejected. */
   public boolean sent() {
-    return skipped == null && outcome != Outcome.REJECTED;
+    return skipped == null && outcome != ComparisonOutcome.REJECTED;
   }
 }

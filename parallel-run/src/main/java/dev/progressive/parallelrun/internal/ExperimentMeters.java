@@ -1,6 +1,6 @@
 package dev.progressive.parallelrun.internal;
 
-import dev.progressive.parallelrun.Outcome;
+import dev.progressive.parallelrun.ComparisonOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -20,7 +20,7 @@ public final class ExperimentMeters {
   /** The timer's name. */
   public static final String DURATION = "progressive.parallelrun.duration";
 
-  private final Map<Outcome, Counter> comparisons = new EnumMap<>(Outcome.class);
+  private final Map<ComparisonOutcome, Counter> comparisons = new EnumMap<>(ComparisonOutcome.class);
   private final Timer control;
   private final Timer candidate;
 
@@ -31,7 +31,7 @@ public final class ExperimentMeters {
    * @param experiment the experiment's name, the {@code experiment} tag
    */
   public ExperimentMeters(MeterRegistry registry, String experiment) {
-    for (Outcome outcome : Outcome.values()) {
+    for (ComparisonOutcome outcome : ComparisonOutcome.values()) {
       comparisons.put(outcome, Counter.builder(COMPARISONS)
           .description("Comparisons of a candidate with the control, by outcome")
           .tag("experiment", experiment)
@@ -51,7 +51,7 @@ public final class ExperimentMeters {
   }
 
   /** Counts one comparison. */
-  public void count(Outcome outcome) {
+  public void count(ComparisonOutcome outcome) {
     comparisons.get(outcome).increment();
   }
 

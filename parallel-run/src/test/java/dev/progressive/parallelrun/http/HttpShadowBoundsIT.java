@@ -2,7 +2,7 @@ package dev.progressive.parallelrun.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.progressive.parallelrun.Outcome;
+import dev.progressive.parallelrun.ComparisonOutcome;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -160,12 +160,12 @@ class HttpShadowBoundsIT {
       for (int i = 0; i < 6; i++) {
         results.add(shadow.shadow(ShadowRequest.of("GET", "/orders/" + i), PRIMARY));
       }
-      List<Outcome> outcomes = new ArrayList<>();
+      List<ComparisonOutcome> outcomes = new ArrayList<>();
       for (CompletableFuture<ShadowResult> result : results) {
         outcomes.add(result.get(30, TimeUnit.SECONDS).outcome());
       }
-      assertThat(outcomes).as(results.stream().map(CompletableFuture::join).toList().toString()).filteredOn(o -> o == Outcome.TIMEOUT).hasSize(2);
-      assertThat(outcomes).filteredOn(o -> o == Outcome.REJECTED).hasSize(4);
+      assertThat(outcomes).as(results.stream().map(CompletableFuture::join).toList().toString()).filteredOn(o -> o == ComparisonOutcome.TIMEOUT).hasSize(2);
+      assertThat(outcomes).filteredOn(o -> o == ComparisonOutcome.REJECTED).hasSize(4);
       await("the server sees every aborted exchange closed", () -> server.open.get() == 0);
       assertThat(shadow.bulkhead().getMetrics().getAvailableConcurrentCalls()).isEqualTo(2);
     }
@@ -185,7 +185,7 @@ class HttpShadowBoundsIT {
 
     ShadowResult result = shadow.shadow(ShadowRequest.of("GET", "/orders/1"), PRIMARY).get(30, TimeUnit.SECONDS);
 
-    assertThat(result.outcome()).isEqualTo(Outcome.CANDIDATE_ERROR);
+    assertThat(result.outcome()).isEqualTo(ComparisonOutcome.CANDIDATE_ERROR);
     assertThat(result.failure()).hasMessageContaining("over the shadow's cap of 1048576 bytes");
     await("the server sees the aborted exchange closed", () -> server.open.get() == 0);
     assertThat(server.bytesWritten.get()).as("the rest of the body was never read").isLessThan(10L << 20);
@@ -218,7 +218,7 @@ class HttpShadowBoundsIT {
 
     for (int i = 0; i < 3; i++) {
       ShadowResult result = shadow.shadow(ShadowRequest.of("GET", "/orders/1"), PRIMARY).get(30, TimeUnit.SECONDS);
-      assertThat(result.outcome()).isEqualTo(Outcome.CANDIDATE_ERROR);
+      assertThat(result.outcome()).isEqualTo(ComparisonOutcome.CANDIDATE_ERROR);
       assertThat(result.failure()).hasMessage("no candidate URI for you");
     }
     assertThat(shadow.bulkhead().getMetrics().getAvailableConcurrentCalls()).isEqualTo(1);

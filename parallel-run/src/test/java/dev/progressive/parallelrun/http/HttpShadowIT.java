@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.http.Fault;
-import dev.progressive.parallelrun.Outcome;
+import dev.progressive.parallelrun.ComparisonOutcome;
 import dev.progressive.parallelrun.diff.DiffOptions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
@@ -127,7 +127,7 @@ class HttpShadowIT {
 
     ShadowResult result = await(shadow.shadow(request, served(request)));
 
-    assertThat(result.outcome()).isEqualTo(Outcome.MATCH);
+    assertThat(result.outcome()).isEqualTo(ComparisonOutcome.MATCH);
     assertThat(result.differences()).isEmpty();
     candidate.verify(getRequestedFor(urlEqualTo("/orders/7?expand=items"))
         .withHeader(HttpShadow.SHADOW_HEADER, equalTo("true"))
@@ -150,7 +150,7 @@ class HttpShadowIT {
 
     ShadowResult result = await(shadow.shadow(request, served(request)));
 
-    assertThat(result.outcome()).isEqualTo(Outcome.MISMATCH);
+    assertThat(result.outcome()).isEqualTo(ComparisonOutcome.MISMATCH);
     assertThat(result.differences()).extracting(Object::toString).containsExactly("body.items[1].price: 5 ≠ 5.0");
     ShadowReport.Field field = shadow.report().endpoint("get-order").orElseThrow()
         .field("body.items[*].price").orElseThrow();
@@ -168,13 +168,13 @@ class HttpShadowIT {
       order(secondary, "s-" + i, "5", "15.00");
       order(candidate, "c-" + i, "5", "15.10");
       ShadowRequest request = ShadowRequest.of("GET", "/orders/" + i);
-      assertThat(await(shadow.shadow(request, served(request))).outcome()).isEqualTo(Outcome.MISMATCH);
+      assertThat(await(shadow.shadow(request, served(request))).outcome()).isEqualTo(ComparisonOutcome.MISMATCH);
     }
     order(primary, "p-x", "5", "15.00");
     order(secondary, "s-x", "5", "15.00");
     order(candidate, "c-x", "5", "15.00");
     ShadowRequest onlyNoise = ShadowRequest.of("GET", "/orders/x");
-    assertThat(await(shadow.shadow(onlyNoise, served(onlyNoise))).outcome()).isEqualTo(Outcome.IGNORED);
+    assertThat(await(shadow.shadow(onlyNoise, served(onlyNoise))).outcome()).isEqualTo(ComparisonOutcome.IGNORED);
 
     ShadowReport.Endpoint endpoint = shadow.report().endpoint("get-order").orElseThrow();
     assertThat(endpoint.compared()).isEqualTo(11);
@@ -225,7 +225,7 @@ class HttpShadowIT {
             .diffOptions(DiffOptions.builder().ignorePaths("requestId").build()).build()));
     ShadowRequest request = ShadowRequest.of("GET", "/orders/1");
 
-    assertThat(await(shadow.shadow(request, served(request))).outcome()).isEqualTo(Outcome.MATCH);
+    assertThat(await(shadow.shadow(request, served(request))).outcome()).isEqualTo(ComparisonOutcome.MATCH);
   }
 
   @Test
@@ -238,7 +238,7 @@ class HttpShadowIT {
 
     ShadowResult result = await(shadow.shadow(request, served(request)));
 
-    assertThat(result.outcome()).isEqualTo(Outcome.TIMEOUT);
+    assertThat(result.outcome()).isEqualTo(ComparisonOutcome.TIMEOUT);
     assertThat(shadow.report().endpoint("get-order").orElseThrow().timeouts()).isEqualTo(1);
     assertThat(registry.get("progressive.parallelrun.comparisons").tag("outcome", "timeout").counter().count())
         .isEqualTo(1.0);
@@ -254,7 +254,7 @@ class HttpShadowIT {
 
     for (int i = 0; i < 3; i++) {
       ShadowRequest request = ShadowRequest.of("GET", "/orders/" + i);
-      assertThat(await(shadow.shadow(request, served(request))).outcome()).isEqualTo(Outcome.MISMATCH);
+      assertThat(await(shadow.shadow(request, served(request))).outcome()).isEqualTo(ComparisonOutcome.MISMATCH);
     }
 
     ShadowReport.Endpoint endpoint = shadow.report().endpoint("get-order").orElseThrow();
@@ -274,10 +274,10 @@ class HttpShadowIT {
     HttpShadow shadow = build(shadow());
 
     ShadowRequest reset = ShadowRequest.of("GET", "/orders/reset");
-    assertThat(await(shadow.shadow(reset, served(reset))).outcome()).isEqualTo(Outcome.CANDIDATE_ERROR);
+    assertThat(await(shadow.shadow(reset, served(reset))).outcome()).isEqualTo(ComparisonOutcome.CANDIDATE_ERROR);
     ShadowRequest error = ShadowRequest.of("GET", "/orders/500");
     ShadowResult result = await(shadow.shadow(error, served(error)));
-    assertThat(result.outcome()).isEqualTo(Outcome.MISMATCH);
+    assertThat(result.outcome()).isEqualTo(ComparisonOutcome.MISMATCH);
     assertThat(result.differences()).extracting(d -> d.path())
         .containsExactly("status", "headers.content-type", "body");
     assertThat(shadow.report().endpoint("get-order").orElseThrow().candidateErrors()).isEqualTo(1);
@@ -290,7 +290,7 @@ class HttpShadowIT {
 
     ShadowResult result = await(shadow.shadow(bad, new ShadowResponse(200, Map.of(), null)));
 
-    assertThat(result.outcome()).isEqualTo(Outcome.CANDIDATE_ERROR);
+    assertThat(result.outcome()).isEqualTo(ComparisonOutcome.CANDIDATE_ERROR);
     assertThat(result.failure()).isInstanceOf(IllegalArgumentException.class);
     assertThat(shadow.bulkhead().getMetrics().getAvailableConcurrentCalls()).isEqualTo(1);
     candidate.verify(0, getRequestedFor(WireMock.anyUrl()));
@@ -310,7 +310,7 @@ class HttpShadowIT {
 
       ShadowResult result = await(shadow.shadow(request, served(request)));
 
-      assertThat(result.outcome()).as(base).isEqualTo(Outcome.MATCH);
+      assertThat(result.outcome()).as(base).isEqualTo(ComparisonOutcome.MATCH);
       candidate.verify(1, getRequestedFor(urlEqualTo("/v2/restaurants/1/menu?lang=en&day=mon")));
       candidate.verify(1, getRequestedFor(WireMock.anyUrl()));
     }
@@ -354,19 +354,19 @@ class HttpShadowIT {
     ShadowRequest request = ShadowRequest.of("GET", "/orders/7");
 
     ShadowResult early = await(shadow.shadow(request, served(request)));
-    assertThat(early.outcome()).isEqualTo(Outcome.CANDIDATE_ERROR);
+    assertThat(early.outcome()).isEqualTo(ComparisonOutcome.CANDIDATE_ERROR);
     assertThat(early.failure()).hasMessageContaining("not known yet");
     assertThat(shadow.bulkhead().getMetrics().getAvailableConcurrentCalls()).isEqualTo(1);
     candidate.verify(0, getRequestedFor(WireMock.anyUrl()));
 
     known.set(URI.create("http://127.0.0.1:" + candidate.port() + "/late?bad=query"));
     ShadowResult invalid = await(shadow.shadow(request, served(request)));
-    assertThat(invalid.outcome()).isEqualTo(Outcome.CANDIDATE_ERROR);
+    assertThat(invalid.outcome()).isEqualTo(ComparisonOutcome.CANDIDATE_ERROR);
     assertThat(invalid.failure()).isInstanceOf(IllegalStateException.class).hasMessageContaining("without query");
     candidate.verify(0, getRequestedFor(WireMock.anyUrl()));
 
     known.set(URI.create("http://127.0.0.1:" + candidate.port() + "/late"));
-    assertThat(await(shadow.shadow(request, served(request))).outcome()).isEqualTo(Outcome.MATCH);
+    assertThat(await(shadow.shadow(request, served(request))).outcome()).isEqualTo(ComparisonOutcome.MATCH);
     candidate.verify(1, getRequestedFor(urlEqualTo("/late/orders/7")));
     assertThat(shadow.report().endpoint("get-order").orElseThrow().candidateErrors()).isEqualTo(2);
   }
@@ -389,12 +389,12 @@ class HttpShadowIT {
     System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
     try {
       for (int i = 0; i < 3; i++) {
-        assertThat(await(shadow.shadow(request, served(request))).outcome()).isEqualTo(Outcome.CANDIDATE_ERROR);
+        assertThat(await(shadow.shadow(request, served(request))).outcome()).isEqualTo(ComparisonOutcome.CANDIDATE_ERROR);
       }
       known.set(URI.create(candidate.baseUrl()));
-      assertThat(await(shadow.shadow(request, served(request))).outcome()).isEqualTo(Outcome.MATCH);
+      assertThat(await(shadow.shadow(request, served(request))).outcome()).isEqualTo(ComparisonOutcome.MATCH);
       known.set(null);
-      assertThat(await(shadow.shadow(request, served(request))).outcome()).isEqualTo(Outcome.CANDIDATE_ERROR);
+      assertThat(await(shadow.shadow(request, served(request))).outcome()).isEqualTo(ComparisonOutcome.CANDIDATE_ERROR);
     } finally {
       System.setErr(stderr);
     }
@@ -421,7 +421,7 @@ class HttpShadowIT {
 
     HttpShadow optedIn = build(HttpShadow.builder().candidate(URI.create(candidate.baseUrl()))
         .route(ShadowRoute.builder("cancel", "/orders/*/cancel").allowUnsafeMethods("POST").build()));
-    assertThat(await(optedIn.shadow(request, response)).outcome()).isEqualTo(Outcome.MATCH);
+    assertThat(await(optedIn.shadow(request, response)).outcome()).isEqualTo(ComparisonOutcome.MATCH);
     candidate.verify(1, postRequestedFor(urlEqualTo("/orders/7/cancel"))
         .withRequestBody(equalTo("{\"reason\":\"late\"}"))
         .withHeader(HttpShadow.SHADOW_HEADER, equalTo("true")));
@@ -434,7 +434,7 @@ class HttpShadowIT {
     HttpShadow shadow = build(shadow());
     ShadowRequest headRequest = ShadowRequest.of("HEAD", "/orders/1");
 
-    assertThat(await(shadow.shadow(headRequest, served(headRequest))).outcome()).isEqualTo(Outcome.MATCH);
+    assertThat(await(shadow.shadow(headRequest, served(headRequest))).outcome()).isEqualTo(ComparisonOutcome.MATCH);
     candidate.verify(1, headRequestedFor(urlEqualTo("/orders/1")));
 
     ShadowResponse any = new ShadowResponse(200, Map.of(), null);
@@ -459,9 +459,9 @@ class HttpShadowIT {
     CompletableFuture<ShadowResult> first = shadow.shadow(request, response);
     ShadowResult second = await(shadow.shadow(request, response));
 
-    assertThat(second.outcome()).isEqualTo(Outcome.REJECTED);
+    assertThat(second.outcome()).isEqualTo(ComparisonOutcome.REJECTED);
     assertThat(second.sent()).isFalse();
-    assertThat(await(first).outcome()).isEqualTo(Outcome.MATCH);
+    assertThat(await(first).outcome()).isEqualTo(ComparisonOutcome.MATCH);
     assertThat(shadow.report().endpoint("get-order").orElseThrow().rejected()).isEqualTo(1);
     assertThat(shadow.bulkhead().getMetrics().getAvailableConcurrentCalls()).isEqualTo(1);
   }
@@ -473,7 +473,7 @@ class HttpShadowIT {
     HttpShadow shadow = HttpShadow.builder().candidate(URI.create(candidate.baseUrl()))
         .route(ShadowRoute.builder("get-order", "/orders/*").build()).build();
     ShadowRequest request = ShadowRequest.of("GET", "/orders/1");
-    assertThat(await(shadow.shadow(request, served(request))).outcome()).isEqualTo(Outcome.MATCH);
+    assertThat(await(shadow.shadow(request, served(request))).outcome()).isEqualTo(ComparisonOutcome.MATCH);
 
     shadow.close();
 

@@ -2,7 +2,7 @@ package dev.progressive.spring.actuate;
 
 import dev.progressive.parallelrun.Experiment;
 import dev.progressive.parallelrun.Mismatch;
-import dev.progressive.parallelrun.Outcome;
+import dev.progressive.parallelrun.ComparisonOutcome;
 import dev.progressive.parallelrun.ParallelRunner;
 import dev.progressive.parallelrun.RunnerStats;
 import dev.progressive.parallelrun.diff.Difference;
@@ -91,7 +91,7 @@ public class ParallelRunsEndpoint {
 
   private static Map<String, Long> counts(MeterRegistry registry, String experiment) {
     Map<String, Long> counts = new LinkedHashMap<>();
-    for (Outcome outcome : Outcome.values()) {
+    for (ComparisonOutcome outcome : ComparisonOutcome.values()) {
       counts.put(outcome.name().toLowerCase(Locale.ROOT), 0L);
     }
     for (Counter counter : registry.find("progressive.parallelrun.comparisons").tag("experiment", experiment)

@@ -8,7 +8,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.progressive.parallelrun.Outcome;
+import dev.progressive.parallelrun.ComparisonOutcome;
 import dev.progressive.parallelrun.http.HttpShadow;
 import dev.progressive.parallelrun.http.ShadowRequest;
 import dev.progressive.parallelrun.http.ShadowResponse;
@@ -82,13 +82,13 @@ class ShadowConfigurationTest {
       HttpShadow shadow = context.getBean(HttpShadow.class);
 
       ShadowResult early = shadowOne(shadow);
-      assertThat(early.outcome()).isEqualTo(Outcome.CANDIDATE_ERROR);
+      assertThat(early.outcome()).isEqualTo(ComparisonOutcome.CANDIDATE_ERROR);
       assertThat(early.failure()).hasMessageContaining(CANDIDATE).hasMessageContaining("later.port");
       candidate.verify(0, getRequestedFor(urlEqualTo("/v2/orders/1?x=1")));
 
       context.getEnvironment().getPropertySources()
           .addFirst(new MapPropertySource("later", Map.of("later.port", candidate.port())));
-      assertThat(shadowOne(shadow).outcome()).isEqualTo(Outcome.MATCH);
+      assertThat(shadowOne(shadow).outcome()).isEqualTo(ComparisonOutcome.MATCH);
       candidate.verify(1, getRequestedFor(urlEqualTo("/v2/orders/1?x=1")));
     });
   }
@@ -100,7 +100,7 @@ class ShadowConfigurationTest {
       context.getEnvironment().getPropertySources()
           .addFirst(new MapPropertySource("later", Map.of("later.url", "http://127.0.0.1:1/v2#frag")));
       ShadowResult result = shadowOne(context.getBean(HttpShadow.class));
-      assertThat(result.outcome()).isEqualTo(Outcome.CANDIDATE_ERROR);
+      assertThat(result.outcome()).isEqualTo(ComparisonOutcome.CANDIDATE_ERROR);
       assertThat(result.failure()).isInstanceOf(IllegalStateException.class).hasMessageContaining(CANDIDATE)
           .hasMessageContaining("without query or fragment");
     });

@@ -1,28 +1,18 @@
 package dev.progressive.toggles.source;
 
-import static java.nio.file.StandardCopyOption.ATOMIC_MOVE;
-import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.progressive.toggles.FlagDefinitionException;
 import dev.progressive.toggles.internal.definition.FlagSetParser;
-import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import dev.progressive.toggles.internal.source.BackupFile;
+import dev.progressive.toggles.internal.source.FlagdSyncResponse;
+import dev.progressive.toggles.internal.source.GuardedFetch;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.core.IntervalFunction;
-import io.github.resilience4j.core.functions.CheckedSupplier;
-import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -58,21 +48,20 @@ import org.slf4j.LoggerFactory;
  * <p>With a backup file, every new document that Toggles applied is written to it atomically, and {@link #load()}
  * serves it when the server cannot be reached at start. Header values and the URL's query string and user info never
  * appear in names, errors or logs.
+ *
+ * <p>This class runs the source's life: load, polling, reporting and keeping the backup in step. The fetch with its
+ * ETag, retry and circuit breaker is {@link GuardedFetch}; the file is {@link BackupFile}.
  */
 public final class HttpSource implements FlagSource {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpSource.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final URI uri;
   private final String safeUrl;
   private final Duration pollInterval;
   private final Duration timeout;
-  private final Map<String, String> headers;
-  private final Path backupFile;
-  private final HttpClient client;
-  private final CircuitBreaker circuitBreaker;
-  private final CheckedSupplier<HttpResponse<String>> guardedFetch;
+  /** The backup file, or null. Used under lock. */
+  private final BackupFile backupFile;
+  private final GuardedFetch guardedFetch;
 
   private final Object lock = new Object();
   /** The ETag of the server's current document, or null. Guarded by lock. */
@@ -81,8 +70,6 @@ public final class HttpSource implements FlagSource {
   private List<FlagDocument> current;
   /** The message of the failure last reported, or null after a success. Guarded by lock. */
   private String lastFailure;
-  /** The content last written to (or read from) the backup file. Guarded by lock. */
-  private String backedUp;
   /** Whether load() fell back to the backup file, so that the first poll runs at once. Guarded by lock. */
   private boolean servingBackup;
   private ScheduledExecutorService scheduler;
@@ -90,24 +77,23 @@ public final class HttpSource implements FlagSource {
   private boolean closed;
 
   private HttpSource(Builder b) {
-    this.uri = b.uri;
     this.safeUrl = safe(b.uri);
     this.pollInterval = b.pollInterval;
     this.timeout = b.timeout;
-    this.headers = Map.copyOf(b.headers);
-    this.backupFile = b.backupFile;
-    this.client = b.httpClient != null ? b.httpClient
+    this.backupFile = b.backupFile != null ? new BackupFile(b.backupFile, safeUrl, LOG) : null;
+    HttpClient client = b.httpClient != null ? b.httpClient
         : HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(b.timeout)
             .followRedirects(HttpClient.Redirect.NEVER).build();
-    RetryConfig retryConfig = RetryConfig.custom()
-        .maxAttempts(b.retryAttempts)
-        .intervalFunction(IntervalFunction.ofExponentialBackoff(b.retryBackoff, 2.0))
-        .retryOnException(HttpSource::worthRetrying)
-        .build();
-    Retry retry = Retry.of(safeUrl, retryConfig);
     CircuitBreakerConfig cbConfig = b.circuitBreakerConfig != null ? b.circuitBreakerConfig : defaultCircuitBreaker();
-    this.circuitBreaker = CircuitBreaker.of(safeUrl, cbConfig);
-    this.guardedFetch = circuitBreaker.decorateCheckedSupplier(retry.decorateCheckedSupplier(this::fetchOnce));
+    this.guardedFetch = new GuardedFetch(b.uri, safeUrl, b.timeout, b.headers, client, b.retryAttempts,
+        b.retryBackoff, cbConfig, this::knownEtag);
+  }
+
+  /** The ETag of the document held now, read before each attempt of a fetch. */
+  private String knownEtag() {
+    synchronized (lock) {
+      return etag;
+    }
   }
 
   /** A source polling this URL with the defaults. */
@@ -124,13 +110,7 @@ public final class HttpSource implements FlagSource {
    * then lets one trial poll decide whether it closes.
    */
   static CircuitBreakerConfig defaultCircuitBreaker() {
-    return CircuitBreakerConfig.custom()
-        .failureRateThreshold(50)
-        .slidingWindowSize(10)
-        .minimumNumberOfCalls(5)
-        .waitDurationInOpenState(Duration.ofSeconds(30))
-        .permittedNumberOfCallsInHalfOpenState(1)
-        .build();
+    return GuardedFetch.defaultCircuitBreaker();
   }
 
   /** The URL without user info, query or fragment, which may hold secrets. */
@@ -158,7 +138,7 @@ public final class HttpSource implements FlagSource {
     synchronized (lock) {
       IOException failure;
       try {
-        HttpResponse<String> response = fetch();
+        HttpResponse<String> response = guardedFetch.fetch();
         if (response.statusCode() == 304) {
           throw new IOException("GET " + safeUrl + " answered 304 to a request without a cached copy");
         }
@@ -181,11 +161,10 @@ public final class HttpSource implements FlagSource {
         }
         throw failure;
       }
-      String content = Files.readString(backupFile, StandardCharsets.UTF_8);
+      String content = backupFile.read();
       LOG.warn("Flag source {} cannot be fetched ({}); serving the backup file {} until it can", safeUrl,
           failure.getMessage(), backupFile);
       etag = null;
-      backedUp = content;
       servingBackup = true;
       lastFailure = null;
       current = List.of(new FlagDocument(safeUrl + " (backup file " + backupFile + ")", content));
@@ -234,7 +213,7 @@ public final class HttpSource implements FlagSource {
   private void pollOnce(Listener listener) {
     HttpResponse<String> response;
     try {
-      response = fetch();
+      response = guardedFetch.fetch();
     } catch (IOException e) {
       report(listener, e);
       return;
@@ -278,99 +257,9 @@ public final class HttpSource implements FlagSource {
     listener.failed(failure);
   }
 
-  /** One guarded fetch: the circuit breaker around the retries. Every failure becomes a clear IOException. */
-  private HttpResponse<String> fetch() throws IOException {
-    try {
-      return guardedFetch.get();
-    } catch (CallNotPermittedException e) {
-      throw new IOException("the circuit breaker for " + safeUrl + " is open after repeated failures; the server is "
-          + "not called until it lets a trial poll through", e);
-    } catch (StatusException e) {
-      throw new IOException(e.getMessage(), e);
-    } catch (HttpTimeoutException e) {
-      throw new IOException("GET " + safeUrl + " timed out after " + timeout.toMillis() + " ms", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("GET " + safeUrl + " was interrupted", e);
-    } catch (Error e) {
-      throw e;
-    } catch (Throwable e) {
-      throw new IOException("GET " + safeUrl + " failed: " + describe(e), e);
-    }
-  }
-
-  /**
-   * The first message in a cause chain, with its exception's simple name (the JDK's {@code ConnectException} has
-   * none of its own), and with the URL's query and user info masked should a message repeat the URL.
-   */
-  private String describe(Throwable e) {
-    String text = e.getClass().getSimpleName();
-    for (Throwable c = e; c != null; c = c.getCause()) {
-      if (c.getMessage() != null && !c.getMessage().isBlank()) {
-        text = c.getClass().getSimpleName() + ": " + c.getMessage();
-        break;
-      }
-    }
-    text = text.replace(uri.toString(), safeUrl);
-    if (uri.getRawQuery() != null) {
-      text = text.replace(uri.getRawQuery(), "<query>");
-    }
-    if (uri.getRawUserInfo() != null) {
-      text = text.replace(uri.getRawUserInfo(), "<user>");
-    }
-    return text;
-  }
-
-  /** One HTTP exchange, without retry. */
-  private HttpResponse<String> fetchOnce() throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(timeout);
-    if (headers.keySet().stream().noneMatch("Accept"::equalsIgnoreCase)) {
-      request.header("Accept", "application/json, application/yaml;q=0.9, */*;q=0.1");
-    }
-    headers.forEach(request::header);
-    String knownEtag;
-    synchronized (lock) {
-      knownEtag = etag;
-    }
-    if (knownEtag != null) {
-      request.header("If-None-Match", knownEtag);
-    }
-    HttpResponse<String> response = client.send(request.build(),
-        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    int status = response.statusCode();
-    if (status == 304 || (status >= 200 && status < 300 && status != 204)) {
-      return response;
-    }
-    throw new StatusException(status, "GET " + safeUrl + " answered HTTP " + status);
-  }
-
-  /** Whether a failed attempt is worth retrying: network errors, 5xx, 408 and 429, not other client errors. */
-  private static boolean worthRetrying(Throwable e) {
-    if (e instanceof StatusException s) {
-      return s.status >= 500 || s.status == 408 || s.status == 429;
-    }
-    return e instanceof IOException;
-  }
-
   /** The body as a flag document, unwrapping flagd's sync response {@code {"flagConfiguration": "..."}}. */
   private FlagDocument document(String body) {
-    String content = body == null ? "" : body;
-    String trimmed = content.strip();
-    if (trimmed.startsWith("{")) {
-      try {
-        JsonNode root = JSON.readTree(trimmed);
-        if (root != null && root.isObject() && !root.has("flags")) {
-          JsonNode wrapped = root.has("flagConfiguration") ? root.get("flagConfiguration")
-              : root.get("flag_configuration");
-          if (wrapped != null && wrapped.isTextual()) {
-            content = wrapped.asText();
-          }
-        }
-      } catch (IOException e) {
-        // Not JSON: reported as it is, so that the parser names the line and column.
-      }
-    }
-    return new FlagDocument(safeUrl, content);
+    return new FlagDocument(safeUrl, FlagdSyncResponse.unwrap(body));
   }
 
   /**
@@ -385,7 +274,9 @@ public final class HttpSource implements FlagSource {
     synchronized (lock) {
       FlagDocument document = documents.get(0);
       if (current != null && current.equals(documents) && document.origin().equals(safeUrl)) {
-        writeBackup(document.content());
+        if (backupFile != null) {
+          backupFile.write(document.content());
+        }
       }
     }
   }
@@ -400,37 +291,12 @@ public final class HttpSource implements FlagSource {
   }
 
   private boolean backupExists() {
-    return backupFile != null && Files.isRegularFile(backupFile);
-  }
-
-  /** Writes a valid document to the backup file, atomically, unless it holds that already. Holds lock. */
-  private void writeBackup(String content) {
-    if (backupFile == null || content.equals(backedUp)) {
-      return;
-    }
-    Path dir = backupFile.toAbsolutePath().getParent();
-    Path tmp = null;
-    try {
-      Files.createDirectories(dir);
-      tmp = Files.createTempFile(dir, "." + backupFile.getFileName(), ".tmp");
-      Files.writeString(tmp, content, StandardCharsets.UTF_8);
-      Files.move(tmp, backupFile, ATOMIC_MOVE, REPLACE_EXISTING);
-      backedUp = content;
-    } catch (IOException | RuntimeException e) {
-      LOG.warn("Cannot write the backup of flag source {} to {}: {}", safeUrl, backupFile, e.toString());
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // Nothing more to do: the next good document tries again.
-        }
-      }
-    }
+    return backupFile != null && backupFile.exists();
   }
 
   /** The circuit breaker's state, for tests. */
   CircuitBreaker.State circuitState() {
-    return circuitBreaker.getState();
+    return guardedFetch.circuitState();
   }
 
   /** Stops polling and waits for a poll in progress to end. Idempotent. */
@@ -467,17 +333,6 @@ public final class HttpSource implements FlagSource {
   @Override
   public String toString() {
     return "HttpSource[" + safeUrl + "]";
-  }
-
-  /** A response whose status is neither 2xx nor 304. */
-  private static final class StatusException extends IOException {
-    private static final long serialVersionUID = 1L;
-    final int status;
-
-    StatusException(int status, String message) {
-      super(message);
-      this.status = status;
-    }
   }
 
   /** Builds an {@link HttpSource}. Every setter checks its argument at once. */

@@ -3,7 +3,8 @@ package dev.progressive.parallelrun;
 import java.time.Duration;
 
 /**
- * What one behaviour did: its value or its exception, and how long it took.
+ * One run of one behaviour (the control or a candidate) for one call: its value or its exception, and how long it
+ * took. (Named so as not to be confused with Micrometer's {@code Observation}.)
  *
  * @param name {@code control}, or the candidate's name
  * @param value the value returned, possibly {@code null}; always {@code null} when {@code exception} is set
@@ -12,7 +13,7 @@ import java.time.Duration;
  * @param cpuTimeNanos CPU time of the running thread in nanoseconds, or {@code -1} when not measured
  * @param <V> the value type
  */
-public record Observation<V>(String name, V value, Throwable exception, long wallTimeNanos, long cpuTimeNanos) {
+public record BehaviorRun<V>(String name, V value, Throwable exception, long wallTimeNanos, long cpuTimeNanos) {
 
   /** Whether the behaviour threw. */
   public boolean threw() {

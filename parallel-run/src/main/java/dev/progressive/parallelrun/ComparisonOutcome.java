@@ -3,10 +3,11 @@ package dev.progressive.parallelrun;
 import java.util.Locale;
 
 /**
- * What became of one comparison between the control and one candidate. The lowercase {@link #tag()} is the value of
+ * What became of one comparison between the control and one candidate of a parallel run (not a canary call's
+ * outcome). The lowercase {@link #tag()} is the value of
  * the {@code outcome} tag on {@code progressive.parallelrun.comparisons}.
  */
-public enum Outcome {
+public enum ComparisonOutcome {
   /** The candidate's value or exception is equivalent to the control's. */
   MATCH,
   /** The candidate differs from the control, and no ignore rule excused it. */
