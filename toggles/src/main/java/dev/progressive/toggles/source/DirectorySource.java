@@ -1,8 +1,8 @@
 package dev.progressive.toggles.source;
 
+import dev.progressive.toggles.internal.source.BoundedText;
 import dev.progressive.toggles.internal.source.WatchedDocuments;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
@@ -72,7 +72,7 @@ public final class DirectorySource implements FlagSource {
     }
     List<FlagDocument> documents = new ArrayList<>(files.size());
     for (Path f : files) {
-      documents.add(new FlagDocument(f.toString(), Files.readString(f, StandardCharsets.UTF_8)));
+      documents.add(new FlagDocument(f.toString(), BoundedText.read(f)));
     }
     return List.copyOf(documents);
   }

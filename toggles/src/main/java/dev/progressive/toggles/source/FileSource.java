@@ -1,8 +1,8 @@
 package dev.progressive.toggles.source;
 
+import dev.progressive.toggles.internal.source.BoundedText;
 import dev.progressive.toggles.internal.source.WatchedDocuments;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,7 +66,7 @@ public final class FileSource implements FlagSource {
   }
 
   private List<FlagDocument> read() throws IOException {
-    return List.of(new FlagDocument(file.toString(), Files.readString(file, StandardCharsets.UTF_8)));
+    return List.of(new FlagDocument(file.toString(), BoundedText.read(file)));
   }
 
   @Override

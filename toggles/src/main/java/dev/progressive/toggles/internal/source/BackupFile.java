@@ -1,5 +1,6 @@
 package dev.progressive.toggles.internal.source;
 
+import dev.progressive.toggles.internal.source.BoundedText;
 import static java.nio.file.StandardCopyOption.ATOMIC_MOVE;
 import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
 
@@ -53,7 +54,7 @@ public final class BackupFile {
    * @throws IOException when it cannot be read
    */
   public String read() throws IOException {
-    String content = Files.readString(path, StandardCharsets.UTF_8);
+    String content = BoundedText.read(path);
     backedUp = content;
     return content;
   }

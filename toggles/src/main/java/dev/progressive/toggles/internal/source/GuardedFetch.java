@@ -143,8 +143,8 @@ public final class GuardedFetch {
     if (knownEtag != null) {
       request.header("If-None-Match", knownEtag);
     }
-    HttpResponse<String> response = client.send(request.build(),
-        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    // The body is capped while it arrives: a huge answer is refused before it is held whole.
+    HttpResponse<String> response = client.send(request.build(), BoundedText.handler("GET " + safeUrl));
     int status = response.statusCode();
     if (status == 304 || (status >= 200 && status < 300 && status != 204)) {
       return response;
@@ -154,6 +154,9 @@ public final class GuardedFetch {
 
   /** Whether a failed attempt is worth retrying: network errors, 5xx, 408 and 429, not other client errors. */
   private static boolean worthRetrying(Throwable e) {
+    if (BoundedText.tooLarge(e)) {
+      return false; // the same document again would be as large
+    }
     if (e instanceof StatusException s) {
       return s.status >= 500 || s.status == 408 || s.status == 429;
     }
