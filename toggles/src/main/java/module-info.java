@@ -11,6 +11,8 @@ module dev.progressive.toggles {
   exports dev.progressive.toggles.bucketing;
   exports dev.progressive.toggles.source;
   exports dev.progressive.toggles.store;
+  // The one way to write a canary.* flag, for the module that keeps canary state in them.
+  exports dev.progressive.toggles.internal.reserved to dev.progressive.canary;
 
   // Types of these modules appear in the exported API: a consumer reads them without requiring them itself.
   requires transitive dev.openfeature.sdk;

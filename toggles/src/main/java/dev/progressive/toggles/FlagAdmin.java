@@ -1,5 +1,6 @@
 package dev.progressive.toggles;
 
+import dev.progressive.toggles.internal.reserved.CanaryFlagWrites;
 import dev.progressive.toggles.store.AuditEntry;
 import dev.progressive.toggles.store.ChangeRequest;
 import dev.progressive.toggles.store.ChangeRequestRules;
@@ -35,9 +36,9 @@ import java.util.Optional;
  *
  * <p>Flags named {@value #CANARY_PREFIX}{@code <name>} hold the state of canary release {@code <name>}: they change
  * only through the canary's own API ({@code Canary#promote}, {@code pause}, {@code resume}, {@code abort}, or
- * {@code POST /actuator/canaries/<name>}). {@link #setState}, {@link #setDefaultVariant}, {@link #setWeights} and
- * {@link #removeOverride} refuse them with a {@link ReservedFlagException}. {@link #replaceDefinition} is the
- * canary module's way of writing its state and still accepts them.
+ * {@code POST /actuator/canaries/<name>}). Every write here refuses them with a {@link ReservedFlagException}; the
+ * canary module writes them through {@code internal.reserved.CanaryFlagWrites}, which the module descriptor
+ * exports to it alone.
  *
  * <p>Every method throws {@link InvalidChangeRequestException} when the request breaks the rules,
  * {@link FlagDefinitionException} when the change is invalid, {@link VersionConflictException} when the flag changed
@@ -48,6 +49,16 @@ public final class FlagAdmin {
 
   /** The prefix of the flags that hold canary releases' state. */
   public static final String CANARY_PREFIX = "canary.";
+
+  static {
+    // The canary module's own way of writing its flags; FlagAdmin refuses them to everyone else.
+    CanaryFlagWrites.install((toggles, key, definition, request) -> {
+      FlagAdmin admin = toggles.admin();
+      Objects.requireNonNull(definition, "definition");
+      admin.check(key, request, false);
+      return toggles.change(key, "replace-definition", request, o -> o.withDefinition(definition));
+    });
+  }
 
   private final Toggles toggles;
   private final ChangeRequestRules rules;
@@ -115,7 +126,7 @@ public final class FlagAdmin {
    */
   public FlagView replaceDefinition(String key, String definition, ChangeRequest request) {
     Objects.requireNonNull(definition, "definition");
-    check(key, request, false);
+    check(key, request, true);
     return toggles.change(key, "replace-definition", request, o -> o.withDefinition(definition));
   }
 

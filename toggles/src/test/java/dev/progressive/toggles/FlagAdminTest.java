@@ -1,5 +1,6 @@
 package dev.progressive.toggles;
 
+import dev.progressive.toggles.internal.reserved.CanaryFlagWrites;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -278,7 +279,9 @@ class FlagAdminTest {
   @Test
   void canaryFlagsChangeOnlyThroughTheCanaryNamingTheCanariesEndpoint() {
     try (Toggles t = toggles(new SimpleMeterRegistry())) {
-      FlagView canary = t.admin().replaceDefinition("canary.pricing", """
+      assertThatThrownBy(() -> t.admin().replaceDefinition("canary.pricing", "{\"state\": \"DISABLED\"}",
+          by("ops", "x", 0))).isInstanceOf(ReservedFlagException.class).hasMessageContaining("/actuator/canaries/pricing");
+      FlagView canary = CanaryFlagWrites.replaceDefinition(t, "canary.pricing", """
           {"state": "ENABLED", "variants": {"baseline": "baseline", "canary": "canary"},
            "defaultVariant": "baseline"}""", by("canary-controller", "[canary define] defined", 0));
       long version = canary.version();

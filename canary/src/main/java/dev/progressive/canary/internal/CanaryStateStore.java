@@ -1,5 +1,6 @@
 package dev.progressive.canary.internal;
 
+import dev.progressive.toggles.internal.reserved.CanaryFlagWrites;
 import dev.progressive.canary.CanaryRelease;
 import dev.progressive.toggles.Toggles;
 import dev.progressive.toggles.store.ChangeRequest;
@@ -65,7 +66,7 @@ public final class CanaryStateStore implements AutoCloseable {
       return;
     }
     try {
-      toggles.admin().replaceDefinition(flagKey, StoredCanary.initial().definition(release.name()),
+      CanaryFlagWrites.replaceDefinition(toggles, flagKey, StoredCanary.initial().definition(release.name()),
           ChangeRequest.of(actor, "[canary define] canary '" + release.name() + "' defined", 0));
     } catch (VersionConflictException e) {
       log.debug("canary '{}' was defined by another instance", release.name());
@@ -131,7 +132,7 @@ public final class CanaryStateStore implements AutoCloseable {
   public StoredCanary compareAndSet(StoredCanary from, StoredCanary to, String actor, String auditReason) {
     FlagView view;
     try {
-      view = toggles.admin().replaceDefinition(flagKey, to.definition(release.name()),
+      view = CanaryFlagWrites.replaceDefinition(toggles, flagKey, to.definition(release.name()),
           ChangeRequest.of(actor, auditReason, from.version()));
     } catch (VersionConflictException e) {
       refresh();

@@ -35,9 +35,16 @@ class ArchitectureTest {
   }
 
   @Test
-  void usesOnlyThePublicApiOfToggles() {
-    noClasses().should().dependOnClassesThat().resideInAPackage("dev.progressive.toggles.internal..")
+  void usesOnlyThePublicApiOfTogglesButForTheCanaryFlagWrites() {
+    noClasses().that().doNotHaveSimpleName("CanaryStateStore").should().dependOnClassesThat()
+        .resideInAPackage("dev.progressive.toggles.internal..")
         .because("toggles' internals may change without notice").check(classes);
+    noClasses().that().haveSimpleName("CanaryStateStore").should().dependOnClassesThat(
+        com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage("dev.progressive.toggles.internal..")
+            .and(com.tngtech.archunit.base.DescribedPredicate.not(com.tngtech.archunit.core.domain.JavaClass
+                .Predicates.resideInAPackage("dev.progressive.toggles.internal.reserved.."))))
+        .because("the state store writes its canary.* flag through the one package toggles exports to canary")
+        .check(classes);
   }
 
   @Test

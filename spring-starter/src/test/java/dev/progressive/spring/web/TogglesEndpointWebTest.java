@@ -1,5 +1,6 @@
 package dev.progressive.spring.web;
 
+import dev.progressive.toggles.internal.reserved.CanaryFlagWrites;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItems;
@@ -289,7 +290,7 @@ class TogglesEndpointWebTest {
   @Test
   void canaryFlagsAreRefusedNamingTheCanariesEndpoint() throws Exception {
     if (toggles.admin().flag("canary.pricing").isEmpty()) {
-      toggles.admin().replaceDefinition("canary.pricing", """
+      CanaryFlagWrites.replaceDefinition(toggles, "canary.pricing", """
           {"state": "ENABLED", "variants": {"baseline": "baseline", "canary": "canary"},
            "defaultVariant": "baseline"}""", ChangeRequest.of("canary-controller", "[canary define] test", 0));
     }
