@@ -3,6 +3,7 @@ package dev.progressive.canary;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.progressive.testing.MutableClock;
 import dev.progressive.toggles.Toggles;
 import dev.progressive.toggles.store.InMemoryFlagStore;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import dev.progressive.canary.Verdict.Result;
 import dev.progressive.canary.event.CanaryTransition;
 import dev.progressive.canary.internal.FleetWindow;
+import dev.progressive.testing.MutableClock;
 import dev.progressive.toggles.store.AuditEntry;
 import dev.progressive.toggles.store.FlagOverride;
 import java.time.Duration;

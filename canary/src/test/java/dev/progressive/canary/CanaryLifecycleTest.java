@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.progressive.canary.Verdict.Result;
 import dev.progressive.canary.event.CanaryTransition;
 import dev.progressive.canary.event.VerdictReported;
+import dev.progressive.testing.MutableClock;
 import dev.progressive.toggles.Toggles;
 import dev.progressive.toggles.store.AuditEntry;
 import dev.progressive.toggles.store.InMemoryFlagStore;

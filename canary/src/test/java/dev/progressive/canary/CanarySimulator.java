@@ -1,5 +1,6 @@
 package dev.progressive.canary;
 
+import dev.progressive.testing.MutableClock;
 import dev.progressive.toggles.Toggles;
 import dev.progressive.toggles.store.InMemoryFlagStore;
 import java.time.Duration;

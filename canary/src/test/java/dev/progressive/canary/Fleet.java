@@ -2,6 +2,7 @@ package dev.progressive.canary;
 
 import dev.progressive.canary.event.CanaryTransition;
 import dev.progressive.canary.event.VerdictReported;
+import dev.progressive.testing.MutableClock;
 import dev.progressive.toggles.Toggles;
 import dev.progressive.toggles.store.FlagStore;
 import java.io.IOException;

@@ -1,6 +1,7 @@
 package dev.progressive.canary;
 
 import dev.progressive.canary.event.CanaryTransition;
+import dev.progressive.testing.MutableClock;
 import dev.progressive.toggles.store.FlagStore;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.progressive.canary;
 
+import dev.progressive.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

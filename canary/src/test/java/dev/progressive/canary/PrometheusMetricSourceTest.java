@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.http.Fault;
 import dev.progressive.canary.event.VerdictReported;
+import dev.progressive.testing.MutableClock;
 import dev.progressive.toggles.Toggles;
 import dev.progressive.toggles.store.InMemoryFlagStore;
 import java.io.IOException;

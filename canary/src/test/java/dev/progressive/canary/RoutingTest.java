@@ -2,6 +2,7 @@ package dev.progressive.canary;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.progressive.testing.MutableClock;
 import dev.progressive.toggles.EvaluationContext;
 import dev.progressive.toggles.Toggles;
 import dev.progressive.toggles.store.InMemoryFlagStore;

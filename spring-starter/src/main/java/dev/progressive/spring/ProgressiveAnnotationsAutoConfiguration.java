@@ -7,9 +7,7 @@ import dev.progressive.spring.annotation.ParallelRunAspect;
 import dev.progressive.spring.annotation.ProgressiveAnnotationValidator;
 import dev.progressive.spring.canary.CanaryRegistry;
 import dev.progressive.toggles.Toggles;
-import dev.progressive.spring.test.FlagValueOverrides;
 import org.springframework.beans.factory.BeanFactory;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -35,8 +33,8 @@ public class ProgressiveAnnotationsAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    FeatureToggleAspect featureToggleAspect(Toggles toggles, ObjectProvider<FlagValueOverrides> testOverrides) {
-      return new FeatureToggleAspect(toggles, testOverrides.getIfAvailable(), FeatureToggleAspect.DEFAULT_ORDER);
+    FeatureToggleAspect featureToggleAspect(Toggles toggles) {
+      return new FeatureToggleAspect(toggles, FeatureToggleAspect.DEFAULT_ORDER);
     }
   }
 

@@ -1,7 +1,6 @@
 package dev.progressive.spring;
 
 import dev.openfeature.sdk.Client;
-import dev.openfeature.sdk.FeatureProvider;
 import dev.openfeature.sdk.OpenFeatureAPI;
 import dev.progressive.canary.Canary;
 import dev.progressive.canary.FleetStore;
@@ -17,10 +16,9 @@ import dev.progressive.spring.ProgressiveTogglesProperties.StoreType;
 import dev.progressive.spring.canary.CanaryAutoStarter;
 import dev.progressive.spring.canary.CanaryBeanRegistrar;
 import dev.progressive.spring.canary.CanaryRegistry;
-import dev.progressive.spring.test.FlagValueOverrides;
-import dev.progressive.spring.test.OverridingProvider;
 import dev.progressive.spring.web.ShadowFilter;
 import dev.progressive.toggles.ProgressiveProvider;
+import dev.progressive.toggles.FlagValueLayer;
 import dev.progressive.toggles.Toggles;
 import dev.progressive.toggles.source.ClasspathSource;
 import dev.progressive.toggles.source.DirectorySource;
@@ -111,13 +109,14 @@ public class ProgressiveAutoConfiguration {
 
     /**
      * The flags: the sources of {@code progressive.toggles.sources} in order, then every {@link FlagSource} bean in
-     * its order, over the store; meters go to the application's registry when there is exactly one.
+     * its order, over the store; meters go to the application's registry when there is exactly one. A
+     * {@link FlagValueLayer} bean (test support registers one) answers for flags before their definitions.
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     Toggles progressiveToggles(ProgressiveTogglesProperties properties, FlagStore store,
         ObjectProvider<FlagSource> sourceBeans, ObjectProvider<MeterRegistry> meterRegistry,
-        ResourceLoader resourceLoader) {
+        ObjectProvider<FlagValueLayer> valueLayer, ResourceLoader resourceLoader) {
       Toggles.Builder builder = Toggles.builder().store(store)
           .requireValidSources(properties.isRequireValidSources())
           .invalidFlags(properties.getInvalidFlags());
@@ -129,6 +128,7 @@ public class ProgressiveAutoConfiguration {
       }
       sourceBeans.orderedStream().forEach(builder::source);
       meterRegistry.ifUnique(builder::meterRegistry);
+      valueLayer.ifUnique(builder::valueLayer);
       return builder.build();
     }
 
@@ -215,10 +215,8 @@ public class ProgressiveAutoConfiguration {
       @Bean
       @ConditionalOnMissingBean
       OpenFeatureRegistration progressiveOpenFeatureRegistration(OpenFeatureAPI api, ProgressiveProvider provider,
-          ProgressiveTogglesProperties properties, ObjectProvider<FlagValueOverrides> testOverrides) {
-        FlagValueOverrides overrides = testOverrides.getIfAvailable();
-        FeatureProvider registered = overrides == null ? provider : new OverridingProvider(provider, overrides);
-        return new OpenFeatureRegistration(api, registered, properties.getOpenFeature().getDomain());
+          ProgressiveTogglesProperties properties) {
+        return new OpenFeatureRegistration(api, provider, properties.getOpenFeature().getDomain());
       }
 
       @Bean

@@ -109,7 +109,7 @@ public final class Toggles implements AutoCloseable {
   private Toggles(Builder b) {
     this.clock = b.clock;
     this.meters = b.registry == null ? null : new EvaluationMeters(b.registry);
-    this.engine = new Engine(b.clock, meters);
+    this.engine = new Engine(b.clock, meters, b.valueLayer);
     this.compiler = new FlagCompiler(b.hashing, meters, b.invalidFlags == InvalidFlags.REFUSE_SOURCE,
         b.invalidFlags == InvalidFlags.AS_FLAGD);
     this.sourceCompiler = new SourceCompiler(compiler, b.invalidFlags == InvalidFlags.REFUSE_SOURCE);
@@ -806,8 +806,18 @@ public final class Toggles implements AutoCloseable {
     private boolean requireValidSources;
     private InvalidFlags invalidFlags = InvalidFlags.REFUSE_FLAG;
     private FlagStore store;
+    private FlagValueLayer valueLayer;
 
     private Builder() {}
+
+    /**
+     * Values that answer for flags before their definitions are evaluated, through this API and the OpenFeature
+     * provider alike: the hook of test support such as {@code @FlagValue}. Default: none. See {@link FlagValueLayer}.
+     */
+    public Builder valueLayer(FlagValueLayer valueLayer) {
+      this.valueLayer = Objects.requireNonNull(valueLayer, "valueLayer");
+      return this;
+    }
 
     /**
      * Where ops' changes are kept. Default: an {@link InMemoryFlagStore} of this process; use a

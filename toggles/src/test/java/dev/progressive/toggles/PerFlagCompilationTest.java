@@ -8,6 +8,7 @@ import dev.openfeature.sdk.Client;
 import dev.openfeature.sdk.ErrorCode;
 import dev.openfeature.sdk.FlagEvaluationDetails;
 import dev.openfeature.sdk.OpenFeatureAPI;
+import dev.progressive.testing.MutableClock;
 import dev.progressive.toggles.source.FlagDocument;
 import dev.progressive.toggles.source.FlagSource;
 import dev.progressive.toggles.source.InMemorySource;
@@ -20,11 +21,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -290,7 +288,7 @@ class PerFlagCompilationTest {
 
   @Test
   void theStalenessGaugeSaysHowLongTheServedFlagsHaveNotBeenConfirmedCurrent() {
-    MutableClock clock = new MutableClock();
+    MutableClock clock = new MutableClock(Instant.parse("2026-12-01T00:00:00Z"));
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     ManualSource source = new ManualSource(new FlagDocument("a.json", GOOD));
     try (Toggles t = Toggles.builder().source(source).clock(clock).meterRegistry(registry).build()) {
@@ -314,7 +312,7 @@ class PerFlagCompilationTest {
 
   @Test
   void theStalenessGaugeCountsASourceNeverReadFromTheStart() {
-    MutableClock clock = new MutableClock();
+    MutableClock clock = new MutableClock(Instant.parse("2026-12-01T00:00:00Z"));
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     FlagSource unreadable = new FlagSource() {
       @Override
@@ -364,30 +362,6 @@ class PerFlagCompilationTest {
     @Override
     public void watch(Listener listener) {
       this.listener = listener;
-    }
-  }
-
-  /** A clock that the test moves. */
-  static final class MutableClock extends Clock {
-    private volatile Instant now = Instant.parse("2026-12-01T00:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
     }
   }
 }

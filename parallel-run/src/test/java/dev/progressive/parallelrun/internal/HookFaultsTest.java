@@ -3,8 +3,9 @@ package dev.progressive.parallelrun.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.progressive.parallelrun.internal.HookFaults.Hook;
-import dev.progressive.parallelrun.internal.MismatchLogTest.MovableClock;
+import dev.progressive.testing.MutableClock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -12,9 +13,11 @@ import org.junit.jupiter.api.Test;
 /** A hook that fails on every call is logged once per interval, with the count of the failures in between. */
 class HookFaultsTest {
 
+  private static final Instant START = Instant.parse("2026-11-22T00:00:00Z");
+
   @Test
   void repeatedFailuresOfAHookAreRateLimitedAndCounted() {
-    MovableClock clock = new MovableClock();
+    MutableClock clock = new MutableClock(START);
     List<String> lines = new ArrayList<>();
     HookFaults faults = new HookFaults("pricing", (line, t) -> lines.add(line), clock, 1, Duration.ofSeconds(10));
 
@@ -37,7 +40,7 @@ class HookFaultsTest {
   @Test
   void aFailureWhoseMessageThrowsOrALogThatThrowsIsContained() {
     List<String> lines = new ArrayList<>();
-    HookFaults faults = new HookFaults("x", (line, t) -> lines.add(line), new MovableClock(), 1,
+    HookFaults faults = new HookFaults("x", (line, t) -> lines.add(line), new MutableClock(START), 1,
         Duration.ofSeconds(10));
     faults.report(Hook.CLEANER, new IllegalStateException() {
       @Override
@@ -50,7 +53,7 @@ class HookFaultsTest {
 
     HookFaults broken = new HookFaults("x", (line, t) -> {
       throw new AssertionError("the log is broken");
-    }, new MovableClock(), 1, Duration.ofSeconds(10));
+    }, new MutableClock(START), 1, Duration.ofSeconds(10));
     broken.report(Hook.CLEANER, new IllegalStateException("x"));
   }
 }

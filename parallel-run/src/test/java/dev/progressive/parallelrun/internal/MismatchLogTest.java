@@ -2,11 +2,9 @@ package dev.progressive.parallelrun.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import dev.progressive.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,33 +12,11 @@ import org.junit.jupiter.api.Test;
 /** The mismatch log lets a fixed number of lines through per interval, on a clock that the test moves. */
 class MismatchLogTest {
 
-  /** A clock that only moves when told. */
-  static final class MovableClock extends Clock {
-    private Instant now = Instant.parse("2026-11-22T00:00:00Z");
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
+  private static final Instant START = Instant.parse("2026-11-22T00:00:00Z");
 
   @Test
   void linesBeyondTheLimitAreSuppressedAndCountedInTheNextLine() {
-    MovableClock clock = new MovableClock();
+    MutableClock clock = new MutableClock(START);
     List<String> lines = new ArrayList<>();
     MismatchLog log = new MismatchLog(clock, 2, Duration.ofSeconds(10), lines::add);
 
@@ -59,14 +35,14 @@ class MismatchLogTest {
   @Test
   void aZeroLimitLogsNothing() {
     List<String> lines = new ArrayList<>();
-    MismatchLog log = new MismatchLog(new MovableClock(), 0, Duration.ofSeconds(1), lines::add);
+    MismatchLog log = new MismatchLog(new MutableClock(START), 0, Duration.ofSeconds(1), lines::add);
     log.log("x");
     assertThat(lines).isEmpty();
   }
 
   @Test
   void theSameMismatchOverAndOverBacksOffAndCountsWhatItSuppressed() {
-    MovableClock clock = new MovableClock();
+    MutableClock clock = new MutableClock(START);
     List<String> lines = new ArrayList<>();
     MismatchLog log = new MismatchLog(clock, 1, Duration.ofSeconds(10), lines::add);
 

@@ -1,6 +1,5 @@
 package dev.progressive.spring.annotation;
 
-import dev.progressive.spring.test.FlagValueOverrides;
 import dev.progressive.toggles.EvaluationContext;
 import dev.progressive.toggles.Toggles;
 import java.lang.reflect.InvocationTargetException;
@@ -27,7 +26,6 @@ public class FeatureToggleAspect implements Ordered {
   public static final int DEFAULT_ORDER = Ordered.HIGHEST_PRECEDENCE + 1000;
 
   private final Toggles toggles;
-  private final FlagValueOverrides overrides;
   private final int order;
   private final Map<MethodKey, ToggledMethod> methods = new ConcurrentHashMap<>();
 
@@ -38,19 +36,7 @@ public class FeatureToggleAspect implements Ordered {
    * @param order its place among the other advice
    */
   public FeatureToggleAspect(Toggles toggles, int order) {
-    this(toggles, null, order);
-  }
-
-  /**
-   * Creates the aspect for a test context.
-   *
-   * @param toggles where flags are evaluated
-   * @param overrides values set by tests, consulted first; null outside tests
-   * @param order its place among the other advice
-   */
-  public FeatureToggleAspect(Toggles toggles, FlagValueOverrides overrides, int order) {
     this.toggles = Objects.requireNonNull(toggles, "toggles");
-    this.overrides = overrides;
     this.order = order;
   }
 
@@ -94,12 +80,6 @@ public class FeatureToggleAspect implements Ordered {
   }
 
   private boolean enabled(ToggledMethod toggled, Object target, Method method, Object[] args) {
-    if (overrides != null) {
-      String value = overrides.value(toggled.flag);
-      if (value != null) {
-        return Boolean.parseBoolean(value);
-      }
-    }
     return toggles.isEnabled(toggled.flag, context(toggled, target, method, args));
   }
 

@@ -17,6 +17,7 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import dev.progressive.testing.MutableClock;
 import dev.progressive.toggles.EvaluationContext;
 import dev.progressive.toggles.FlagsChanged;
 import dev.progressive.toggles.Toggles;
@@ -28,11 +29,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -465,7 +463,7 @@ class HttpSourceTest {
 
   @Test
   void theCircuitBreakerOpensAfterRepeatedFailuresAndClosesAgain() throws Exception {
-    MutableClock clock = new MutableClock();
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-22T00:00:00Z"));
     CircuitBreakerConfig config = CircuitBreakerConfig.custom().failureRateThreshold(50).slidingWindowSize(2)
         .minimumNumberOfCalls(2).waitDurationInOpenState(Duration.ofSeconds(30))
         .permittedNumberOfCallsInHalfOpenState(1).clock(clock).build();
@@ -548,30 +546,6 @@ class HttpSourceTest {
       return Files.readString(p, StandardCharsets.UTF_8);
     } catch (IOException e) {
       return "";
-    }
-  }
-
-  /** A clock the circuit breaker reads, moved forward by the test. */
-  private static final class MutableClock extends Clock {
-    private volatile Instant now = Instant.parse("2026-11-22T00:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
     }
   }
 }

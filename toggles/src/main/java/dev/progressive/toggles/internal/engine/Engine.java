@@ -2,6 +2,7 @@ package dev.progressive.toggles.internal.engine;
 
 import dev.progressive.toggles.ErrorCode;
 import dev.progressive.toggles.EvaluationContext;
+import dev.progressive.toggles.FlagValueLayer;
 import dev.progressive.toggles.internal.definition.VariantType;
 import java.time.Clock;
 import java.util.Map;
@@ -14,11 +15,23 @@ public final class Engine {
 
   private final ThreadLocal<EvalData> data;
   private final EvaluationMeters meters;
+  /** Asked before each evaluation; null (production) costs one branch. */
+  private final LayeredValues layer;
   private volatile Snapshot snapshot = Snapshot.EMPTY;
 
   public Engine(Clock clock, EvaluationMeters meters) {
+    this(clock, meters, null);
+  }
+
+  /**
+   * An engine whose evaluations ask a layer of values first.
+   *
+   * @param layer the layer, or null for none
+   */
+  public Engine(Clock clock, EvaluationMeters meters, FlagValueLayer layer) {
     this.data = ThreadLocal.withInitial(() -> new EvalData(clock));
     this.meters = meters;
+    this.layer = layer == null ? null : new LayeredValues(layer);
   }
 
   public Snapshot snapshot() {
@@ -32,6 +45,12 @@ public final class Engine {
 
   /** Resolves and counts a flag for a native context. */
   public Outcome evaluate(String key, VariantType wanted, EvaluationContext context) {
+    if (layer != null) {
+      Outcome layered = layer.answer(key, wanted);
+      if (layered != null) {
+        return layered;
+      }
+    }
     Snapshot current = snapshot;
     CompiledFlag flag = current.get(key);
     Outcome outcome = withoutContext(key, flag, wanted, current);
@@ -44,6 +63,12 @@ public final class Engine {
 
   /** Resolves and counts a flag for an OpenFeature context. */
   public Outcome evaluate(String key, VariantType wanted, dev.openfeature.sdk.EvaluationContext context) {
+    if (layer != null) {
+      Outcome layered = layer.answer(key, wanted);
+      if (layered != null) {
+        return layered;
+      }
+    }
     Snapshot current = snapshot;
     CompiledFlag flag = current.get(key);
     Outcome outcome = withoutContext(key, flag, wanted, current);
@@ -62,6 +87,12 @@ public final class Engine {
     Snapshot current = snapshot;
     CompiledFlag flag = current.get(key);
     VariantType type = flag == null ? VariantType.OBJECT : flag.definition().variantType();
+    if (layer != null) {
+      Outcome layered = layer.answer(key, flag == null ? VariantType.STRING : type);
+      if (layered != null) {
+        return layered;
+      }
+    }
     Outcome outcome = withoutContext(key, flag, type, current);
     if (outcome == null) {
       outcome = resolve(flag, data.get().bind(key, context == null ? EvaluationContext.empty() : context));

@@ -1,8 +1,7 @@
-package dev.progressive.spring.testsupport;
+package dev.progressive.spring.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.progressive.spring.test.FlagValueOverrides;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;

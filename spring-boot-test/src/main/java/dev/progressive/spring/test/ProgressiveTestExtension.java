@@ -1,5 +1,9 @@
 package dev.progressive.spring.test;
 
+import dev.progressive.toggles.ErrorCode;
+import dev.progressive.toggles.Evaluation;
+import dev.progressive.toggles.EvaluationContext;
+import dev.progressive.toggles.FlagValueLayer;
 import dev.progressive.toggles.Toggles;
 import java.lang.reflect.AnnotatedElement;
 import java.util.ArrayList;
@@ -16,8 +20,9 @@ import org.springframework.test.context.junit.jupiter.SpringExtension;
 
 /**
  * Sets the {@link FlagValue}s of a test before it runs, on its thread, and removes them after it. Class values
- * (outer classes first, then the test's class) are overridden by the method's for the same key. An unknown key fails
- * the test before it runs.
+ * (outer classes first, then the test's class) are overridden by the method's for the same key. An unknown key, a
+ * value that does not fit its flag's type, and a {@code Toggles} bean that does not ask the values fail the test
+ * before it runs.
  */
 public class ProgressiveTestExtension implements BeforeEachCallback, AfterEachCallback {
 
@@ -51,7 +56,37 @@ public class ProgressiveTestExtension implements BeforeEachCallback, AfterEachCa
         }
       }
     }
-    context.getStore(NAMESPACE).put(FlagValueOverrides.Scope.class, overrides.set(values));
+    FlagValueOverrides.Scope scope = overrides.set(values);
+    if (toggles != null) {
+      try {
+        check(toggles, values);
+      } catch (RuntimeException e) {
+        scope.close();
+        throw e;
+      }
+    }
+    context.getStore(NAMESPACE).put(FlagValueOverrides.Scope.class, scope);
+  }
+
+  /**
+   * Fails when a value does not fit its flag's type, or when the context's {@code Toggles} does not ask the layer
+   * (a {@code Toggles} bean of the application's, built without it). Layered answers are not counted in the meters.
+   */
+  private static void check(Toggles toggles, Map<String, String> values) {
+    for (Map.Entry<String, String> e : values.entrySet()) {
+      Evaluation<Object> answer = toggles.evaluate(e.getKey(), EvaluationContext.empty());
+      if (FlagValueLayer.VARIANT.equals(answer.variant())) {
+        continue;
+      }
+      if (answer.errorCode() == ErrorCode.TYPE_MISMATCH && answer.errorMessage() != null
+          && answer.errorMessage().contains("value layer")) {
+        throw new IllegalArgumentException("@FlagValue(key = \"" + e.getKey() + "\", value = \"" + e.getValue()
+            + "\"): " + answer.errorMessage());
+      }
+      throw new IllegalStateException("@FlagValue(key = \"" + e.getKey() + "\") is not seen by the context's "
+          + "Toggles bean: build it with Toggles.Builder#valueLayer(FlagValueLayer), passing the context's "
+          + "FlagValueLayer bean, as the starter's own Toggles bean does");
+    }
   }
 
   @Override

@@ -1,20 +1,23 @@
 package dev.progressive.spring.test;
 
+import dev.progressive.toggles.FlagValueLayer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * Flag values set by a test, seen only by the thread that set them and the threads it starts afterwards. The starter
- * registers one in contexts of {@link ProgressiveTest} classes, and then consults it before evaluating a flag
- * through {@code @FeatureToggle} or the OpenFeature {@code Client}; applications never register one in production.
+ * Flag values set by a test, seen only by the thread that set them and the threads it starts afterwards. It is the
+ * {@link FlagValueLayer} of the application's {@code Toggles}: {@link ProgressiveTest} registers one in the test's
+ * context, and the starter builds {@code Toggles} with it, so every evaluation asks it first, through the native
+ * {@code Toggles} API, {@code @FeatureToggle} and the OpenFeature {@code Client} alike. Production contexts never
+ * have one: it lives in the test-scoped {@code progressive-spring-boot-test} artifact.
  *
  * <p>Because each test's values live on its own thread, test classes and methods that run in parallel can share one
  * Spring context without seeing each other's values. The limit is the other side of that: an evaluation on a
  * thread the test did not start (a pooled executor created earlier, the server thread of a
  * {@code RANDOM_PORT} test) sees the flags' real values. Calls made through MockMvc run on the test's thread.
  */
-public final class FlagValueOverrides {
+public final class FlagValueOverrides implements FlagValueLayer {
 
   private final InheritableThreadLocal<Map<String, String>> values = new InheritableThreadLocal<>();
 
@@ -45,6 +48,7 @@ public final class FlagValueOverrides {
    * @param key the flag's key
    * @return the value, or null when none is set
    */
+  @Override
   public String value(String key) {
     Map<String, String> current = values.get();
     return current == null ? null : current.get(key);

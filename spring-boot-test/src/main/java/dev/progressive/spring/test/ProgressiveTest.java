@@ -11,10 +11,12 @@ import org.springframework.test.context.ContextCustomizerFactories;
 
 /**
  * Turns on {@link FlagValue} for a Spring test class ({@code @SpringBootTest} or another Spring test). Its context
- * gets a {@link FlagValueOverrides}, which {@code @FeatureToggle} and the OpenFeature {@code Client} consult; before
- * each test, the class's and the method's {@code @FlagValue}s are set on the test's thread, and they are removed after
- * it. Direct calls to {@code Toggles} see the flags' real values, and so do threads that the test did not start
- * (see {@link FlagValueOverrides}).
+ * gets a {@link FlagValueOverrides}, the {@code FlagValueLayer} that the starter builds {@code Toggles} with, so that
+ * the native {@code Toggles} API, {@code @FeatureToggle} and the OpenFeature {@code Client} all see the test's values;
+ * before each test, the class's and the method's {@code @FlagValue}s are set on the test's thread, and they are
+ * removed after it. Threads that the test did not start see the flags' real values (see
+ * {@link FlagValueOverrides}). An application that declares its own {@code Toggles} bean passes the context's
+ * {@code FlagValueLayer} to {@code Toggles.Builder#valueLayer} itself.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
