@@ -67,6 +67,30 @@ public final class FlagSetParser {
     return false;
   }
 
+  /**
+   * A parser's message without the parser's own internals: Jackson names the setting behind a limit (", from
+   * `StreamReadConstraints.getMaxNestingDepth()`") and may append a source description; a person fixing a flag file
+   * needs neither.
+   */
+  static String plain(String message) {
+    if (message == null) {
+      return "unreadable";
+    }
+    String text = message.replaceAll(", from `[^`]*`", "");
+    int source = text.indexOf("\n at [Source");
+    if (source >= 0) {
+      text = text.substring(0, source);
+    }
+    source = text.indexOf(" (Source: ");
+    if (source < 0) {
+      source = text.indexOf("Source: REDACTED");
+    }
+    if (source >= 0) {
+      text = text.substring(0, source);
+    }
+    return text.strip();
+  }
+
   /** Reads a document into a JSON tree, JSON or YAML by {@link #looksLikeYaml}. */
   public static JsonNode readTree(String origin, String content) {
     if (content == null) {
@@ -89,11 +113,11 @@ public final class FlagSetParser {
       JsonLocation at = e.getLocation();
       String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
       throw new FlagDefinitionException(origin, null, null,
-          "not valid " + (yaml ? "YAML" : "JSON") + where + ": " + e.getOriginalMessage(), e);
+          "not valid " + (yaml ? "YAML" : "JSON") + where + ": " + plain(e.getOriginalMessage()), e);
     } catch (RuntimeException e) {
       // YAML's scanner reports some malformed input with its own unchecked exceptions.
       throw new FlagDefinitionException(origin, null, null,
-          "not valid " + (yaml ? "YAML" : "JSON") + ": " + e.getMessage(), e);
+          "not valid " + (yaml ? "YAML" : "JSON") + ": " + plain(e.getMessage()), e);
     } catch (StackOverflowError e) {
       throw new FlagDefinitionException(origin, null, null, "the document is nested too deeply", null);
     }
