@@ -1,5 +1,6 @@
 package dev.progressive.canary.architecture;
 
+import dev.progressive.testing.ModuleConsumer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.progressive.canary.Canary;

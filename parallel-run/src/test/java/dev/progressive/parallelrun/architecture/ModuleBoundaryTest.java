@@ -1,5 +1,6 @@
 package dev.progressive.parallelrun.architecture;
 
+import dev.progressive.testing.ModuleConsumer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.progressive.parallelrun.ParallelRunner;

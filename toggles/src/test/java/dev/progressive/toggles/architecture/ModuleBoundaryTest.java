@@ -1,5 +1,6 @@
 package dev.progressive.toggles.architecture;
 
+import dev.progressive.testing.ModuleConsumer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.progressive.toggles.Toggles;

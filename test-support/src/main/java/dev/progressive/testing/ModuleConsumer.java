@@ -1,4 +1,4 @@
-package dev.progressive.canary.architecture;
+package dev.progressive.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,7 +33,7 @@ import javax.tools.ToolProvider;
  * dependencies on the module path, the way a modular consumer sees the library. The module path holds only the
  * modules that ours requires, transitively, found among the test class path's entries.
  */
-final class ModuleConsumer {
+public final class ModuleConsumer {
 
   private final Path moduleLocation;
   private final ModuleDescriptor descriptor;
@@ -46,7 +46,7 @@ final class ModuleConsumer {
   }
 
   /** The module that holds {@code type}, as built: its classes directory or jar must contain a module-info.class. */
-  static ModuleConsumer of(Class<?> type) {
+  public static ModuleConsumer of(Class<?> type) {
     Path location;
     try {
       location = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
@@ -92,12 +92,12 @@ final class ModuleConsumer {
     }
   }
 
-  ModuleDescriptor descriptor() {
+  public ModuleDescriptor descriptor() {
     return descriptor;
   }
 
   /** Our module's packages that are not exported. */
-  Set<String> concealedPackages() {
+  public Set<String> concealedPackages() {
     Set<String> exported = descriptor.exports().stream().map(ModuleDescriptor.Exports::source)
         .collect(Collectors.toSet());
     return descriptor.packages().stream().filter(p -> !exported.contains(p))
@@ -105,7 +105,7 @@ final class ModuleConsumer {
   }
 
   /** One public top-level class of {@code pkg}, the kind a consumer would be tempted to use. */
-  String aPublicClassIn(String pkg) {
+  public String aPublicClassIn(String pkg) {
     Path dir = moduleLocation.resolve(pkg.replace('.', '/'));
     try (Stream<Path> files = Files.list(dir)) {
       for (Path file : (Iterable<Path>) files.sorted()::iterator) {
@@ -131,7 +131,7 @@ final class ModuleConsumer {
    *
    * @return the compiler's errors, empty when it compiled
    */
-  List<Diagnostic<? extends JavaFileObject>> compile(Path workDir, String classBody) throws IOException {
+  public List<Diagnostic<? extends JavaFileObject>> compile(Path workDir, String classBody) throws IOException {
     Path src = workDir.resolve("src");
     Path out = workDir.resolve("out");
     Files.createDirectories(src.resolve("consumer"));
@@ -154,7 +154,7 @@ final class ModuleConsumer {
   }
 
   /** The errors, one per line, for assertion messages. */
-  static String describe(List<Diagnostic<? extends JavaFileObject>> errors) {
+  public static String describe(List<Diagnostic<? extends JavaFileObject>> errors) {
     return errors.stream().map(d -> d.getCode() + ": " + d.getMessage(null)).collect(Collectors.joining("\n"));
   }
 }
