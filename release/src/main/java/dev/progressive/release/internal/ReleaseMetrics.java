@@ -1,0 +1,47 @@
+package dev.progressive.release.internal;
+
+import dev.progressive.release.ReleaseAction;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * A plan's meters: the gauge {@code progressive.release.stage{release,stage}}, 1 for the stage in force on this
+ * instance and 0 for the others (the stages, plus {@code pending}, {@code completed} and {@code rolled_back}), and
+ * the counter {@code progressive.release.transitions{release,action}} of the transitions this instance made.
+ */
+public final class ReleaseMetrics {
+
+  public static final String STAGE = "progressive.release.stage";
+  public static final String TRANSITIONS = "progressive.release.transitions";
+  /** The stage tags of the states outside any stage; no stage may take these names. */
+  public static final List<String> PSEUDO_STAGES = List.of("pending", "completed", "rolled_back");
+
+  private final Map<ReleaseAction, Counter> transitions = new EnumMap<>(ReleaseAction.class);
+
+  /**
+   * @param current the stage tag in force now
+   */
+  public ReleaseMetrics(String release, List<String> stageNames, MeterRegistry registry, Supplier<String> current) {
+    List<String> tags = new ArrayList<>(stageNames);
+    tags.addAll(PSEUDO_STAGES);
+    for (String stage : tags) {
+      Gauge.builder(STAGE, current, c -> stage.equals(c.get()) ? 1 : 0)
+          .description("1 for the release plan's current stage, 0 for the others")
+          .tag("release", release).tag("stage", stage).register(registry);
+    }
+    for (ReleaseAction action : ReleaseAction.values()) {
+      transitions.put(action, Counter.builder(TRANSITIONS).description("Transitions of a release plan, by action")
+          .tag("release", release).tag("action", action.tag()).register(registry));
+    }
+  }
+
+  void transition(ReleaseAction action) {
+    transitions.get(action).increment();
+  }
+}

@@ -1,0 +1,61 @@
+package dev.progressive.release.architecture;
+
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The rules of DESIGN.md for this module, checked on its compiled classes. */
+class ArchitectureTest {
+
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void importClasses() {
+    classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("dev.progressive.release");
+  }
+
+  @Test
+  void noSpring() {
+    noClasses().should().dependOnClassesThat().resideInAPackage("org.springframework..")
+        .because("library modules never import Spring (DESIGN.md)").check(classes);
+  }
+
+  @Test
+  void usesOnlyThePublicApisOfCanaryParallelRunAndToggles() {
+    noClasses().should().dependOnClassesThat().resideInAnyPackage("dev.progressive.canary.internal..",
+        "dev.progressive.parallelrun.internal..", "dev.progressive.toggles.internal..", "dev.progressive.spring..")
+        .because("release builds on the canary and parallel-run APIs as they are (DESIGN.md)").check(classes);
+  }
+
+  @Test
+  void neverTheGlobalMeterRegistry() {
+    noClasses().should().accessField(io.micrometer.core.instrument.Metrics.class, "globalRegistry")
+        .because("the application passes its MeterRegistry (STYLE.md)").check(classes);
+  }
+
+  @Test
+  void eventsKnowNothingOfTheInternals() {
+    noClasses().that().resideInAPackage("dev.progressive.release.event..")
+        .should().dependOnClassesThat().resideInAPackage("dev.progressive.release.internal..").check(classes);
+  }
+
+  @Test
+  void productionCodeNeverUsesTestSupport() {
+    noClasses().should().dependOnClassesThat().resideInAnyPackage("dev.progressive..test..",
+        "dev.progressive.testing..", "org.junit..", "org.assertj..")
+        .because("test support ships in its own test-scoped artifacts").check(classes);
+  }
+
+  @Test
+  void noPublicTypeExtendsAnInternalOne() {
+    noClasses().that().arePublic().and().resideOutsideOfPackage("dev.progressive.release.internal..")
+        .should().beAssignableTo(resideInAPackage("dev.progressive..internal.."))
+        .because("an internal supertype leaks into the API and is concealed by module-info").check(classes);
+  }
+}
