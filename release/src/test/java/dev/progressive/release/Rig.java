@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Instances of one service in one JVM: each with its own toggles, canary, parallel runner and plan, all on one flag
@@ -31,8 +32,8 @@ final class Rig implements AutoCloseable {
 
   final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
   final ManualScheduler scheduler = new ManualScheduler(clock);
-  final FlagStore flags;
-  final FleetStore fleet;
+  private final Supplier<FlagStore> flags;
+  private final Supplier<FleetStore> fleet;
   /** What the scripted judge answers at every look. */
   volatile Verdict.Result verdict = Verdict.Result.INCONCLUSIVE;
   final List<Node> nodes = new ArrayList<>();
@@ -43,12 +44,15 @@ final class Rig implements AutoCloseable {
   }
 
   Rig(boolean dryRun) {
-    this.flags = new SharedFlagStore(clock);
-    this.fleet = FleetStore.inMemory();
+    FlagStore shared = new SharedFlagStore(clock);
+    FleetStore sharedFleet = FleetStore.inMemory();
+    this.flags = () -> shared;
+    this.fleet = () -> sharedFleet;
     this.dryRun = dryRun;
   }
 
-  Rig(FlagStore flags, FleetStore fleet) {
+  /** Instances with stores of their own (their own connections, as separate processes have) on one database. */
+  Rig(Supplier<FlagStore> flags, Supplier<FleetStore> fleet) {
     this.flags = flags;
     this.fleet = fleet;
     this.dryRun = false;
@@ -93,6 +97,7 @@ final class Rig implements AutoCloseable {
     final Rig rig;
     final String id;
     final Toggles toggles;
+    final FleetStore fleet;
     final Canary canary;
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final ParallelRunner runner;
@@ -107,9 +112,10 @@ final class Rig implements AutoCloseable {
     Node(Rig rig, String id) {
       this.rig = rig;
       this.id = id;
-      this.toggles = Toggles.builder().store(rig.flags).clock(rig.clock).build();
+      this.toggles = Toggles.builder().store(rig.flags.get()).clock(rig.clock).build();
+      this.fleet = rig.fleet.get();
       this.canary = Canary.builder(rig.release(), toggles).clock(rig.clock).scheduler(rig.scheduler)
-          .fleet(rig.fleet).instanceId(id).judge(rig.judge()).build();
+          .fleet(fleet).instanceId(id).judge(rig.judge()).build();
       this.runner = ParallelRunner.builder().name(id).clock(rig.clock).build();
       this.experiment = Experiment.<Integer, Integer, Integer>builder("pricing", runner).mode(Mode.SEQUENTIAL)
           .control(x -> x)
@@ -124,7 +130,7 @@ final class Rig implements AutoCloseable {
     }
 
     ReleasePlan.Builder builder(String name) {
-      return ReleasePlan.builder(name, toggles, canary).clock(rig.clock).scheduler(rig.scheduler).fleet(rig.fleet)
+      return ReleasePlan.builder(name, toggles, canary).clock(rig.clock).scheduler(rig.scheduler).fleet(fleet)
           .instanceId(id).meterRegistry(registry);
     }
 
