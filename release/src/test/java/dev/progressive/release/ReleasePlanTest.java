@@ -339,6 +339,37 @@ class ReleasePlanTest {
   }
 
   @Test
+  void pausingInTheCanaryStagePausesTheCanaryAndResumingResumesIt() {
+    Rig.Node a = node("a", n -> n.builder("p").stage(Stage.canary()).stage(Stage.approval()));
+    a.plan.start("alice", "go");
+    assertThat(a.canary.state()).isEqualTo(CanaryState.PROGRESSING);
+
+    a.plan.pause("alice", "incident");
+    rig.verdict = Verdict.Result.PASS;
+    rig.advance(MINUTE.multipliedBy(3));
+
+    assertThat(a.canary.state()).isEqualTo(CanaryState.PAUSED);
+    assertThat(a.plan.status().stage()).isEqualTo("canary");
+    a.plan.resume("alice", "incident over");
+    rig.advance(MINUTE.multipliedBy(3));
+    assertThat(a.canary.state()).isEqualTo(CanaryState.PROMOTED);
+    assertThat(a.plan.status().stage()).isEqualTo("approval");
+  }
+
+  @Test
+  void callsThatTheCallerRoutesItselfCountForTheGates() {
+    Rig.Node a = node("a", n -> n.builder("p").stage(Stage.dark().minSuccessfulCalls(2)).stage(Stage.canary()));
+    a.plan.start("alice", "go");
+    a.plan.record(Cohort.CANARY, a.plan.decide("t1", Cohort.CANARY), true);
+    a.plan.record(Cohort.CANARY, Cohort.CANARY, false);
+    rig.advance(MINUTE);
+    assertThat(a.plan.gate().evidence()).contains("1 of 2");
+    a.plan.record(Cohort.CANARY, Cohort.CANARY, true);
+    rig.advance(MINUTE);
+    assertThat(a.plan.status().stage()).isEqualTo("canary");
+  }
+
+  @Test
   void twoOperatorsActingAtOnceOneWinsAndTheOtherIsToldTheCurrentState() throws Exception {
     Rig.Node a = node("a", n -> n.builder("p").stage(Stage.approval()).stage(Stage.canary()));
     Rig.Node b = node("b", n -> n.builder("p").stage(Stage.approval()).stage(Stage.canary()));

@@ -120,7 +120,7 @@ public final class PlanDriver {
       return oldImpl.get();
     };
     Supplier<T> neu = newImpl;
-    if (explicit == Cohort.CANARY && side == Cohort.CANARY) {
+    if (side == Cohort.CANARY && (explicit == Cohort.CANARY || darkStage(store.inForce()))) {
       neu = () -> {
         T value = newImpl.get();
         w.explicitSuccess();
@@ -130,12 +130,21 @@ public final class PlanDriver {
     return canary.call(key, side, old, neu);
   }
 
+  /** Whether the plan is in a dark or preview stage, where only explicit cohorts (header, allow-list) reach the new. */
+  private boolean darkStage(StoredPlan s) {
+    if (s.stage() < 0 || s.state().isFinal() || s.state() == ReleaseState.PENDING) {
+      return false;
+    }
+    StageKind kind = stages.get(s.stage()).kind();
+    return kind == StageKind.DARK || kind == StageKind.PREVIEW;
+  }
+
   /** Records a call that the caller routed by itself with {@link #decide}. */
   public void record(Cohort explicit, Cohort served, boolean success) {
     StageWindow w = window();
     if (served == Cohort.BASELINE) {
       w.oldServed(clock.millis());
-    } else if (explicit == Cohort.CANARY && success) {
+    } else if (success && (explicit == Cohort.CANARY || darkStage(store.inForce()))) {
       w.explicitSuccess();
     }
   }
