@@ -468,6 +468,21 @@ class ReleasePlanTest {
   }
 
   @Test
+  void aPlanRedefinedWithFewerStagesWhileRunningSaysSoInsteadOfFailingObscurely() {
+    Rig.Node a = node("a", n -> n.builder("p").stage(Stage.dark()).stage(Stage.approval()).stage(Stage.canary()));
+    a.plan.start("alice", "go");
+    a.plan.advance("alice", "on", false);
+    a.plan.approve("bob", "ok");
+    Rig.Node b = node("b", n -> n.builder("p").stage(Stage.canary()));
+
+    assertThatThrownBy(() -> b.plan.pause("bob", "hold")).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("stored state is at stage index 2, but the plan has 1 stages");
+    assertThat(b.plan.decide("k", Cohort.CANARY)).as("routing still answers").isNotNull();
+    b.plan.abort("bob", "redefined by mistake");
+    assertThat(a.plan.status().state()).isEqualTo(ReleaseState.ROLLED_BACK);
+  }
+
+  @Test
   void buildRefusesACanaryStageWhoseCanaryNeverPromotes() {
     try (Rig dry = new Rig(true)) {
       Rig.Node n = dry.node("a", x -> { });

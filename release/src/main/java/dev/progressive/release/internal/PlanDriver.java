@@ -135,6 +135,9 @@ public final class PlanDriver {
     if (s.stage() < 0 || s.state().isFinal() || s.state() == ReleaseState.PENDING) {
       return false;
     }
+    if (s.stage() >= stages.size()) {
+      return false;
+    }
     StageKind kind = stages.get(s.stage()).kind();
     return kind == StageKind.DARK || kind == StageKind.PREVIEW;
   }
@@ -283,7 +286,7 @@ public final class PlanDriver {
       if (s.state() != ReleaseState.RUNNING) {
         return;
       }
-      Stage stage = stages.get(s.stage());
+      Stage stage = stageOf(s);
       GateStatus gate = gate(s);
       lastGate = gate;
       boolean pass = gate.result() == GateStatus.Result.PASS && !stage.manualGate();
@@ -326,7 +329,7 @@ public final class PlanDriver {
     if (s.stage() < 0) {
       return new GateStatus(GateStatus.Result.WAIT, "the plan has not started");
     }
-    Stage stage = stages.get(s.stage());
+    Stage stage = stageOf(s);
     StageWindow.Counts total = StageWindow.Counts.none();
     List<StageWindow.Counts> fresh = new ArrayList<>();
     long now = clock.millis();
@@ -376,7 +379,7 @@ public final class PlanDriver {
       boolean past = s.state() == ReleaseState.COMPLETED || promoted(s);
       if (past && !c.isFinal()) {
         canary.promote(DRIVER, "release plan '" + release + "' is past its promotion", true);
-      } else if (!past && stages.get(s.stage()).kind() == StageKind.CANARY && c == CanaryState.PENDING
+      } else if (!past && stageOf(s).kind() == StageKind.CANARY && c == CanaryState.PENDING
           && s.state() == ReleaseState.RUNNING) {
         canary.start(DRIVER, "release plan '" + release + "' entered stage '" + stageName(s) + "'");
       }
@@ -403,7 +406,7 @@ public final class PlanDriver {
     if (s.state() != ReleaseState.RUNNING) {
       throw refused("advance", s, "only a running plan advances");
     }
-    Stage stage = stages.get(s.stage());
+    Stage stage = stageOf(s);
     if (stage.kind() == StageKind.APPROVAL && !force) {
       throw refused("advance", s, "stage '" + stage.name() + "' waits for approve, with a reason");
     }
@@ -425,7 +428,7 @@ public final class PlanDriver {
   /** Approves a pending approval stage. */
   public ReleaseStatus approve(String actor, String reason) {
     StoredPlan s = store.read();
-    if (s.state() != ReleaseState.RUNNING || stages.get(s.stage()).kind() != StageKind.APPROVAL) {
+    if (s.state() != ReleaseState.RUNNING || stageOf(s).kind() != StageKind.APPROVAL) {
       throw refused("approve", s, "no approval is pending");
     }
     return next(s, ReleaseAction.APPROVE, actor, reason, "approved by " + actor + ": " + reason);
@@ -439,7 +442,7 @@ public final class PlanDriver {
     }
     ReleaseStatus done = write(s, s.next(ReleaseState.PAUSED, s.stage(), s.stageStartedAt(), s.evidence()),
         ReleaseAction.PAUSE, actor, reason, "");
-    if (stages.get(s.stage()).kind() == StageKind.CANARY && canary.state() == CanaryState.PROGRESSING) {
+    if (stageOf(s).kind() == StageKind.CANARY && canary.state() == CanaryState.PROGRESSING) {
       quietly(() -> canary.pause(actor, "release plan '" + release + "' paused: " + reason));
     }
     return done;
@@ -453,7 +456,7 @@ public final class PlanDriver {
     }
     ReleaseStatus done = write(s, s.next(ReleaseState.RUNNING, s.stage(), s.stageStartedAt(), s.evidence()),
         ReleaseAction.RESUME, actor, reason, "");
-    if (stages.get(s.stage()).kind() == StageKind.CANARY && canary.state() == CanaryState.PAUSED) {
+    if (stageOf(s).kind() == StageKind.CANARY && canary.state() == CanaryState.PAUSED) {
       quietly(() -> canary.resume(actor, "release plan '" + release + "' resumed: " + reason));
     }
     return done;
@@ -476,6 +479,16 @@ public final class PlanDriver {
           action == ReleaseAction.ADVANCE ? ReleaseAction.COMPLETE : action, actor, reason, evidence);
     }
     return write(s, s.next(ReleaseState.RUNNING, next, clock.millis(), evidence), action, actor, reason, evidence);
+  }
+
+  /** The stage a stored state is at, or a clear error when the plan lost stages while it was running. */
+  private Stage stageOf(StoredPlan s) {
+    if (s.stage() < 0 || s.stage() >= stages.size()) {
+      throw new IllegalStateException("release '" + release + "': the stored state is at stage index " + s.stage()
+          + ", but the plan has " + stages.size() + " stages: it was redefined while running; abort it or define "
+          + "it again under a new name");
+    }
+    return stages.get(s.stage());
   }
 
   private ReleaseActionException refused(String action, StoredPlan s, String why) {
