@@ -477,6 +477,7 @@ class ReleasePlanTest {
 
     assertThatThrownBy(() -> b.plan.pause("bob", "hold")).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("stored state is at stage index 2, but the plan has 1 stages");
+    assertThat(a.plan.status().state()).as("nothing written").isEqualTo(ReleaseState.RUNNING);
     assertThat(b.plan.decide("k", Cohort.CANARY)).as("routing still answers").isNotNull();
     b.plan.abort("bob", "redefined by mistake");
     assertThat(a.plan.status().state()).isEqualTo(ReleaseState.ROLLED_BACK);

@@ -440,9 +440,10 @@ public final class PlanDriver {
     if (s.state() != ReleaseState.RUNNING) {
       throw refused("pause", s, "only a running plan can be paused");
     }
+    boolean canaryStage = stageOf(s).kind() == StageKind.CANARY;
     ReleaseStatus done = write(s, s.next(ReleaseState.PAUSED, s.stage(), s.stageStartedAt(), s.evidence()),
         ReleaseAction.PAUSE, actor, reason, "");
-    if (stageOf(s).kind() == StageKind.CANARY && canary.state() == CanaryState.PROGRESSING) {
+    if (canaryStage && canary.state() == CanaryState.PROGRESSING) {
       quietly(() -> canary.pause(actor, "release plan '" + release + "' paused: " + reason));
     }
     return done;
@@ -454,9 +455,10 @@ public final class PlanDriver {
     if (s.state() != ReleaseState.PAUSED) {
       throw refused("resume", s, "only a paused plan can be resumed");
     }
+    boolean canaryStage = stageOf(s).kind() == StageKind.CANARY;
     ReleaseStatus done = write(s, s.next(ReleaseState.RUNNING, s.stage(), s.stageStartedAt(), s.evidence()),
         ReleaseAction.RESUME, actor, reason, "");
-    if (stageOf(s).kind() == StageKind.CANARY && canary.state() == CanaryState.PAUSED) {
+    if (canaryStage && canary.state() == CanaryState.PAUSED) {
       quietly(() -> canary.resume(actor, "release plan '" + release + "' resumed: " + reason));
     }
     return done;
