@@ -48,8 +48,7 @@ class ProgressiveActuatorAutoConfigurationTest {
   private static final FilteredClassLoader NO_SECURITY = new FilteredClassLoader("org.springframework.security");
 
   private final ApplicationContextRunner runner = new ApplicationContextRunner()
-      .withConfiguration(AutoConfigurations.of(ProgressiveAutoConfiguration.class,
-          ProgressiveActuatorAutoConfiguration.class))
+      .withConfiguration(StarterAutoConfigurations.featuresAndOperations())
       .withPropertyValues("progressive.toggles.sources[0].location=flags.json",
           "progressive.toggles.open-feature.enabled=false",
           "management.endpoints.web.exposure.include=toggles,parallelruns");
@@ -86,8 +85,7 @@ class ProgressiveActuatorAutoConfigurationTest {
   @Test
   void theWeightsBodyAdviceComesOnlyWithSpringMvc() {
     WebApplicationContextRunner web = new WebApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(ProgressiveAutoConfiguration.class,
-            ProgressiveActuatorAutoConfiguration.class))
+        .withConfiguration(StarterAutoConfigurations.featuresAndOperations())
         .withPropertyValues("progressive.toggles.sources[0].location=flags.json",
             "progressive.toggles.open-feature.enabled=false",
             "management.endpoints.web.exposure.include=toggles");
@@ -101,8 +99,7 @@ class ProgressiveActuatorAutoConfigurationTest {
   @Test
   void underWebFluxABodyFilterDoesWhatTheAdviceDoes() {
     new ReactiveWebApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(ProgressiveAutoConfiguration.class,
-            ProgressiveActuatorAutoConfiguration.class))
+        .withConfiguration(StarterAutoConfigurations.featuresAndOperations())
         .withPropertyValues("progressive.toggles.sources[0].location=flags.json",
             "progressive.toggles.open-feature.enabled=false",
             "management.endpoints.web.exposure.include=toggles")

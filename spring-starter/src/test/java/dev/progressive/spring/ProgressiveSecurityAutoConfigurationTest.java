@@ -16,9 +16,8 @@ import org.springframework.security.web.SecurityFilterChain;
 class ProgressiveSecurityAutoConfigurationTest {
 
   private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
-      .withConfiguration(AutoConfigurations.of(SecurityAutoConfiguration.class,
-          ServletWebSecurityAutoConfiguration.class, ProgressiveAutoConfiguration.class,
-          ProgressiveActuatorAutoConfiguration.class))
+      .withConfiguration(StarterAutoConfigurations.featuresAndOperations(SecurityAutoConfiguration.class,
+          ServletWebSecurityAutoConfiguration.class))
       .withPropertyValues("progressive.toggles.open-feature.enabled=false");
 
   @Test
@@ -41,8 +40,7 @@ class ProgressiveSecurityAutoConfigurationTest {
     runner.withClassLoader(new FilteredClassLoader(HttpSecurity.class)).run(context ->
         assertThat(context).doesNotHaveBean("progressiveSecurityFilterChain"));
     new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(SecurityAutoConfiguration.class,
-            ProgressiveAutoConfiguration.class, ProgressiveActuatorAutoConfiguration.class))
+        .withConfiguration(StarterAutoConfigurations.featuresAndOperations(SecurityAutoConfiguration.class))
         .withPropertyValues("progressive.toggles.open-feature.enabled=false")
         .run(context -> assertThat(context).doesNotHaveBean("progressiveSecurityFilterChain"));
   }

@@ -1,42 +1,25 @@
-package dev.progressive.spring;
+package dev.progressive.spring.security;
 
-import dev.progressive.parallelrun.ParallelRunner;
-import dev.progressive.parallelrun.http.HttpShadow;
-import dev.progressive.spring.actuate.CanariesEndpoint;
-import dev.progressive.spring.actuate.CanariesHealthContributor;
-import dev.progressive.spring.actuate.ParallelRunsEndpoint;
-import dev.progressive.spring.actuate.TogglesEndpoint;
-import dev.progressive.spring.actuate.TogglesHealthContributor;
-import dev.progressive.spring.actuate.TogglesRequestBodyAdvice;
-import dev.progressive.spring.actuate.TogglesWebFluxBodyFilter;
-import dev.progressive.spring.canary.CanaryRegistry;
-import dev.progressive.toggles.Toggles;
-import dev.progressive.toggles.store.ChangeRequestRules;
+import dev.progressive.spring.ProgressiveSecurityProperties;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
-import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointProperties;
-import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
-import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
-import org.springframework.boot.health.contributor.HealthContributor;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.core.io.ResourceLoader;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.core.context.DeferredSecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.SecurityFilterChain;
@@ -48,158 +31,34 @@ import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.savedrequest.NullRequestCache;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
-import org.springframework.util.ClassUtils;
 
 /**
- * Auto-configuration of the operations side: the {@code toggles}, {@code parallelruns} and {@code canaries} actuator
- * endpoints, the health of flag sources, store and canaries, and, with Spring Security, the security of the endpoints. It runs after
- * {@link ProgressiveAutoConfiguration} and after Spring Boot's own web security, so that Boot's default security
- * of the rest of the application stays in place beside the chain added here.
+ * Auto-configuration of the security of the Progressive actuator endpoints ({@code toggles}, {@code parallelruns},
+ * {@code canaries}), with Spring Security: a filter chain for these endpoints only, ordered before the application's
+ * chains, in a servlet application ({@code progressiveSecurityFilterChain}) or a reactive one
+ * ({@code progressiveSecurityWebFilterChain}). Reads need an authenticated user unless
+ * {@code progressive.security.read-public} is true; writes need the role {@code progressive.security.write-role}. It
+ * runs after Spring Boot's own web security, so that Boot's default security of the rest of the application stays in
+ * place beside the chain added here.
  */
-@AutoConfiguration(after = ProgressiveAutoConfiguration.class, afterName = {
+@AutoConfiguration(afterName = {
     "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
-    "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration"})
-public class ProgressiveActuatorAutoConfiguration {
-
-  private static final Logger LOG = LoggerFactory.getLogger(ProgressiveActuatorAutoConfiguration.class);
-
-  static final String SECURITY_CLASS = "org.springframework.security.web.SecurityFilterChain";
-
-  /** The actuator endpoints. */
-  @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass(Endpoint.class)
-  static class EndpointConfiguration {
-
-    /**
-     * The {@code toggles} endpoint. Its writes are on when Spring Security is on the classpath (and then need the
-     * write role, see {@link SecurityConfiguration}), or when {@code progressive.security.allow-unsecured-writes}
-     * is true; otherwise they answer 403, and a warning at startup says how to turn them on.
-     */
-    @Bean
-    @ConditionalOnMissingBean
-    @ConditionalOnBean(Toggles.class)
-    @ConditionalOnAvailableEndpoint
-    TogglesEndpoint togglesEndpoint(Toggles toggles, ProgressiveSecurityProperties security,
-        ObjectProvider<ProgressiveTogglesProperties> togglesProperties, ResourceLoader resourceLoader) {
-      WritePolicy policy = WritePolicy.of("toggles", "change flags", security, resourceLoader);
-      ProgressiveTogglesProperties properties = togglesProperties.getIfAvailable(ProgressiveTogglesProperties::new);
-      ChangeRequestRules rules = ChangeRequestRules.ofDefaults()
-          .withMaxTextLength(properties.getAdmin().getMaxReasonLength());
-      return new TogglesEndpoint(toggles, policy.writes(), policy.requirePrincipal(), rules);
-    }
-
-    /**
-     * The {@code canaries} endpoint. Its writes are on or off exactly as the {@code toggles} endpoint's: with Spring
-     * Security (and then need the write role), or with {@code progressive.security.allow-unsecured-writes}.
-     */
-    @Bean
-    @ConditionalOnMissingBean
-    @ConditionalOnBean(CanaryRegistry.class)
-    @ConditionalOnAvailableEndpoint
-    CanariesEndpoint canariesEndpoint(CanaryRegistry registry, ProgressiveSecurityProperties security,
-        ResourceLoader resourceLoader) {
-      WritePolicy policy = WritePolicy.of("canaries", "promote, pause, resume or abort canaries", security,
-          resourceLoader);
-      return new CanariesEndpoint(registry, policy.writes(), policy.requirePrincipal());
-    }
-
-    /**
-     * Whether an endpoint takes writes, and whether a write needs a principal: the same rule for every Progressive
-     * endpoint, with the same startup warnings.
-     */
-    record WritePolicy(boolean writes, boolean requirePrincipal) {
-
-      static WritePolicy of(String endpoint, String what, ProgressiveSecurityProperties security,
-          ResourceLoader resourceLoader) {
-        boolean securityPresent = ClassUtils.isPresent(SECURITY_CLASS, resourceLoader.getClassLoader());
-        boolean writes = securityPresent || security.isAllowUnsecuredWrites();
-        if (!writes) {
-          LOG.warn("The {} actuator endpoint is read-only: Spring Security is not on the classpath. Add "
-              + "spring-boot-starter-security to let users with role {} {}, or set "
-              + "progressive.security.allow-unsecured-writes=true if the management port is protected otherwise.",
-              endpoint, security.getWriteRole(), what);
-        } else if (!securityPresent) {
-          LOG.warn("progressive.security.allow-unsecured-writes=true: anyone who reaches the {} actuator endpoint "
-              + "can {}.", endpoint, what);
-        }
-        return new WritePolicy(writes, securityPresent && !security.isAllowUnsecuredWrites());
-      }
-    }
-
-    @Bean
-    @ConditionalOnMissingBean
-    @ConditionalOnBean(ParallelRunner.class)
-    @ConditionalOnAvailableEndpoint
-    ParallelRunsEndpoint parallelRunsEndpoint(ParallelRunner runner, ObjectProvider<HttpShadow> shadow) {
-      return new ParallelRunsEndpoint(runner, shadow.getIfUnique());
-    }
-  }
+    "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration",
+    "org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration",
+    "org.springframework.boot.security.autoconfigure.actuate.web.reactive.ReactiveManagementWebSecurityAutoConfiguration"})
+@ConditionalOnClass(name = "org.springframework.security.config.Customizer")
+@EnableConfigurationProperties(ProgressiveSecurityProperties.class)
+public class ProgressiveSecurityAutoConfiguration {
 
   /**
-   * Reads the write bodies of the {@code toggles} and {@code canaries} endpoints strictly under Spring MVC, and lets
-   * clients send {@code "weights"} as a JSON object, as DESIGN.md's contract says. Apart from the endpoints, so that
-   * an application without Spring MVC never loads the advice's class. It is there whichever of the two endpoints is
-   * exposed: it acts only on requests that the actuator's own handlers take.
+   * Where the chains sit among the application's chains: before any chain that Boot or users usually add. The ops
+   * console's chain comes just after.
    */
-  @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass(name = {"org.springframework.boot.actuate.endpoint.annotation.Endpoint",
-      "org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAdapter"})
-  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-  @ConditionalOnBean(Toggles.class)
-  static class WebMvcEndpointConfiguration {
-
-    @Bean
-    @ConditionalOnMissingBean
-    TogglesRequestBodyAdvice togglesRequestBodyAdvice(ObjectProvider<WebEndpointProperties> webEndpoints) {
-      WebEndpointProperties properties = webEndpoints.getIfAvailable();
-      return new TogglesRequestBodyAdvice(properties == null ? "/actuator" : properties.getBasePath());
-    }
-  }
-
-  /** Under WebFlux, what {@link WebMvcEndpointConfiguration} does under Spring MVC. */
-  @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass(name = {"org.springframework.boot.actuate.endpoint.annotation.Endpoint",
-      "org.springframework.web.server.WebFilter"})
-  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
-  @ConditionalOnBean(Toggles.class)
-  static class WebFluxEndpointConfiguration {
-
-    @Bean
-    @ConditionalOnMissingBean
-    TogglesWebFluxBodyFilter togglesWebFluxBodyFilter(ObjectProvider<WebEndpointProperties> webEndpoints) {
-      WebEndpointProperties properties = webEndpoints.getIfAvailable();
-      return new TogglesWebFluxBodyFilter(properties == null ? "/actuator" : properties.getBasePath());
-    }
-  }
-
-  /** The health of flag sources and store, as the {@code progressive} contributor. */
-  @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass(HealthContributor.class)
-  @ConditionalOnBean(Toggles.class)
-  @ConditionalOnEnabledHealthIndicator("progressive")
-  static class HealthConfiguration {
-
-    @Bean
-    @ConditionalOnMissingBean(name = "progressiveHealthContributor")
-    TogglesHealthContributor progressiveHealthContributor(Toggles toggles) {
-      return new TogglesHealthContributor(toggles);
-    }
-  }
-
-  /** The health of canary releases, as the {@code canaries} contributor: one indicator per canary. */
-  @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass(HealthContributor.class)
-  @ConditionalOnBean(CanaryRegistry.class)
-  @ConditionalOnEnabledHealthIndicator("canaries")
-  static class CanaryHealthConfiguration {
-
-    @Bean
-    @ConditionalOnMissingBean(name = "canariesHealthContributor")
-    CanariesHealthContributor canariesHealthContributor(CanaryRegistry registry) {
-      return new CanariesHealthContributor(registry);
-    }
-  }
+  static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 100;
 
   /**
    * With Spring Security in a servlet application: a filter chain for the Progressive endpoints only, ordered before
@@ -213,10 +72,7 @@ public class ProgressiveActuatorAutoConfiguration {
   @ConditionalOnClass({SecurityFilterChain.class, HttpSecurity.class, EndpointRequest.class})
   @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
   @ConditionalOnBean(HttpSecurity.class)
-  static class SecurityConfiguration {
-
-    /** Where the chain sits among the application's chains: before any chain that Boot or users usually add. */
-    static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 100;
+  static class ServletSecurityConfiguration {
 
     @Bean
     @Order(ORDER)
@@ -237,7 +93,7 @@ public class ProgressiveActuatorAutoConfiguration {
           .csrf(csrf -> csrf
               .csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
               .csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler())
-              .requireCsrfProtectionMatcher(SecurityConfiguration::sessionAuthenticatedWrite))
+              .requireCsrfProtectionMatcher(ServletSecurityConfiguration::sessionAuthenticatedWrite))
           .securityContext(context -> context.securityContextRepository(new DelegatingSecurityContextRepository(
               new RequestAttributeSecurityContextRepository(), new SessionReadingSecurityContextRepository())))
           .requestCache(cache -> cache.requestCache(new NullRequestCache()))
@@ -316,6 +172,49 @@ public class ProgressiveActuatorAutoConfiguration {
       public boolean isGenerated() {
         return true;
       }
+    }
+  }
+
+  /**
+   * With Spring Security in a reactive (WebFlux) application: a {@link SecurityWebFilterChain} with the same rules
+   * as the servlet chain: HTTP Basic, stateless (no session is read or created, so CSRF does not apply); the
+   * principal's name is the actor in the audit. Replace it by declaring a bean named
+   * {@code progressiveSecurityWebFilterChain}.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = {"org.springframework.security.web.server.SecurityWebFilterChain",
+      "org.springframework.security.config.web.server.ServerHttpSecurity",
+      "org.springframework.boot.security.autoconfigure.actuate.web.reactive.EndpointRequest",
+      "org.springframework.boot.actuate.endpoint.annotation.Endpoint"})
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+  @ConditionalOnBean(ServerHttpSecurity.class)
+  static class ReactiveSecurityConfiguration {
+
+    private static final ServerWebExchangeMatcher READS = exchange -> {
+      HttpMethod method = exchange.getRequest().getMethod();
+      return HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method)
+          ? ServerWebExchangeMatcher.MatchResult.match() : ServerWebExchangeMatcher.MatchResult.notMatch();
+    };
+
+    @Bean
+    @Order(ORDER)
+    @ConditionalOnMissingBean(name = "progressiveSecurityWebFilterChain")
+    SecurityWebFilterChain progressiveSecurityWebFilterChain(ServerHttpSecurity http,
+        ProgressiveSecurityProperties security) {
+      return http.securityMatcher(org.springframework.boot.security.autoconfigure.actuate.web.reactive.EndpointRequest
+              .to("toggles", "parallelruns", "canaries"))
+          .authorizeExchange(authorize -> {
+            if (security.isReadPublic()) {
+              authorize.matchers(READS).permitAll();
+            } else {
+              authorize.matchers(READS).authenticated();
+            }
+            authorize.anyExchange().hasRole(security.getWriteRole());
+          })
+          .httpBasic(Customizer.withDefaults())
+          .csrf(ServerHttpSecurity.CsrfSpec::disable)
+          .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+          .build();
     }
   }
 }

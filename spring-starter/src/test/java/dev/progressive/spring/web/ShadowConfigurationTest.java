@@ -1,5 +1,7 @@
 package dev.progressive.spring.web;
 
+import dev.progressive.spring.shadow.ShadowFilter;
+import dev.progressive.spring.StarterAutoConfigurations;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -13,7 +15,6 @@ import dev.progressive.parallelrun.http.HttpShadow;
 import dev.progressive.parallelrun.http.ShadowRequest;
 import dev.progressive.parallelrun.http.ShadowResponse;
 import dev.progressive.parallelrun.http.ShadowResult;
-import dev.progressive.spring.ProgressiveAutoConfiguration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -30,7 +31,7 @@ class ShadowConfigurationTest {
   private static WireMockServer candidate;
 
   private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
-      .withConfiguration(AutoConfigurations.of(ProgressiveAutoConfiguration.class))
+      .withConfiguration(StarterAutoConfigurations.features())
       .withPropertyValues("progressive.toggles.enabled=false",
           // Generous: the shadow's timeout is not what these tests check, and a loaded machine is slow to connect.
           "progressive.parallel-run.shadow.timeout=60s",
