@@ -1,7 +1,8 @@
-package dev.progressive.spring;
+package dev.progressive.spring.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.progressive.spring.StarterAutoConfigurations;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration;
