@@ -13,6 +13,7 @@ import dev.progressive.spring.actuate.TogglesEndpoint;
 import dev.progressive.spring.annotation.CanaryRoutedAspect;
 import dev.progressive.spring.annotation.FeatureToggleAspect;
 import dev.progressive.spring.annotation.ParallelRunAspect;
+import dev.progressive.spring.annotation.ProgressiveAnnotationsAutoConfiguration;
 import dev.progressive.spring.annotation.ProgressiveAnnotationValidator;
 import dev.progressive.spring.canary.CanaryRegistry;
 import dev.progressive.spring.canary.ProgressiveCanaryAutoConfiguration;
@@ -52,7 +53,8 @@ class StarterFeaturesTest {
   /** Every auto-configuration of the starter, as the imports file registers them. */
   private final ApplicationContextRunner everything = new ApplicationContextRunner()
       .withConfiguration(StarterAutoConfigurations.featuresAndOperations(
-          ProgressiveCanaryHttpAutoConfiguration.class, ProgressiveConsoleAutoConfiguration.class))
+          ProgressiveCanaryHttpAutoConfiguration.class, ProgressiveAnnotationsAutoConfiguration.class,
+          ProgressiveConsoleAutoConfiguration.class))
       .withPropertyValues(QUIET)
       .withPropertyValues("progressive.canary.canaries.checkout-v2.steps[0].weight=5");
 
@@ -74,10 +76,9 @@ class StarterFeaturesTest {
   }
 
   @Test
-  void togglesAloneMakeTheFlagsAndTheirAspectAndNothingOfTheOtherFeatures() {
+  void togglesAloneMakeTheFlagsAndNothingOfTheOtherFeatures() {
     alone(ProgressiveTogglesAutoConfiguration.class).run(context -> assertThat(context).hasNotFailed()
-        .hasSingleBean(Toggles.class).hasSingleBean(FlagStore.class).hasSingleBean(FeatureToggleAspect.class)
-        .hasSingleBean(ProgressiveAnnotationValidator.class)
+        .hasSingleBean(Toggles.class).hasSingleBean(FlagStore.class)
         .doesNotHaveBean(ProgressiveProvider.class).doesNotHaveBean(CanaryRegistry.class)
         .doesNotHaveBean(ParallelRunner.class).doesNotHaveBean(TogglesEndpoint.class));
   }
@@ -96,15 +97,24 @@ class StarterFeaturesTest {
   @Test
   void canaryAloneMakesItsRegistryWithoutTheOtherFeatures() {
     alone(ProgressiveCanaryAutoConfiguration.class).run(context -> assertThat(context).hasNotFailed()
-        .hasSingleBean(CanaryRegistry.class).hasSingleBean(CanaryRoutedAspect.class)
-        .doesNotHaveBean(Toggles.class).doesNotHaveBean(ParallelRunner.class));
+        .hasSingleBean(CanaryRegistry.class).doesNotHaveBean(Toggles.class).doesNotHaveBean(ParallelRunner.class));
   }
 
   @Test
   void parallelRunAloneMakesItsRunnerWithoutTheOtherFeatures() {
     alone(ProgressiveParallelRunAutoConfiguration.class).run(context -> assertThat(context).hasNotFailed()
-        .hasSingleBean(ParallelRunner.class).hasSingleBean(ParallelRunAspect.class)
-        .doesNotHaveBean(Toggles.class).doesNotHaveBean(CanaryRegistry.class));
+        .hasSingleBean(ParallelRunner.class).doesNotHaveBean(Toggles.class).doesNotHaveBean(CanaryRegistry.class));
+  }
+
+  @Test
+  void theAnnotationsAloneCheckAtStartupAndAddTheAspectOfEachFeatureBeanThatExists() {
+    alone(ProgressiveAnnotationsAutoConfiguration.class).run(context -> assertThat(context).hasNotFailed()
+        .hasSingleBean(ProgressiveAnnotationValidator.class).doesNotHaveBean(FeatureToggleAspect.class)
+        .doesNotHaveBean(CanaryRoutedAspect.class).doesNotHaveBean(ParallelRunAspect.class));
+    alone(ProgressiveAnnotationsAutoConfiguration.class)
+        .withBean(Toggles.class, () -> Toggles.builder().build())
+        .run(context -> assertThat(context).hasNotFailed().hasSingleBean(FeatureToggleAspect.class)
+            .doesNotHaveBean(CanaryRoutedAspect.class).doesNotHaveBean(ParallelRunAspect.class));
   }
 
   @Test
@@ -155,8 +165,7 @@ class StarterFeaturesTest {
         .withBean(Toggles.class, () -> Toggles.builder().build())
         .run(context -> assertThat(context).hasNotFailed()
             .doesNotHaveBean(FlagStore.class).doesNotHaveBean(ProgressiveProvider.class)
-            .doesNotHaveBean(FeatureToggleAspect.class)
-            .hasSingleBean(Canary.class).hasSingleBean(CanariesEndpoint.class)
+            .hasSingleBean(FeatureToggleAspect.class).hasSingleBean(Canary.class).hasSingleBean(CanariesEndpoint.class)
             .hasSingleBean(ParallelRunner.class).hasSingleBean(ParallelRunsEndpoint.class)
             .hasSingleBean(TogglesEndpoint.class).hasSingleBean(ProgressiveAnnotationValidator.class));
   }

@@ -5,15 +5,12 @@ import dev.progressive.canary.FleetStore;
 import dev.progressive.canary.JdbcFleetStore;
 import dev.progressive.canary.MetricSource;
 import dev.progressive.canary.PrometheusMetricSource;
-import dev.progressive.spring.annotation.CanaryRoutedAspect;
-import dev.progressive.spring.annotation.ProgressiveAnnotationValidator;
 import dev.progressive.spring.toggles.ProgressiveTogglesAutoConfiguration;
 import dev.progressive.spring.toggles.ProgressiveTogglesProperties;
 import io.micrometer.core.instrument.config.MeterFilter;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import javax.sql.DataSource;
-import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -23,23 +20,20 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 /**
  * Auto-configuration of canary releases: one {@link Canary} per entry of {@code progressive.canary.canaries} (built
  * over the application's {@code Toggles}), the {@link CanaryRegistry} of every {@link Canary} bean, the single daemon
  * thread that runs their analysis, the fleet store beside a JDBC flag store, with
- * {@code progressive.canary.prometheus.url} the Prometheus they are judged on, and the aspect of
- * {@code @CanaryRouted}. It runs after the toggles' auto-configuration, whose {@code Toggles} keeps the canaries'
- * state. Off with {@code progressive.canary.enabled=false}. Every bean backs off when the application declares its
- * own.
+ * {@code progressive.canary.prometheus.url} the Prometheus they are judged on. It runs after the toggles'
+ * auto-configuration, whose {@code Toggles} keeps the canaries' state. Off with
+ * {@code progressive.canary.enabled=false}. Every bean backs off when the application declares its own.
  */
 @AutoConfiguration(after = ProgressiveTogglesAutoConfiguration.class, afterName = {
     "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
     "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
     "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration",
-    "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
-    "org.springframework.boot.autoconfigure.aop.AopAutoConfiguration"})
+    "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration"})
 @ConditionalOnClass(Canary.class)
 @ConditionalOnBooleanProperty(name = "progressive.canary.enabled", matchIfMissing = true)
 @EnableConfigurationProperties({ProgressiveCanaryProperties.class, ProgressiveTogglesProperties.class})
@@ -112,28 +106,5 @@ public class ProgressiveCanaryAutoConfiguration {
   @ConditionalOnMissingBean
   CanaryAutoStarter progressiveCanaryAutoStarter(CanaryRegistry registry, ProgressiveCanaryProperties properties) {
     return new CanaryAutoStarter(registry, properties);
-  }
-
-  /**
-   * {@code @CanaryRouted}, with AspectJ's weaver on the classpath, and the check of Progressive's annotations at
-   * startup.
-   */
-  @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass(name = "org.aspectj.weaver.Advice")
-  static class CanaryRoutedAspectConfiguration {
-
-    /** Named {@code canaryAspect}, as before the annotation was renamed. */
-    @Bean
-    @ConditionalOnMissingBean
-    CanaryRoutedAspect canaryAspect(CanaryRegistry registry, BeanFactory beanFactory) {
-      return new CanaryRoutedAspect(registry, beanFactory, CanaryRoutedAspect.DEFAULT_ORDER);
-    }
-
-    /** Checks the annotations of every bean at startup, unless another feature registered the check. */
-    @Bean
-    @ConditionalOnMissingBean
-    static ProgressiveAnnotationValidator progressiveAnnotationValidator() {
-      return new ProgressiveAnnotationValidator();
-    }
   }
 }

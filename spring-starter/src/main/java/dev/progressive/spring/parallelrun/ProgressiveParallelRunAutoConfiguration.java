@@ -1,10 +1,7 @@
 package dev.progressive.spring.parallelrun;
 
 import dev.progressive.parallelrun.ParallelRunner;
-import dev.progressive.spring.annotation.ParallelRunAspect;
-import dev.progressive.spring.annotation.ProgressiveAnnotationValidator;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -12,19 +9,16 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 /**
- * Auto-configuration of parallel runs: the bounded {@link ParallelRunner} that candidates run on, and the aspect of
- * {@code @ParallelRun}. It runs after Micrometer's auto-configuration, so that the application's
- * {@link MeterRegistry} is used. Off with {@code progressive.parallel-run.enabled=false}. Every bean backs off when
- * the application declares its own.
+ * Auto-configuration of parallel runs: the bounded {@link ParallelRunner} that candidates run on. It runs after
+ * Micrometer's auto-configuration, so that the application's {@link MeterRegistry} is used. Off with
+ * {@code progressive.parallel-run.enabled=false}. Every bean backs off when the application declares its own.
  */
 @AutoConfiguration(afterName = {
     "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
     "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
-    "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration",
-    "org.springframework.boot.autoconfigure.aop.AopAutoConfiguration"})
+    "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration"})
 @ConditionalOnClass(ParallelRunner.class)
 @ConditionalOnBooleanProperty(name = "progressive.parallel-run.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(ProgressiveParallelRunProperties.class)
@@ -43,28 +37,5 @@ public class ProgressiveParallelRunAutoConfiguration {
         .mismatchLog(properties.getMismatchLogLimit(), properties.getMismatchLogInterval());
     meterRegistry.ifUnique(builder::meterRegistry);
     return builder.build();
-  }
-
-  /**
-   * {@code @ParallelRun}, with AspectJ's weaver on the classpath, and the check of Progressive's annotations at
-   * startup.
-   */
-  @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass(name = "org.aspectj.weaver.Advice")
-  static class ParallelRunAspectConfiguration {
-
-    @Bean
-    @ConditionalOnMissingBean
-    ParallelRunAspect parallelRunAspect(ParallelRunner runner, ProgressiveParallelRunProperties properties,
-        BeanFactory beanFactory) {
-      return new ParallelRunAspect(runner, properties, beanFactory, ParallelRunAspect.DEFAULT_ORDER);
-    }
-
-    /** Checks the annotations of every bean at startup, unless another feature registered the check. */
-    @Bean
-    @ConditionalOnMissingBean
-    static ProgressiveAnnotationValidator progressiveAnnotationValidator() {
-      return new ProgressiveAnnotationValidator();
-    }
   }
 }

@@ -1,7 +1,5 @@
 package dev.progressive.spring.toggles;
 
-import dev.progressive.spring.annotation.FeatureToggleAspect;
-import dev.progressive.spring.annotation.ProgressiveAnnotationValidator;
 import dev.progressive.spring.toggles.ProgressiveTogglesProperties.Source;
 import dev.progressive.spring.toggles.ProgressiveTogglesProperties.StoreType;
 import dev.progressive.toggles.FlagValueLayer;
@@ -20,13 +18,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.util.ClassUtils;
 
 /**
- * Auto-configuration of feature toggles: the flag store, the {@link Toggles} bean over the sources of
- * {@code progressive.toggles.*}, and the aspect of {@code @FeatureToggle}. It runs after Micrometer's and the
+ * Auto-configuration of feature toggles: the flag store and the {@link Toggles} bean over the sources of
+ * {@code progressive.toggles.*}. It runs after Micrometer's and the
  * DataSource's auto-configuration, so that the application's {@link MeterRegistry} and {@link DataSource} are used.
  * Off with {@code progressive.toggles.enabled=false}. Every bean backs off when the application declares its own.
  */
@@ -34,8 +31,7 @@ import org.springframework.util.ClassUtils;
     "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
     "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
     "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration",
-    "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
-    "org.springframework.boot.autoconfigure.aop.AopAutoConfiguration"})
+    "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration"})
 @ConditionalOnClass(Toggles.class)
 @ConditionalOnBooleanProperty(name = "progressive.toggles.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(ProgressiveTogglesProperties.class)
@@ -94,27 +90,5 @@ public class ProgressiveTogglesAutoConfiguration {
     meterRegistry.ifUnique(builder::meterRegistry);
     valueLayer.ifUnique(builder::valueLayer);
     return builder.build();
-  }
-
-  /**
-   * {@code @FeatureToggle}, with AspectJ's weaver on the classpath ({@code spring-boot-starter-aspectj}, which also
-   * lets Spring Boot turn on auto-proxying), and the check of Progressive's annotations at startup.
-   */
-  @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass(name = "org.aspectj.weaver.Advice")
-  static class FeatureToggleAspectConfiguration {
-
-    @Bean
-    @ConditionalOnMissingBean
-    FeatureToggleAspect featureToggleAspect(Toggles toggles) {
-      return new FeatureToggleAspect(toggles, FeatureToggleAspect.DEFAULT_ORDER);
-    }
-
-    /** Checks the annotations of every bean at startup. Static, as a bean post-processor should be. */
-    @Bean
-    @ConditionalOnMissingBean
-    static ProgressiveAnnotationValidator progressiveAnnotationValidator() {
-      return new ProgressiveAnnotationValidator();
-    }
   }
 }

@@ -16,7 +16,8 @@ import org.springframework.security.core.context.SecurityContextHolder;
 class CanaryRoutedAspectTest {
 
   private final ApplicationContextRunner runner = new ApplicationContextRunner()
-      .withConfiguration(StarterAutoConfigurations.features(AopAutoConfiguration.class))
+      .withConfiguration(StarterAutoConfigurations.features(AopAutoConfiguration.class,
+          ProgressiveAnnotationsAutoConfiguration.class))
       .withPropertyValues("progressive.toggles.open-feature.enabled=false", "progressive.parallel-run.enabled=false",
           "progressive.canary.canaries.checkout-v2.steps[0].weight=5");
 

@@ -39,7 +39,8 @@ class FeatureToggleAspectTest {
       }}""";
 
   private final ApplicationContextRunner runner = new ApplicationContextRunner()
-      .withConfiguration(StarterAutoConfigurations.features(AopAutoConfiguration.class))
+      .withConfiguration(StarterAutoConfigurations.features(AopAutoConfiguration.class,
+          ProgressiveAnnotationsAutoConfiguration.class))
       .withPropertyValues("progressive.toggles.open-feature.enabled=false",
           "progressive.parallel-run.enabled=false")
       .withBean("testFlags", FlagSource.class, () -> InMemorySource.named("test.json", FLAGS));

@@ -23,7 +23,8 @@ class ParallelRunAspectTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   private final ApplicationContextRunner runner = new ApplicationContextRunner()
-      .withConfiguration(StarterAutoConfigurations.features(AopAutoConfiguration.class))
+      .withConfiguration(StarterAutoConfigurations.features(AopAutoConfiguration.class,
+          ProgressiveAnnotationsAutoConfiguration.class))
       // Generous: the candidate's timeout is not what these tests check.
       .withPropertyValues("progressive.toggles.enabled=false", "progressive.parallel-run.timeout=60s");
 
