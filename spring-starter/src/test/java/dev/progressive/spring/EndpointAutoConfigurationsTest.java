@@ -42,8 +42,9 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
+/** The operations side of the features: the actuator endpoints, their write policy and the health contributors. */
 @ExtendWith(OutputCaptureExtension.class)
-class ProgressiveActuatorAutoConfigurationTest {
+class EndpointAutoConfigurationsTest {
 
   private static final FilteredClassLoader NO_SECURITY = new FilteredClassLoader("org.springframework.security");
 

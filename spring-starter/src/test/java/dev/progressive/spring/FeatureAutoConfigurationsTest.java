@@ -34,7 +34,11 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-class ProgressiveAutoConfigurationTest {
+/**
+ * The features' auto-configurations together, as an application gets them: toggles and their sources, OpenFeature,
+ * parallel runs and shadowing, their switches, and the generated metadata of every property.
+ */
+class FeatureAutoConfigurationsTest {
 
   private static final String FLAGS = """
       {"flags": {"extra": {"state": "ENABLED", "variants": {"on": true, "off": false}, "defaultVariant": "on"}}}""";

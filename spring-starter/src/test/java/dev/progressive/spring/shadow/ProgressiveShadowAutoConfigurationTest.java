@@ -1,6 +1,5 @@
-package dev.progressive.spring.web;
+package dev.progressive.spring.shadow;
 
-import dev.progressive.spring.shadow.ShadowFilter;
 import dev.progressive.spring.StarterAutoConfigurations;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -25,7 +24,7 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.core.env.MapPropertySource;
 
 /** The candidate and secondary base URLs of HTTP shadowing: checked at startup where they can be, else on use. */
-class ShadowConfigurationTest {
+class ProgressiveShadowAutoConfigurationTest {
 
   private static final String CANDIDATE = "progressive.parallel-run.shadow.candidate";
   private static WireMockServer candidate;
