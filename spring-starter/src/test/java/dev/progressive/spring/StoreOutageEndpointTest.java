@@ -40,8 +40,7 @@ import org.springframework.jdbc.datasource.AbstractDataSource;
 class StoreOutageEndpointTest {
 
   private final ApplicationContextRunner runner = new ApplicationContextRunner()
-      .withConfiguration(AutoConfigurations.of(ProgressiveAutoConfiguration.class,
-          ProgressiveActuatorAutoConfiguration.class))
+      .withConfiguration(StarterAutoConfigurations.featuresAndOperations())
       .withPropertyValues("progressive.toggles.sources[0].location=flags.json",
           "progressive.toggles.open-feature.enabled=false",
           "management.endpoints.web.exposure.include=toggles");

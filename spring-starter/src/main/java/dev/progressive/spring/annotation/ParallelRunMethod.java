@@ -7,7 +7,7 @@ import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.NoSuchBeanDefinitionException;
 
-/** Finds, for a {@link ParallelRun} or {@link Canary} method, the candidate bean's method with the same signature. */
+/** Finds, for a {@link ParallelRun} or {@link CanaryRouted} method, the candidate bean's method with the same signature. */
 final class ParallelRunMethod {
 
   private ParallelRunMethod() {
@@ -29,7 +29,7 @@ final class ParallelRunMethod {
   /**
    * Finds the method of the bean named {@code candidate} with the same signature as {@code method}.
    *
-   * @param what the annotation, for messages, such as {@code @Canary(name = "x")}
+   * @param what the annotation, for messages, such as {@code @CanaryRouted(name = "x")}
    * @throws IllegalArgumentException saying what is missing
    */
   static Method candidateMethod(BeanFactory beanFactory, String what, String description, Method method,

@@ -24,7 +24,7 @@ import org.springframework.util.ReflectionUtils;
  *       is created;</li>
  *   <li>{@link ParallelRun}: a name used by two methods as each bean is created; a candidate bean that does not
  *       exist or has no method of the same signature once every singleton exists;</li>
- *   <li>{@link Canary}: an unknown canary, a candidate bean that does not exist or has no method of the same
+ *   <li>{@link CanaryRouted}: an unknown canary, a candidate bean that does not exist or has no method of the same
  *       signature, or a key that does not parse, once every singleton exists.</li>
  * </ul>
  */
@@ -57,7 +57,7 @@ public class ProgressiveAnnotationValidator implements BeanPostProcessor, BeanFa
         throw new BeanInitializationException("Bean '" + beanName + "': " + e.getMessage(), e);
       }
     }
-    Canary canary = AnnotatedElementUtils.findMergedAnnotation(method, Canary.class);
+    CanaryRouted canary = AnnotatedElementUtils.findMergedAnnotation(method, CanaryRouted.class);
     if (canary != null) {
       synchronized (candidateChecks) {
         candidateChecks.add(() -> checkCanary(beanName, targetClass, method, canary));
@@ -86,15 +86,15 @@ public class ProgressiveAnnotationValidator implements BeanPostProcessor, BeanFa
     }
   }
 
-  private void checkCanary(String beanName, Class<?> targetClass, Method method, Canary canary) {
+  private void checkCanary(String beanName, Class<?> targetClass, Method method, CanaryRouted canary) {
     String description = ToggledMethod.describe(targetClass, method);
     CanaryRegistry registry = beanFactory.getBeanProvider(CanaryRegistry.class).getIfAvailable();
     try {
       if (registry == null) {
-        throw new IllegalArgumentException("@Canary(name = \"" + canary.name() + "\") on " + description
+        throw new IllegalArgumentException("@CanaryRouted(name = \"" + canary.name() + "\") on " + description
             + ": canaries are off (no CanaryRegistry bean; see progressive.canary.enabled)");
       }
-      new CanaryAspect.Route(beanFactory, registry, canary, description, method);
+      new CanaryRoutedAspect.Route(beanFactory, registry, canary, description, method);
     } catch (IllegalArgumentException e) {
       throw new BeanInitializationException("Bean '" + beanName + "': " + e.getMessage(), e);
     }

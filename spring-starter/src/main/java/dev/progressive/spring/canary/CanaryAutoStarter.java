@@ -2,7 +2,6 @@ package dev.progressive.spring.canary;
 
 import dev.progressive.canary.Canary;
 import dev.progressive.canary.CanaryState;
-import dev.progressive.spring.ProgressiveCanaryProperties;
 import dev.progressive.toggles.store.VersionConflictException;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 

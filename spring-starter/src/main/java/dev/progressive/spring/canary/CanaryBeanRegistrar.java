@@ -6,7 +6,6 @@ import dev.progressive.canary.CanaryScheduler;
 import dev.progressive.canary.FleetStore;
 import dev.progressive.canary.Metric;
 import dev.progressive.canary.MetricSource;
-import dev.progressive.spring.ProgressiveCanaryProperties;
 import dev.progressive.toggles.Toggles;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;

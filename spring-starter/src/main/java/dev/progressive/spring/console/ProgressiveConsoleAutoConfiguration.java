@@ -1,7 +1,10 @@
 package dev.progressive.spring.console;
 
-import dev.progressive.spring.ProgressiveActuatorAutoConfiguration;
 import dev.progressive.spring.ProgressiveSecurityProperties;
+import dev.progressive.spring.canary.ProgressiveCanaryEndpointAutoConfiguration;
+import dev.progressive.spring.parallelrun.ProgressiveParallelRunEndpointAutoConfiguration;
+import dev.progressive.spring.security.ProgressiveSecurityAutoConfiguration;
+import dev.progressive.spring.toggles.ProgressiveTogglesEndpointAutoConfiguration;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointProperties;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -46,7 +49,8 @@ import org.springframework.web.servlet.function.ServerResponse;
  * writes that carry no {@code Authorization} header. Without Spring Security the page is open, as the actuator's
  * reads are, and changes only when {@code progressive.security.allow-unsecured-writes} is true.
  */
-@AutoConfiguration(after = ProgressiveActuatorAutoConfiguration.class, afterName = {
+@AutoConfiguration(after = {ProgressiveSecurityAutoConfiguration.class, ProgressiveTogglesEndpointAutoConfiguration.class,
+    ProgressiveCanaryEndpointAutoConfiguration.class, ProgressiveParallelRunEndpointAutoConfiguration.class}, afterName = {
     "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
     "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration"})
 @ConditionalOnProperty(prefix = "progressive.console", name = "enabled", havingValue = "true")

@@ -3,7 +3,7 @@ package dev.progressive.spring.http;
 import dev.progressive.canary.Canary;
 import dev.progressive.canary.Cohort;
 import dev.progressive.canary.Outcome;
-import dev.progressive.spring.ProgressiveCanaryProperties;
+import dev.progressive.spring.canary.ProgressiveCanaryProperties;
 import dev.progressive.spring.canary.CanaryRegistry;
 import java.io.IOException;
 import java.net.URI;

@@ -1,12 +1,11 @@
 package dev.progressive.spring.annotation;
 
+import dev.progressive.spring.StarterAutoConfigurations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import dev.progressive.spring.ProgressiveAnnotationsAutoConfiguration;
-import dev.progressive.spring.ProgressiveAutoConfiguration;
 import dev.progressive.toggles.Toggles;
 import dev.progressive.toggles.source.FlagSource;
 import dev.progressive.toggles.source.InMemorySource;
@@ -40,7 +39,7 @@ class FeatureToggleAspectTest {
       }}""";
 
   private final ApplicationContextRunner runner = new ApplicationContextRunner()
-      .withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, ProgressiveAutoConfiguration.class,
+      .withConfiguration(StarterAutoConfigurations.features(AopAutoConfiguration.class,
           ProgressiveAnnotationsAutoConfiguration.class))
       .withPropertyValues("progressive.toggles.open-feature.enabled=false",
           "progressive.parallel-run.enabled=false")

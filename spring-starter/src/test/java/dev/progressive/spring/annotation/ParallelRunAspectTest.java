@@ -1,13 +1,12 @@
 package dev.progressive.spring.annotation;
 
+import dev.progressive.spring.StarterAutoConfigurations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.progressive.parallelrun.Mismatch;
 import dev.progressive.parallelrun.ParallelRunner;
-import dev.progressive.spring.ProgressiveAnnotationsAutoConfiguration;
-import dev.progressive.spring.ProgressiveAutoConfiguration;
 import io.micrometer.core.instrument.Counter;
 import java.time.Duration;
 import java.util.List;
@@ -24,7 +23,7 @@ class ParallelRunAspectTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   private final ApplicationContextRunner runner = new ApplicationContextRunner()
-      .withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, ProgressiveAutoConfiguration.class,
+      .withConfiguration(StarterAutoConfigurations.features(AopAutoConfiguration.class,
           ProgressiveAnnotationsAutoConfiguration.class))
       // Generous: the candidate's timeout is not what these tests check.
       .withPropertyValues("progressive.toggles.enabled=false", "progressive.parallel-run.timeout=60s");

@@ -1,11 +1,10 @@
 package dev.progressive.spring.canary;
 
+import dev.progressive.spring.StarterAutoConfigurations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.progressive.canary.Canary;
 import dev.progressive.canary.CanaryState;
-import dev.progressive.spring.ProgressiveActuatorAutoConfiguration;
-import dev.progressive.spring.ProgressiveAutoConfiguration;
 import dev.progressive.spring.actuate.CanariesEndpoint;
 import dev.progressive.spring.actuate.CanariesHealthContributor;
 import dev.progressive.spring.actuate.TogglesEndpoint;
@@ -33,8 +32,7 @@ class CanaryActuatorTest {
   private static final FilteredClassLoader NO_SECURITY = new FilteredClassLoader("org.springframework.security");
 
   private final ApplicationContextRunner runner = new ApplicationContextRunner()
-      .withConfiguration(AutoConfigurations.of(ProgressiveAutoConfiguration.class,
-          ProgressiveActuatorAutoConfiguration.class))
+      .withConfiguration(StarterAutoConfigurations.featuresAndOperations())
       .withPropertyValues("progressive.toggles.open-feature.enabled=false",
           "management.endpoints.web.exposure.include=canaries",
           "progressive.canary.canaries.checkout-v2.steps[0].weight=5",

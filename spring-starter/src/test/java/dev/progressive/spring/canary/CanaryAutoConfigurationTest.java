@@ -1,5 +1,6 @@
 package dev.progressive.spring.canary;
 
+import dev.progressive.spring.StarterAutoConfigurations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.progressive.canary.Canary;
@@ -7,7 +8,6 @@ import dev.progressive.canary.CanaryRelease;
 import dev.progressive.canary.CanaryState;
 import dev.progressive.canary.FleetStore;
 import dev.progressive.canary.JdbcFleetStore;
-import dev.progressive.spring.ProgressiveAutoConfiguration;
 import dev.progressive.toggles.Toggles;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -30,7 +30,7 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 class CanaryAutoConfigurationTest {
 
   private final ApplicationContextRunner runner = new ApplicationContextRunner()
-      .withConfiguration(AutoConfigurations.of(ProgressiveAutoConfiguration.class))
+      .withConfiguration(StarterAutoConfigurations.features())
       .withPropertyValues("progressive.toggles.open-feature.enabled=false", "progressive.parallel-run.enabled=false",
           "progressive.canary.canaries.checkout-v2.steps[0].weight=5",
           "progressive.canary.canaries.checkout-v2.steps[0].min-duration=10m",

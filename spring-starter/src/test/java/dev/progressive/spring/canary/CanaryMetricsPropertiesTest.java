@@ -1,10 +1,10 @@
 package dev.progressive.spring.canary;
 
+import dev.progressive.spring.StarterAutoConfigurations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.progressive.canary.Canary;
 import dev.progressive.canary.Metric;
-import dev.progressive.spring.ProgressiveAutoConfiguration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -15,7 +15,7 @@ class CanaryMetricsPropertiesTest {
   private static final String METRICS = "progressive.canary.canaries.pricing.metrics";
 
   private final ApplicationContextRunner runner = new ApplicationContextRunner()
-      .withConfiguration(AutoConfigurations.of(ProgressiveAutoConfiguration.class))
+      .withConfiguration(StarterAutoConfigurations.features())
       .withPropertyValues("progressive.toggles.open-feature.enabled=false", "progressive.parallel-run.enabled=false",
           "progressive.canary.canaries.pricing.steps[0].weight=10");
 

@@ -1,5 +1,6 @@
 package dev.progressive.spring.canary;
 
+import dev.progressive.spring.StarterAutoConfigurations;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -14,7 +15,6 @@ import dev.progressive.canary.MetricSource;
 import dev.progressive.canary.PrometheusMetricSource;
 import dev.progressive.canary.Verdict;
 import dev.progressive.canary.event.VerdictReported;
-import dev.progressive.spring.ProgressiveAutoConfiguration;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
@@ -35,7 +35,7 @@ class CanaryPrometheusAutoConfigurationTest {
   private WireMockServer prometheus;
 
   private final ApplicationContextRunner runner = new ApplicationContextRunner()
-      .withConfiguration(AutoConfigurations.of(ProgressiveAutoConfiguration.class))
+      .withConfiguration(StarterAutoConfigurations.features())
       .withPropertyValues("progressive.toggles.open-feature.enabled=false", "progressive.parallel-run.enabled=false",
           "progressive.canary.canaries.checkout-v2.steps[0].weight=5",
           "progressive.canary.canaries.checkout-v2.steps[0].min-duration=0s",

@@ -1,9 +1,9 @@
 package dev.progressive.spring.http;
 
+import dev.progressive.spring.StarterAutoConfigurations;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.progressive.spring.ProgressiveAutoConfiguration;
-import dev.progressive.spring.ProgressiveCanaryHttpAutoConfiguration;
+import dev.progressive.spring.canary.ProgressiveCanaryHttpAutoConfiguration;
 import dev.progressive.spring.canary.CanaryRegistry;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +21,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 class CanaryHttpAutoConfigurationTest {
 
   private final ApplicationContextRunner runner = new ApplicationContextRunner()
-      .withConfiguration(AutoConfigurations.of(ProgressiveAutoConfiguration.class,
-          ProgressiveCanaryHttpAutoConfiguration.class, RestClientAutoConfiguration.class,
+      .withConfiguration(StarterAutoConfigurations.features(ProgressiveCanaryHttpAutoConfiguration.class, RestClientAutoConfiguration.class,
           WebClientAutoConfiguration.class))
       .withPropertyValues("progressive.toggles.open-feature.enabled=false", "progressive.parallel-run.enabled=false",
           "progressive.canary.canaries.pricing-v2.steps[0].weight=50");

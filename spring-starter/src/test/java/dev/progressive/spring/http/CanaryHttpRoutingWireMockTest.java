@@ -1,5 +1,6 @@
 package dev.progressive.spring.http;
 
+import dev.progressive.spring.StarterAutoConfigurations;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
@@ -20,8 +21,7 @@ import dev.progressive.canary.Canary;
 import dev.progressive.canary.Cohort;
 import dev.progressive.canary.Metric;
 import dev.progressive.canary.Verdict;
-import dev.progressive.spring.ProgressiveAutoConfiguration;
-import dev.progressive.spring.ProgressiveCanaryHttpAutoConfiguration;
+import dev.progressive.spring.canary.ProgressiveCanaryHttpAutoConfiguration;
 import dev.progressive.spring.canary.CanaryRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -97,8 +97,7 @@ class CanaryHttpRoutingWireMockTest {
 
   private ApplicationContextRunner runner() {
     return new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(ProgressiveAutoConfiguration.class,
-            ProgressiveCanaryHttpAutoConfiguration.class, RestClientAutoConfiguration.class,
+        .withConfiguration(StarterAutoConfigurations.features(ProgressiveCanaryHttpAutoConfiguration.class, RestClientAutoConfiguration.class,
             WebClientAutoConfiguration.class))
         .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
         .withPropertyValues("progressive.toggles.open-feature.enabled=false",

@@ -1,5 +1,6 @@
 package dev.progressive.spring.web;
 
+import dev.progressive.spring.shadow.ShadowFilter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.httpBasic;

@@ -1,10 +1,9 @@
 package dev.progressive.spring.webflux;
 
+import dev.progressive.spring.StarterAutoConfigurations;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.progressive.spring.ProgressiveActuatorAutoConfiguration;
-import dev.progressive.spring.ProgressiveAutoConfiguration;
-import dev.progressive.spring.ProgressiveReactiveSecurityAutoConfiguration;
+import dev.progressive.spring.security.ProgressiveSecurityAutoConfiguration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration;
@@ -21,8 +20,7 @@ import org.springframework.security.web.server.util.matcher.ServerWebExchangeMat
 /** When the starter adds its reactive security chain, and when it backs off. */
 class ReactiveSecurityAutoConfigurationTest {
 
-  private static final AutoConfigurations CONFIGURATIONS = AutoConfigurations.of(ProgressiveAutoConfiguration.class,
-      ProgressiveActuatorAutoConfiguration.class, ProgressiveReactiveSecurityAutoConfiguration.class,
+  private static final AutoConfigurations CONFIGURATIONS = StarterAutoConfigurations.featuresAndOperations(
       ReactiveWebSecurityAutoConfiguration.class, ReactiveManagementWebSecurityAutoConfiguration.class,
       ReactiveUserDetailsServiceAutoConfiguration.class, WebFluxAutoConfiguration.class);
 
@@ -57,8 +55,8 @@ class ReactiveSecurityAutoConfigurationTest {
 
   @Test
   void aServletApplicationGetsNoReactiveChain() {
-    new WebApplicationContextRunner().withConfiguration(AutoConfigurations.of(ProgressiveAutoConfiguration.class,
-            ProgressiveReactiveSecurityAutoConfiguration.class))
+    new WebApplicationContextRunner().withConfiguration(StarterAutoConfigurations.features(
+            ProgressiveSecurityAutoConfiguration.class))
         .withPropertyValues("progressive.toggles.open-feature.enabled=false")
         .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean("progressiveSecurityWebFilterChain"));
   }

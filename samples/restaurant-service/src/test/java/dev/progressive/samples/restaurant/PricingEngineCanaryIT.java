@@ -9,8 +9,9 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * The in-process canary {@code pricing-engine} ({@code @Canary} on {@code ClassicPricingEngine.price}): healthy, it
- * steps up and is promoted; with the new engine failing, it is rolled back and the classic engine prices everyone.
+ * The in-process canary {@code pricing-engine} ({@code @CanaryRouted} on {@code ClassicPricingEngine.price}):
+ * healthy, it steps up and is promoted; with the new engine failing, it is rolled back and the classic engine prices
+ * everyone.
  */
 class PricingEngineCanaryIT {
 

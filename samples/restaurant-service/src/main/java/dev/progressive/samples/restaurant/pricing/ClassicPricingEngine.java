@@ -3,7 +3,7 @@ package dev.progressive.samples.restaurant.pricing;
 import dev.progressive.samples.restaurant.RestaurantProperties;
 import dev.progressive.samples.restaurant.catalog.MenuItem;
 import dev.progressive.samples.restaurant.knobs.Knobs;
-import dev.progressive.spring.annotation.Canary;
+import dev.progressive.spring.annotation.CanaryRouted;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
@@ -29,7 +29,7 @@ public class ClassicPricingEngine {
   }
 
   /** Prices validated lines. */
-  @Canary(name = "pricing-engine", candidate = "rulesPricingEngine", key = "#order.customerId")
+  @CanaryRouted(name = "pricing-engine", candidate = "rulesPricingEngine", key = "#order.customerId")
   public Subtotal price(PriceRequest order) {
     Knobs.pause(properties.getPricingWork());
     List<PricedLine> lines = new ArrayList<>();

@@ -1,7 +1,8 @@
-package dev.progressive.spring;
+package dev.progressive.spring.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.progressive.spring.StarterAutoConfigurations;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration;
@@ -16,9 +17,8 @@ import org.springframework.security.web.SecurityFilterChain;
 class ProgressiveSecurityAutoConfigurationTest {
 
   private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
-      .withConfiguration(AutoConfigurations.of(SecurityAutoConfiguration.class,
-          ServletWebSecurityAutoConfiguration.class, ProgressiveAutoConfiguration.class,
-          ProgressiveActuatorAutoConfiguration.class))
+      .withConfiguration(StarterAutoConfigurations.featuresAndOperations(SecurityAutoConfiguration.class,
+          ServletWebSecurityAutoConfiguration.class))
       .withPropertyValues("progressive.toggles.open-feature.enabled=false");
 
   @Test
@@ -41,8 +41,7 @@ class ProgressiveSecurityAutoConfigurationTest {
     runner.withClassLoader(new FilteredClassLoader(HttpSecurity.class)).run(context ->
         assertThat(context).doesNotHaveBean("progressiveSecurityFilterChain"));
     new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(SecurityAutoConfiguration.class,
-            ProgressiveAutoConfiguration.class, ProgressiveActuatorAutoConfiguration.class))
+        .withConfiguration(StarterAutoConfigurations.featuresAndOperations(SecurityAutoConfiguration.class))
         .withPropertyValues("progressive.toggles.open-feature.enabled=false")
         .run(context -> assertThat(context).doesNotHaveBean("progressiveSecurityFilterChain"));
   }

@@ -1,5 +1,6 @@
-package dev.progressive.spring.web;
+package dev.progressive.spring.shadow;
 
+import dev.progressive.spring.StarterAutoConfigurations;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -13,7 +14,6 @@ import dev.progressive.parallelrun.http.HttpShadow;
 import dev.progressive.parallelrun.http.ShadowRequest;
 import dev.progressive.parallelrun.http.ShadowResponse;
 import dev.progressive.parallelrun.http.ShadowResult;
-import dev.progressive.spring.ProgressiveAutoConfiguration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -24,13 +24,13 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.core.env.MapPropertySource;
 
 /** The candidate and secondary base URLs of HTTP shadowing: checked at startup where they can be, else on use. */
-class ShadowConfigurationTest {
+class ProgressiveShadowAutoConfigurationTest {
 
   private static final String CANDIDATE = "progressive.parallel-run.shadow.candidate";
   private static WireMockServer candidate;
 
   private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
-      .withConfiguration(AutoConfigurations.of(ProgressiveAutoConfiguration.class))
+      .withConfiguration(StarterAutoConfigurations.features())
       .withPropertyValues("progressive.toggles.enabled=false",
           // Generous: the shadow's timeout is not what these tests check, and a loaded machine is slow to connect.
           "progressive.parallel-run.shadow.timeout=60s",

@@ -1,4 +1,4 @@
-package dev.progressive.spring;
+package dev.progressive.spring.parallelrun;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.progressive.spring;
+package dev.progressive.spring.canary;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -19,13 +19,13 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.expression.Expression;
 
 /**
- * Applies {@link Canary}: each call is routed by the canary's {@code call(key, baseline, canary)}, the baseline being
+ * Applies {@link CanaryRouted}: each call is routed by the canary's {@code call(key, baseline, canary)}, the baseline being
  * the annotated method and the canary the candidate bean's method of the same signature. The baseline's exceptions
  * reach the caller unchanged; when the canary side throws an unchecked exception, the canary records the error and
  * the baseline answers instead.
  */
 @Aspect
-public class CanaryAspect implements Ordered {
+public class CanaryRoutedAspect implements Ordered {
 
   /** The default order: after {@link FeatureToggleAspect}, so that a switched-off feature is not routed. */
   public static final int DEFAULT_ORDER = FeatureToggleAspect.DEFAULT_ORDER + 50;
@@ -42,7 +42,7 @@ public class CanaryAspect implements Ordered {
    * @param beanFactory where candidate beans are found
    * @param order its place among the other advice
    */
-  public CanaryAspect(CanaryRegistry registry, BeanFactory beanFactory, int order) {
+  public CanaryRoutedAspect(CanaryRegistry registry, BeanFactory beanFactory, int order) {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.beanFactory = Objects.requireNonNull(beanFactory, "beanFactory");
     this.order = order;
@@ -60,7 +60,7 @@ public class CanaryAspect implements Ordered {
    * @return the chosen side's result
    * @throws Throwable the chosen side's exception, unchanged
    */
-  @Around("@annotation(dev.progressive.spring.annotation.Canary)")
+  @Around("@annotation(dev.progressive.spring.annotation.CanaryRouted)")
   public Object around(ProceedingJoinPoint call) throws Throwable {
     Method method = ((MethodSignature) call.getSignature()).getMethod();
     Class<?> targetClass = AopUtils.getTargetClass(call.getTarget());
@@ -85,7 +85,7 @@ public class CanaryAspect implements Ordered {
   }
 
   private Route route(Class<?> targetClass, Method method) {
-    Canary annotation = AnnotatedElementUtils.findMergedAnnotation(method, Canary.class);
+    CanaryRouted annotation = AnnotatedElementUtils.findMergedAnnotation(method, CanaryRouted.class);
     String description = ToggledMethod.describe(targetClass, method);
     return new Route(beanFactory, registry, annotation, description, method);
   }
@@ -122,7 +122,7 @@ public class CanaryAspect implements Ordered {
     }
   }
 
-  /** A resolved {@link Canary} method: its canary, candidate and key expression. */
+  /** A resolved {@link CanaryRouted} method: its canary, candidate and key expression. */
   static final class Route {
     final dev.progressive.canary.Canary canary;
     final Object candidateBean;
@@ -134,8 +134,8 @@ public class CanaryAspect implements Ordered {
      *
      * @throws IllegalArgumentException saying what is missing
      */
-    Route(BeanFactory beanFactory, CanaryRegistry registry, Canary annotation, String description, Method method) {
-      String what = "@Canary(name = \"" + annotation.name() + "\")";
+    Route(BeanFactory beanFactory, CanaryRegistry registry, CanaryRouted annotation, String description, Method method) {
+      String what = "@CanaryRouted(name = \"" + annotation.name() + "\")";
       this.canary = registry.find(annotation.name()).orElseThrow(() -> new IllegalArgumentException(what + " on "
           + description + ": no canary named '" + annotation.name() + "' (configure progressive.canary.canaries."
           + annotation.name() + " or declare a Canary bean)"));

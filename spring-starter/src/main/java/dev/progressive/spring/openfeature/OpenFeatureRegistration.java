@@ -1,4 +1,4 @@
-package dev.progressive.spring;
+package dev.progressive.spring.openfeature;
 
 import dev.openfeature.sdk.FeatureProvider;
 import dev.openfeature.sdk.NoOpProvider;

@@ -1,6 +1,5 @@
-package dev.progressive.spring;
+package dev.progressive.spring.canary;
 
-import dev.progressive.spring.canary.CanaryRegistry;
 import dev.progressive.spring.http.CanaryHttpRouting;
 import dev.progressive.spring.http.CanaryRestClientCustomizer;
 import dev.progressive.spring.http.CanaryWebClientCustomizer;
@@ -28,7 +27,7 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * interceptor to every {@code RestClient.Builder} and, with WebFlux, its filter to every {@code WebClient.Builder}
  * that Spring Boot makes. Every bean backs off when the application declares its own.
  */
-@AutoConfiguration(after = ProgressiveAutoConfiguration.class)
+@AutoConfiguration(after = ProgressiveCanaryAutoConfiguration.class)
 @ConditionalOnClass(name = {"dev.progressive.canary.Canary",
     "org.springframework.http.client.ClientHttpRequestInterceptor"})
 @ConditionalOnBooleanProperty(name = "progressive.canary.enabled", matchIfMissing = true)

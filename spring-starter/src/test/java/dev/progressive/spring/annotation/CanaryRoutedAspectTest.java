@@ -1,10 +1,9 @@
 package dev.progressive.spring.annotation;
 
+import dev.progressive.spring.StarterAutoConfigurations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.progressive.spring.ProgressiveAnnotationsAutoConfiguration;
-import dev.progressive.spring.ProgressiveAutoConfiguration;
 import dev.progressive.spring.canary.CanaryRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -13,27 +12,27 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.security.core.context.SecurityContextHolder;
 
-/** {@code @Canary}: routing by the canary's weight and key, and startup validation. */
-class CanaryAspectTest {
+/** {@code @CanaryRouted}: routing by the canary's weight and key, and startup validation. */
+class CanaryRoutedAspectTest {
 
   private final ApplicationContextRunner runner = new ApplicationContextRunner()
-      .withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, ProgressiveAutoConfiguration.class,
+      .withConfiguration(StarterAutoConfigurations.features(AopAutoConfiguration.class,
           ProgressiveAnnotationsAutoConfiguration.class))
       .withPropertyValues("progressive.toggles.open-feature.enabled=false", "progressive.parallel-run.enabled=false",
           "progressive.canary.canaries.checkout-v2.steps[0].weight=5");
 
   public static class Checkout {
-    @Canary(name = "checkout-v2", candidate = "newCheckout", key = "#customer")
+    @CanaryRouted(name = "checkout-v2", candidate = "newCheckout", key = "#customer")
     public String pay(String customer, int cents) {
       return "old " + customer + " " + cents;
     }
 
-    @Canary(name = "checkout-v2", candidate = "newCheckout")
+    @CanaryRouted(name = "checkout-v2", candidate = "newCheckout")
     public String whoami() {
       return "old";
     }
 
-    @Canary(name = "checkout-v2", candidate = "newCheckout", key = "#customer")
+    @CanaryRouted(name = "checkout-v2", candidate = "newCheckout", key = "#customer")
     public String fail(String customer) {
       throw new IllegalStateException("baseline failed for " + customer);
     }
@@ -54,14 +53,14 @@ class CanaryAspectTest {
   }
 
   public static class UnknownCanary {
-    @Canary(name = "nope", candidate = "newCheckout")
+    @CanaryRouted(name = "nope", candidate = "newCheckout")
     public String pay(String customer, int cents) {
       return "old";
     }
   }
 
   public static class NoSuchMethod {
-    @Canary(name = "checkout-v2", candidate = "newCheckout")
+    @CanaryRouted(name = "checkout-v2", candidate = "newCheckout")
     public String refund(String customer) {
       return "old";
     }

@@ -8,7 +8,7 @@ import dev.openfeature.sdk.Client;
 import dev.openfeature.sdk.OpenFeatureAPI;
 import dev.progressive.parallelrun.ParallelRunner;
 import dev.progressive.parallelrun.http.HttpShadow;
-import dev.progressive.spring.web.ShadowFilter;
+import dev.progressive.spring.shadow.ShadowFilter;
 import dev.progressive.toggles.ProgressiveProvider;
 import dev.progressive.toggles.Toggles;
 import dev.progressive.toggles.source.FlagSource;
@@ -34,13 +34,17 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-class ProgressiveAutoConfigurationTest {
+/**
+ * The features' auto-configurations together, as an application gets them: toggles and their sources, OpenFeature,
+ * parallel runs and shadowing, their switches, and the generated metadata of every property.
+ */
+class FeatureAutoConfigurationsTest {
 
   private static final String FLAGS = """
       {"flags": {"extra": {"state": "ENABLED", "variants": {"on": true, "off": false}, "defaultVariant": "on"}}}""";
 
   private final ApplicationContextRunner runner = new ApplicationContextRunner()
-      .withConfiguration(AutoConfigurations.of(ProgressiveAutoConfiguration.class))
+      .withConfiguration(StarterAutoConfigurations.features())
       .withPropertyValues("progressive.toggles.sources[0].location=classpath:flags.json",
           "progressive.toggles.open-feature.domain=auto-configuration-test");
 
@@ -267,11 +271,11 @@ class ProgressiveAutoConfigurationTest {
         "progressive.parallel-run.shadow.routes[0].name=orders",
         "progressive.parallel-run.shadow.routes[0].path=/orders/**");
     shadowing.run(context -> assertThat(context).doesNotHaveBean(HttpShadow.class));
-    new WebApplicationContextRunner().withConfiguration(AutoConfigurations.of(ProgressiveAutoConfiguration.class))
+    new WebApplicationContextRunner().withConfiguration(StarterAutoConfigurations.features())
         .withPropertyValues("progressive.toggles.enabled=false").run(context ->
             assertThat(context).doesNotHaveBean(HttpShadow.class).doesNotHaveBean(ShadowFilter.class));
     WebApplicationContextRunner web = new WebApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(ProgressiveAutoConfiguration.class))
+        .withConfiguration(StarterAutoConfigurations.features())
         .withPropertyValues("progressive.toggles.enabled=false",
             "progressive.parallel-run.shadow.candidate=http://127.0.0.1:1",
             "progressive.parallel-run.shadow.routes[0].name=orders",

@@ -1,4 +1,4 @@
-package dev.progressive.spring;
+package dev.progressive.spring.toggles;
 
 import dev.progressive.toggles.InvalidFlags;
 import java.time.Duration;

@@ -1,11 +1,11 @@
-package dev.progressive.spring;
+package dev.progressive.spring.annotation;
 
 import dev.progressive.parallelrun.ParallelRunner;
-import dev.progressive.spring.annotation.CanaryAspect;
-import dev.progressive.spring.annotation.FeatureToggleAspect;
-import dev.progressive.spring.annotation.ParallelRunAspect;
-import dev.progressive.spring.annotation.ProgressiveAnnotationValidator;
 import dev.progressive.spring.canary.CanaryRegistry;
+import dev.progressive.spring.canary.ProgressiveCanaryAutoConfiguration;
+import dev.progressive.spring.parallelrun.ProgressiveParallelRunAutoConfiguration;
+import dev.progressive.spring.parallelrun.ProgressiveParallelRunProperties;
+import dev.progressive.spring.toggles.ProgressiveTogglesAutoConfiguration;
 import dev.progressive.toggles.Toggles;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -17,10 +17,14 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Auto-configuration of Progressive's annotations. Their aspects need AspectJ's weaver on the classpath
- * ({@code spring-boot-starter-aspectj}), which also lets Spring Boot turn on auto-proxying.
+ * Auto-configuration of Progressive's annotations: the aspect of each annotation whose feature's bean exists
+ * ({@code @FeatureToggle} with a {@link Toggles}, {@code @CanaryRouted} with a {@link CanaryRegistry},
+ * {@code @ParallelRun} with a {@link ParallelRunner}, whoever declared it), and the check of all three at startup.
+ * The aspects need AspectJ's weaver on the classpath ({@code spring-boot-starter-aspectj}), which also lets Spring
+ * Boot turn on auto-proxying. It runs after the features' auto-configurations, so that it sees their beans.
  */
-@AutoConfiguration(after = ProgressiveAutoConfiguration.class,
+@AutoConfiguration(after = {ProgressiveTogglesAutoConfiguration.class, ProgressiveCanaryAutoConfiguration.class,
+    ProgressiveParallelRunAutoConfiguration.class},
     afterName = "org.springframework.boot.autoconfigure.aop.AopAutoConfiguration")
 @ConditionalOnClass(name = "org.aspectj.weaver.Advice")
 @EnableConfigurationProperties(ProgressiveParallelRunProperties.class)
@@ -51,15 +55,16 @@ public class ProgressiveAnnotationsAutoConfiguration {
     }
   }
 
-  /** {@code @Canary}. */
+  /** {@code @CanaryRouted}. */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnBean(CanaryRegistry.class)
-  static class CanaryAnnotationConfiguration {
+  static class CanaryRoutedConfiguration {
 
+    /** Named {@code canaryAspect}, as before the annotation was renamed from {@code @Canary}. */
     @Bean
     @ConditionalOnMissingBean
-    CanaryAspect canaryAspect(CanaryRegistry registry, BeanFactory beanFactory) {
-      return new CanaryAspect(registry, beanFactory, CanaryAspect.DEFAULT_ORDER);
+    CanaryRoutedAspect canaryAspect(CanaryRegistry registry, BeanFactory beanFactory) {
+      return new CanaryRoutedAspect(registry, beanFactory, CanaryRoutedAspect.DEFAULT_ORDER);
     }
   }
 

@@ -11,7 +11,7 @@ import java.lang.annotation.Target;
  * is the candidate bean's method with the same name and parameter types, called with the same arguments.
  *
  * <pre>{@code
- * @Canary(name = "checkout-v2", candidate = "newCheckout", key = "#order.customerId")
+ * @CanaryRouted(name = "checkout-v2", candidate = "newCheckout", key = "#order.customerId")
  * public Receipt checkout(Order order) { ... }   // the baseline
  * }</pre>
  *
@@ -23,7 +23,7 @@ import java.lang.annotation.Target;
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
-public @interface Canary {
+public @interface CanaryRouted {
 
   /** The canary release's name. */
   String name();

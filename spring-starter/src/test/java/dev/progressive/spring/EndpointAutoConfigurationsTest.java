@@ -42,14 +42,14 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
+/** The operations side of the features: the actuator endpoints, their write policy and the health contributors. */
 @ExtendWith(OutputCaptureExtension.class)
-class ProgressiveActuatorAutoConfigurationTest {
+class EndpointAutoConfigurationsTest {
 
   private static final FilteredClassLoader NO_SECURITY = new FilteredClassLoader("org.springframework.security");
 
   private final ApplicationContextRunner runner = new ApplicationContextRunner()
-      .withConfiguration(AutoConfigurations.of(ProgressiveAutoConfiguration.class,
-          ProgressiveActuatorAutoConfiguration.class))
+      .withConfiguration(StarterAutoConfigurations.featuresAndOperations())
       .withPropertyValues("progressive.toggles.sources[0].location=flags.json",
           "progressive.toggles.open-feature.enabled=false",
           "management.endpoints.web.exposure.include=toggles,parallelruns");
@@ -86,8 +86,7 @@ class ProgressiveActuatorAutoConfigurationTest {
   @Test
   void theWeightsBodyAdviceComesOnlyWithSpringMvc() {
     WebApplicationContextRunner web = new WebApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(ProgressiveAutoConfiguration.class,
-            ProgressiveActuatorAutoConfiguration.class))
+        .withConfiguration(StarterAutoConfigurations.featuresAndOperations())
         .withPropertyValues("progressive.toggles.sources[0].location=flags.json",
             "progressive.toggles.open-feature.enabled=false",
             "management.endpoints.web.exposure.include=toggles");
@@ -101,8 +100,7 @@ class ProgressiveActuatorAutoConfigurationTest {
   @Test
   void underWebFluxABodyFilterDoesWhatTheAdviceDoes() {
     new ReactiveWebApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(ProgressiveAutoConfiguration.class,
-            ProgressiveActuatorAutoConfiguration.class))
+        .withConfiguration(StarterAutoConfigurations.featuresAndOperations())
         .withPropertyValues("progressive.toggles.sources[0].location=flags.json",
             "progressive.toggles.open-feature.enabled=false",
             "management.endpoints.web.exposure.include=toggles")

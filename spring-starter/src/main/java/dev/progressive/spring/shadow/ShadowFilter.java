@@ -1,4 +1,4 @@
-package dev.progressive.spring.web;
+package dev.progressive.spring.shadow;
 
 import dev.progressive.parallelrun.http.HttpShadow;
 import dev.progressive.parallelrun.http.ShadowRequest;
