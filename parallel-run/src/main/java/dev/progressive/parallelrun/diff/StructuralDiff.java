@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Compares two values path by path. Values become trees of maps, lists and leaves ({@link TreeBuilder}, with
+ * Compares two values path by path. Values become trees of maps, lists and leaves (built with
  * Jackson): records and beans as their properties as Jackson sees them (annotations included), maps, collections,
  * arrays, {@link Optional}s and Jackson {@link JsonNode}s as they are; JDK value types (strings, enums, dates, UUIDs)
  * are compared by their text, numbers by their written form or within a tolerance. The result lists the paths that
