@@ -122,6 +122,47 @@ class HostileValuesTest {
         .containsExactly("[0]".repeat(60), "[0]".repeat(59) + "[1]");
   }
 
+  /** A bean whose getter fails when asked to. */
+  public static final class Lazy {
+    private final boolean loaded;
+
+    Lazy(boolean loaded) {
+      this.loaded = loaded;
+    }
+
+    public String getDetails() {
+      if (!loaded) {
+        throw new IllegalStateException("lazy association not loaded");
+      }
+      return "details";
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void aPropertyThatCannotBeReadFailsOnlyItsOwnComparisonAndNamesIt(Mode mode) throws Exception {
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    Experiment<Integer, Object, Object> experiment = Experiment.<Integer, Object, Object>builder("lazy-" + mode,
+            runner)
+        .mode(mode)
+        .control(in -> List.of(new Lazy(true)))
+        .candidate("new", in -> List.of(new Lazy(calls.incrementAndGet() > 1)))
+        .publisher(results)
+        .build();
+
+    assertThat(experiment.run(1)).isInstanceOf(List.class);
+    Result<?, ?> failed = results.next();
+    assertThat(failed.outcome()).isEqualTo(ComparisonOutcome.CANDIDATE_ERROR);
+    assertThat(failed.failure()).isInstanceOf(dev.progressive.parallelrun.diff.DiffException.class)
+        .hasMessageContaining("reading \"details\" of " + Lazy.class.getName() + " (at [0].details)")
+        .hasMessageContaining("lazy association not loaded");
+
+    experiment.run(2);
+    Result<?, ?> next = results.next();
+    assertThat(next.outcome()).isEqualTo(ComparisonOutcome.MATCH);
+    assertThat(next.failure()).isNull();
+  }
+
   /** A list of two references to the same list, {@code levels} deep, ending in a string. */
   private static Object diamond(int levels, String bottom) {
     Object level = bottom;

@@ -9,6 +9,7 @@ import dev.progressive.toggles.internal.logic.RootData;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.semver4j.Semver;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -39,10 +40,16 @@ public class RuleBreakdownBenchmark {
   private Expr equals;
   private Expr var;
   private Expr rollout;
+  private Expr semVer;
+  private final Semver semVerTarget = Semver.parse(SEM_VER_TARGET);
   private RootData root;
   private final dev.progressive.toggles.bucketing.Murmur3.Prefix prefix =
       dev.progressive.toggles.bucketing.Murmur3.prefix("rollout-flag", 0);
   private final String user = "user-617@example.org";
+  /** The {@code sem_ver} comparison both implementations make: prefix, numbers equal, then pre-release identifiers. */
+  static final String SEM_VER_VERSION = "v2.4.1-rc.1";
+  static final String SEM_VER_OPERATOR = ">=";
+  static final String SEM_VER_TARGET = "2.4.1-beta.3";
 
   /** A root over a plain map, as the engine's per-thread data reads a context. */
   static final class MapRoot implements RootData {
@@ -75,7 +82,7 @@ public class RuleBreakdownBenchmark {
     }
   }
 
-  private static Expr compile(String json) throws Exception {
+  static Expr compile(String json) throws Exception {
     return LogicCompiler.compile(new ObjectMapper().readTree(json),
         new CompileScope("bench", "rule-flag", "$.flags.rule-flag.targeting", Map.of(), FractionalHashing.v2()));
   }
@@ -88,10 +95,17 @@ public class RuleBreakdownBenchmark {
     equals = compile("{\"==\": [{\"var\": \"tier\"}, \"gold\"]}");
     var = compile("{\"var\": \"email\"}");
     rollout = compile("{\"fractional\": [[\"on\", 50], [\"off\", 50]]}");
+    semVer = compile("{\"sem_ver\": [{\"var\": \"version\"}, \"" + SEM_VER_OPERATOR + "\", \"" + SEM_VER_TARGET
+        + "\"]}");
     Map<String, Object> values = new HashMap<>();
     values.put("email", "ada@example.com");
     values.put("tier", "gold");
+    values.put("version", SEM_VER_VERSION);
     root = new MapRoot(values, "user-1@example.org");
+    if (!Boolean.TRUE.equals(semVerProgressive()) || !Boolean.TRUE.equals(semVerSemver4j())) {
+      throw new IllegalStateException("The two sem_ver implementations disagree on " + SEM_VER_VERSION + " "
+          + SEM_VER_OPERATOR + " " + SEM_VER_TARGET);
+    }
   }
 
   @Benchmark
@@ -123,5 +137,20 @@ public class RuleBreakdownBenchmark {
   @Benchmark
   public Object rollout() {
     return rollout.eval(root);
+  }
+
+  /** {@code sem_ver} of a context version against a constant, compiled by Progressive ({@code SemVerOp}). */
+  @Benchmark
+  public Object semVerProgressive() {
+    return semVer.eval(root);
+  }
+
+  /**
+   * The same comparison as flagd's Java provider makes it, with semver4j: the context's version parsed, the target
+   * parsed once beforehand (flagd parses it on every evaluation), the same lookup of the attribute.
+   */
+  @Benchmark
+  public Object semVerSemver4j() {
+    return Semver4jSemVer.against(root.attribute("version"), SEM_VER_OPERATOR, semVerTarget);
   }
 }

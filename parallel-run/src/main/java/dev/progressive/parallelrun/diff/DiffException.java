@@ -1,8 +1,10 @@
 package dev.progressive.parallelrun.diff;
 
 /**
- * A value could not be turned into a tree because reading one of its properties threw: the comparison cannot be
- * made. The message names the class and the getter or accessor; the cause is what it threw.
+ * A value could not be turned into a tree (reading one of its properties threw, or it is nested too deeply for the
+ * stack): that comparison cannot be made. The message names the property, the class that has it and its path from
+ * the compared value, such as {@code reading "secret" of com.example.Account (at items[1].secret)}; the cause is
+ * what was thrown.
  */
 public final class DiffException extends RuntimeException {
 

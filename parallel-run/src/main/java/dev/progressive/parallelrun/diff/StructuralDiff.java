@@ -2,29 +2,21 @@ package dev.progressive.parallelrun.diff;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.progressive.parallelrun.diff.PathPattern.Segment;
-import java.lang.reflect.Array;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
-import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
- * Compares two values path by path. Records, beans (public getters), maps, collections, arrays, {@link Optional}s
- * and Jackson {@link JsonNode}s become trees of maps, lists and leaves; JDK value types (strings, enums, dates, UUIDs)
+ * Compares two values path by path. Values become trees of maps, lists and leaves (built with
+ * Jackson): records and beans as their properties as Jackson sees them (annotations included), maps, collections,
+ * arrays, {@link Optional}s and Jackson {@link JsonNode}s as they are; JDK value types (strings, enums, dates, UUIDs)
  * are compared by their text, numbers by their written form or within a tolerance. The result lists the paths that
  * differ, such as {@code items[2].price: 10.00 ≠ 10.0}. Thread-safe.
  *
@@ -32,8 +24,9 @@ import java.util.TreeMap;
  * identity, never followed; an object shared by several paths is converted once. A value is converted into at most
  * {@link DiffOptions#maxNodes()} nodes, and a comparison visits at most that many pairs of nodes (each pair of shared
  * sub-trees once): what lies beyond is reported as a difference that says it was not compared. Each value a
- * {@link Difference} holds is a bounded copy ({@link DiffOptions#maxValueBytes()}). A getter or accessor that throws
- * stops the conversion with a {@link DiffException} that names it; it is never turned into a leaf silently.
+ * {@link Difference} holds is a bounded copy ({@link DiffOptions#maxValueBytes()}). A property that cannot be read
+ * (a getter that throws), or a value nested too deeply for the stack, stops the conversion with a
+ * {@link DiffException} that names the property, its class and its path; it is never turned into a leaf silently.
  *
  * <pre>{@code
  * StructuralDiff diff = StructuralDiff.of(DiffOptions.builder().ignorePaths("meta.requestId").build());
@@ -45,15 +38,11 @@ public final class StructuralDiff {
   private static final StructuralDiff DEFAULT = new StructuralDiff(DiffOptions.defaults());
 
   private final DiffOptions options;
-  private final ClassValue<Accessor[]> accessors = new ClassValue<>() {
-    @Override
-    protected Accessor[] computeValue(Class<?> type) {
-      return type.isRecord() ? recordAccessors(type) : beanAccessors(type);
-    }
-  };
+  private final TreeBuilder trees;
 
   private StructuralDiff(DiffOptions options) {
     this.options = options;
+    this.trees = new TreeBuilder(options);
   }
 
   /**
@@ -131,10 +120,10 @@ public final class StructuralDiff {
    *
    * @param value any value
    * @return its tree
-   * @throws DiffException when a getter or accessor throws
+   * @throws DiffException when a property cannot be read, or the value is nested too deeply for the stack
    */
   public Object toTree(Object value) {
-    return new Converter().convert(value, 0);
+    return trees.build(value);
   }
 
   private Object bounded(Object tree) {
@@ -155,230 +144,6 @@ public final class StructuralDiff {
     } catch (Throwable t) {
       BoundedTree.rethrowIfFatal(t);
       return false;
-    }
-  }
-
-  /** Reads one property of an object. */
-  private record Accessor(String name, Method method) {
-  }
-
-  private static Accessor[] recordAccessors(Class<?> type) {
-    RecordComponent[] components = type.getRecordComponents();
-    Accessor[] out = new Accessor[components.length];
-    for (int i = 0; i < components.length; i++) {
-      Method method = components[i].getAccessor();
-      method.trySetAccessible();
-      out[i] = new Accessor(components[i].getName(), method);
-    }
-    return out;
-  }
-
-  private static Accessor[] beanAccessors(Class<?> type) {
-    TreeMap<String, Method> byName = new TreeMap<>();
-    for (Method method : type.getMethods()) {
-      String property = propertyName(method);
-      if (property != null) {
-        method.trySetAccessible();
-        byName.putIfAbsent(property, method);
-      }
-    }
-    List<Accessor> out = new ArrayList<>();
-    byName.forEach((name, method) -> out.add(new Accessor(name, method)));
-    return out.toArray(new Accessor[0]);
-  }
-
-  private static String propertyName(Method method) {
-    if (method.getParameterCount() != 0 || Modifier.isStatic(method.getModifiers())
-        || method.getDeclaringClass() == Object.class || method.getReturnType() == void.class) {
-      return null;
-    }
-    String name = method.getName();
-    if (name.startsWith("get") && name.length() > 3) {
-      return Character.toLowerCase(name.charAt(3)) + name.substring(4);
-    }
-    if (name.startsWith("is") && name.length() > 2
-        && (method.getReturnType() == boolean.class || method.getReturnType() == Boolean.class)) {
-      return Character.toLowerCase(name.charAt(2)) + name.substring(3);
-    }
-    return null;
-  }
-
-  /**
-   * Turns one value into a tree. Objects on the current path are tracked by identity (a cycle becomes a
-   * {@link Marker}); finished objects are remembered by identity, so that a shared sub-graph is converted once.
-   */
-  private final class Converter {
-    private final IdentityHashMap<Object, Integer> onPath = new IdentityHashMap<>();
-    private final IdentityHashMap<Object, Object> converted = new IdentityHashMap<>();
-    private int nodes;
-
-    Object convert(Object value, int depth) {
-      if (value == null || value instanceof String || value instanceof Boolean) {
-        nodes++;
-        return value;
-      }
-      if (++nodes > options.maxNodes()) {
-        return Marker.notCompared(options.maxNodes());
-      }
-      if (value instanceof Number number) {
-        return normalizeNumber(number);
-      }
-      if (value instanceof Character || value instanceof Enum<?>) {
-        return value instanceof Enum<?> e ? e.name() : value.toString();
-      }
-      Integer seenAt = onPath.get(value);
-      if (seenAt != null) {
-        return Marker.cycle(depth - seenAt);
-      }
-      Object done = converted.get(value);
-      if (done != null) {
-        return done;
-      }
-      if (depth >= options.maxDepth()) {
-        return new Opaque(value);
-      }
-      if (value instanceof Optional<?> optional) {
-        return convert(optional.orElse(null), depth);
-      }
-      Class<?> type = value.getClass();
-      boolean container = value instanceof JsonNode || value instanceof Map<?, ?> || value instanceof Iterable<?>
-          || type.isArray();
-      String packageName = type.getPackageName();
-      if (!container && (packageName.startsWith("java.") || packageName.startsWith("javax."))) {
-        return BoundedTree.safeText(value);
-      }
-      onPath.put(value, depth);
-      try {
-        Object tree = container ? fromContainer(value, depth) : fromProperties(value, type, depth);
-        converted.put(value, tree);
-        return tree;
-      } finally {
-        onPath.remove(value);
-      }
-    }
-
-    private boolean full() {
-      return nodes >= options.maxNodes();
-    }
-
-    private Object fromContainer(Object value, int depth) {
-      if (value instanceof JsonNode node) {
-        return fromJson(node, depth);
-      }
-      if (value instanceof Map<?, ?> map) {
-        Map<String, Object> tree = new LinkedHashMap<>();
-        for (Map.Entry<?, ?> entry : map.entrySet()) {
-          if (full()) {
-            tree.put("…", Marker.notCompared(options.maxNodes()));
-            break;
-          }
-          tree.put(BoundedTree.safeText(entry.getKey()), convert(entry.getValue(), depth + 1));
-        }
-        return tree;
-      }
-      List<Object> tree = new ArrayList<>();
-      if (value instanceof Iterable<?> iterable) {
-        for (Object element : iterable) {
-          if (full()) {
-            tree.add(Marker.notCompared(options.maxNodes()));
-            break;
-          }
-          tree.add(convert(element, depth + 1));
-        }
-        return tree;
-      }
-      int length = Array.getLength(value);
-      for (int i = 0; i < length; i++) {
-        if (full()) {
-          tree.add(Marker.notCompared(options.maxNodes()));
-          break;
-        }
-        tree.add(convert(Array.get(value, i), depth + 1));
-      }
-      return tree;
-    }
-
-    private Object fromProperties(Object value, Class<?> type, int depth) {
-      Accessor[] properties = accessors.get(type);
-      if (properties.length == 0) {
-        return value;
-      }
-      Map<String, Object> tree = new LinkedHashMap<>();
-      for (Accessor accessor : properties) {
-        Object property;
-        try {
-          property = accessor.method().invoke(value);
-        } catch (IllegalAccessException | RuntimeException e) {
-          // Not readable from here (a class of a module that is not open): compared as a whole, with equals.
-          return value;
-        } catch (InvocationTargetException e) {
-          Throwable cause = e.getCause() != null ? e.getCause() : e;
-          BoundedTree.rethrowIfFatal(cause);
-          throw new DiffException("Could not read " + type.getName() + "." + accessor.method().getName()
-              + "(): it threw " + BoundedTree.safeText(cause), cause);
-        }
-        tree.put(accessor.name(), convert(property, depth + 1));
-      }
-      return tree;
-    }
-
-    private Object fromJson(JsonNode node, int depth) {
-      if (node.isNull() || node.isMissingNode()) {
-        return null;
-      }
-      if (node.isObject()) {
-        Map<String, Object> tree = new LinkedHashMap<>();
-        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-        while (fields.hasNext()) {
-          if (full()) {
-            tree.put("…", Marker.notCompared(options.maxNodes()));
-            break;
-          }
-          Map.Entry<String, JsonNode> field = fields.next();
-          tree.put(field.getKey(), convert(field.getValue(), depth + 1));
-        }
-        return tree;
-      }
-      if (node.isArray()) {
-        List<Object> tree = new ArrayList<>(Math.min(node.size(), 1024));
-        for (JsonNode element : node) {
-          if (full()) {
-            tree.add(Marker.notCompared(options.maxNodes()));
-            break;
-          }
-          tree.add(convert(element, depth + 1));
-        }
-        return tree;
-      }
-      if (node.isNumber()) {
-        return normalizeNumber(node.numberValue());
-      }
-      if (node.isBoolean()) {
-        return node.booleanValue();
-      }
-      return node.asText();
-    }
-  }
-
-  private static Object normalizeNumber(Number number) {
-    if (number instanceof BigDecimal || number instanceof BigInteger) {
-      return number;
-    }
-    if (number instanceof Integer || number instanceof Long || number instanceof Short || number instanceof Byte) {
-      return BigInteger.valueOf(number.longValue());
-    }
-    if (number instanceof Double || number instanceof Float) {
-      double d = number.doubleValue();
-      if (Double.isNaN(d) || Double.isInfinite(d)) {
-        return number.toString();
-      }
-      return number instanceof Float ? new BigDecimal(number.toString()) : BigDecimal.valueOf(d);
-    }
-    String text = BoundedTree.safeText(number);
-    try {
-      return new BigDecimal(text);
-    } catch (NumberFormatException e) {
-      return text;
     }
   }
 
@@ -542,33 +307,6 @@ public final class StructuralDiff {
 
     private void add(int depth, Object control, Object candidate) {
       out.add(new Difference(format(path, depth), bounded(control), bounded(candidate)));
-    }
-  }
-
-  /**
-   * A value deeper than {@link DiffOptions#maxDepth()}, kept whole: compared with its {@code equals} (a failure, such
-   * as an overflow on a deep or cyclic value, counts as "not equal") and shown by its bounded text. Never walked.
-   */
-  private static final class Opaque {
-    private final Object value;
-
-    Opaque(Object value) {
-      this.value = value;
-    }
-
-    @Override
-    public boolean equals(Object other) {
-      return other instanceof Opaque o && safeEquals(value, o.value);
-    }
-
-    @Override
-    public int hashCode() {
-      return System.identityHashCode(value);
-    }
-
-    @Override
-    public String toString() {
-      return BoundedTree.safeText(value);
     }
   }
 
