@@ -1,9 +1,12 @@
 package dev.progressive.parallelrun;
 
+import dev.progressive.parallelrun.internal.AfterRun;
 import dev.progressive.parallelrun.internal.Droppable;
 import dev.progressive.parallelrun.internal.HookFaults;
 import dev.progressive.parallelrun.internal.HookFaults.Hook;
 import dev.progressive.parallelrun.internal.Throwables;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -11,7 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +29,18 @@ import org.slf4j.LoggerFactory;
 final class AsyncRun<I, T, U> {
 
   private static final Logger LOG = LoggerFactory.getLogger(Experiment.class);
+  private static final VarHandle ARRIVALS;
+  private static final VarHandle STATE;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      ARRIVALS = lookup.findVarHandle(AsyncRun.Trial.class, "arrivals", int.class);
+      STATE = lookup.findVarHandle(AsyncRun.CandidateTask.class, "state", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private final String name;
   private final ParallelRunner runner;
@@ -97,7 +112,7 @@ final class AsyncRun<I, T, U> {
         }
         holdsPermit = true;
         if (carried == null) {
-          carried = CarriedContext.capture(propagators, faults, trials::fatal);
+          carried = CarriedContext.capture(propagators, faults, trials);
         }
         trial = new Trial(i);
         trials.add(trial);
@@ -157,8 +172,11 @@ final class AsyncRun<I, T, U> {
     }
   }
 
-  /** The trials of one call, and a fatal failure of a hook on the caller's thread, to rethrow after the control. */
-  private final class Trials extends ArrayList<Trial> {
+  /**
+   * The trials of one call, and a fatal failure of a hook on the caller's thread, to rethrow after the control; it
+   * is its own consumer of that failure, so that capturing the context allocates no lambda.
+   */
+  private final class Trials extends ArrayList<Trial> implements Consumer<Throwable> {
     private static final long serialVersionUID = 1L;
     private transient Throwable fatal;
 
@@ -167,7 +185,8 @@ final class AsyncRun<I, T, U> {
     }
 
     /** Keeps the first fatal failure. */
-    void fatal(Throwable t) {
+    @Override
+    public void accept(Throwable t) {
       if (fatal == null) {
         fatal = t;
       }
@@ -177,7 +196,8 @@ final class AsyncRun<I, T, U> {
   /** One candidate's part of one call: it is compared when both the control and the candidate have arrived. */
   private final class Trial implements Runnable, Droppable {
     private final int index;
-    private final AtomicInteger arrivals = new AtomicInteger(2);
+    /** Sides still to arrive (2, 1, 0); a field updated through {@code ARRIVALS}, not an object of its own. */
+    private volatile int arrivals = 2;
     private final CompletableFuture<Result<T, U>> done = raiseOnMismatch ? new CompletableFuture<>() : null;
     private volatile BehaviorRun<T> controlRun;
     private volatile BehaviorRun<U> candidateRun;
@@ -190,7 +210,7 @@ final class AsyncRun<I, T, U> {
     /** On the caller's thread: when the candidate arrived first, the comparison is handed off, never run here. */
     void controlDone(BehaviorRun<T> run) {
       controlRun = run;
-      if (arrivals.decrementAndGet() == 0) {
+      if ((int) ARRIVALS.getAndAdd(this, -1) == 1) {
         try {
           runner.comparisonExecutor().execute(this);
         } catch (Throwable e) {
@@ -203,7 +223,7 @@ final class AsyncRun<I, T, U> {
     void candidateDone(BehaviorRun<U> run, ComparisonOutcome outcome) {
       candidateRun = run;
       forced = outcome;
-      if (arrivals.decrementAndGet() == 0) {
+      if ((int) ARRIVALS.getAndAdd(this, -1) == 1) {
         complete();
       }
     }
@@ -248,7 +268,7 @@ final class AsyncRun<I, T, U> {
    * candidate, the context propagators or the time limiter throw, the candidate arrives exactly once and the
    * bulkhead permit is released exactly once, in a {@code finally}.
    */
-  private final class CandidateTask implements Runnable, Droppable {
+  private final class CandidateTask implements Runnable, Droppable, AfterRun {
     private static final int NEW = 0;
     private static final int RUNNING = 1;
     private static final int DONE = 2;
@@ -257,7 +277,10 @@ final class AsyncRun<I, T, U> {
     private final Trial trial;
     private final I input;
     private final CarriedContext carried;
-    private final AtomicInteger state = new AtomicInteger(NEW);
+    /** NEW, RUNNING, DONE or CANCELLED; a field updated through {@code STATE}, not an object of its own. */
+    private volatile int state = NEW;
+    /** Whether {@link #run()} took the task: then {@link #afterRun()} gives the bulkhead permit back. */
+    private boolean ran;
     private final CompletableFuture<BehaviorRun<U>> observed = new CompletableFuture<>();
     private Thread thread;
 
@@ -269,9 +292,10 @@ final class AsyncRun<I, T, U> {
 
     @Override
     public void run() {
-      if (!state.compareAndSet(NEW, RUNNING)) {
+      if (!STATE.compareAndSet(this, NEW, RUNNING)) {
         return;
       }
+      ran = true;
       synchronized (this) {
         thread = Thread.currentThread();
       }
@@ -307,10 +331,21 @@ final class AsyncRun<I, T, U> {
         boolean overdue;
         synchronized (this) {
           thread = null;
-          overdue = !state.compareAndSet(RUNNING, DONE);
+          overdue = !STATE.compareAndSet(this, RUNNING, DONE);
           Thread.interrupted();
         }
         runner.candidateEnded(overdue);
+      }
+    }
+
+    /**
+     * The permit goes back only once the runner thread is looking for work again, so that a caller who takes it
+     * finds that thread polling and wakes no other.
+     */
+    @Override
+    public void afterRun() {
+      if (ran) {
+        ran = false;
         runner.bulkhead().onComplete();
       }
     }
@@ -318,19 +353,19 @@ final class AsyncRun<I, T, U> {
     /** Dropped unrun at shutdown: the permit goes back and the candidate counts as rejected. */
     @Override
     public void dropped() {
-      if (state.compareAndSet(NEW, CANCELLED)) {
+      if (STATE.compareAndSet(this, NEW, CANCELLED)) {
         runner.bulkhead().onComplete();
         trial.candidateDone(null, ComparisonOutcome.REJECTED);
       }
     }
 
     void cancel() {
-      if (state.compareAndSet(NEW, CANCELLED)) {
+      if (STATE.compareAndSet(this, NEW, CANCELLED)) {
         runner.bulkhead().onComplete();
         return;
       }
       synchronized (this) {
-        if (state.compareAndSet(RUNNING, CANCELLED) && thread != null) {
+        if (STATE.compareAndSet(this, RUNNING, CANCELLED) && thread != null) {
           runner.candidateOverdue();
           thread.interrupt();
         }

@@ -18,6 +18,9 @@ import org.slf4j.MDC;
  */
 record CarriedContext(Map<String, String> mdc, List<ContextPropagator.Snapshot> snapshots) {
 
+  /** Nothing to carry: an empty MDC and no propagators. Shared, so that such a call allocates no context. */
+  private static final CarriedContext NONE = new CarriedContext(null, List.of());
+
   /**
    * Captures the caller's context; never throws. A propagator that fails is left out.
    *
@@ -26,12 +29,18 @@ record CarriedContext(Map<String, String> mdc, List<ContextPropagator.Snapshot> 
   static CarriedContext capture(List<ContextPropagator> propagators, HookFaults faults, Consumer<Throwable> onFatal) {
     Map<String, String> mdc = null;
     try {
+      // SLF4J has no "is the MDC empty" short of a copy; Logback's and SLF4J's own adapters answer null, without
+      // copying, for a thread whose MDC was never set or was cleared. An empty copy is dropped here, so that the
+      // runner thread installs nothing.
       mdc = MDC.getCopyOfContextMap();
+      if (mdc != null && mdc.isEmpty()) {
+        mdc = null;
+      }
     } catch (Throwable t) {
       faults.report(Hook.PROPAGATOR_CAPTURE, t);
     }
     if (propagators.isEmpty()) {
-      return new CarriedContext(mdc, List.of());
+      return mdc == null ? NONE : new CarriedContext(mdc, List.of());
     }
     List<ContextPropagator.Snapshot> snapshots = new ArrayList<>(propagators.size());
     for (ContextPropagator propagator : propagators) {
@@ -58,6 +67,9 @@ record CarriedContext(Map<String, String> mdc, List<ContextPropagator.Snapshot> 
       }
     } catch (Throwable t) {
       faults.report(Hook.PROPAGATOR_OPEN, t);
+    }
+    if (snapshots.isEmpty()) {
+      return List.of();
     }
     List<ContextPropagator.Scope> scopes = new ArrayList<>(snapshots.size());
     for (ContextPropagator.Snapshot snapshot : snapshots) {

@@ -3,12 +3,20 @@ package dev.progressive.benchmarks.parallelrun;
 import dev.progressive.parallelrun.Experiment;
 import dev.progressive.parallelrun.Mode;
 import dev.progressive.parallelrun.ParallelRunner;
+import dev.progressive.parallelrun.internal.PollingExecutor;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -21,6 +29,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.slf4j.MDC;
+import org.slf4j.helpers.BasicMDCAdapter;
+import org.slf4j.spi.MDCAdapter;
 
 /**
  * What the harness adds to the caller's call: a trivial control and one trivial candidate, run through an
@@ -156,6 +167,96 @@ public class ParallelRunOverheadBenchmark {
   }
 
   /**
+   * The time limiter's part, which the candidate's thread pays, not the caller: a Resilience4j time limit set on a
+   * pending future (a timeout scheduled on the runner's scheduler, configured as the runner configures it) and the
+   * future completed at once (the timeout cancelled and removed).
+   */
+  @Benchmark
+  public Object partTimeLimiter(TimeLimit limit) {
+    CompletableFuture<Integer> observed = new CompletableFuture<>();
+    CompletionStage<Integer> limited = limit.timeLimiter.executeCompletionStage(limit.scheduler, () -> observed);
+    observed.complete(input);
+    return limited;
+  }
+
+  /** A time limiter and its scheduler, as the runner builds them. */
+  @State(Scope.Benchmark)
+  public static class TimeLimit {
+    TimeLimiter timeLimiter;
+    ScheduledThreadPoolExecutor scheduler;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      timeLimiter = TimeLimiter.of("benchmark", TimeLimiterConfig.custom().timeoutDuration(Duration.ofSeconds(1))
+          .cancelRunningFuture(true).build());
+      scheduler = new ScheduledThreadPoolExecutor(1, r -> {
+        Thread t = new Thread(r, "benchmark-timeouts");
+        t.setDaemon(true);
+        return t;
+      });
+      scheduler.setRemoveOnCancelPolicy(true);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      scheduler.shutdownNow();
+    }
+  }
+
+  /**
+   * The hand-off's part: one task put in the runner's executor (a {@link PollingExecutor} of one thread), measured
+   * alone. {@code polling}: the thread has just finished the previous task and polls, so the caller only enqueues and
+   * reads the thread's state. {@code deep}: the thread is in a deep park, so the caller also wakes it
+   * ({@code LockSupport.unpark}, a system call): the difference is the wake-up's cost.
+   */
+  @Benchmark
+  public Object partHandoff(Handoff handoff) {
+    handoff.executor.execute(handoff.task);
+    return handoff;
+  }
+
+  /** A polling executor of one thread, idle in the state the parameter names before each invocation. */
+  @State(Scope.Thread)
+  public static class Handoff {
+    @Param({"polling", "deep"})
+    String thread;
+    PollingExecutor executor;
+    private Thread worker;
+    private final AtomicLong ran = new AtomicLong();
+    private long submitted;
+    final Runnable task = ran::incrementAndGet;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      // The deep variant polls every 10 µs, so that its thread is deeply parked some 30 µs after a task.
+      Duration poll = thread.equals("deep") ? Duration.ofNanos(10_000) : Duration.ofMillis(1);
+      executor = new PollingExecutor(1, 1, poll, r -> {
+        worker = new Thread(r, "benchmark-handoff");
+        worker.setDaemon(true);
+        return worker;
+      });
+    }
+
+    @Setup(Level.Invocation)
+    public void waitForTheThread() {
+      while (ran.get() < submitted) {
+        Thread.onSpinWait();
+      }
+      if (thread.equals("deep") && submitted > 0) {
+        while (executor.deeplyParkedThreads() < 1 || worker.getState() != Thread.State.TIMED_WAITING) {
+          Thread.onSpinWait();
+        }
+      }
+      submitted++;
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      executor.shutdownNow();
+    }
+  }
+
+  /**
    * ASYNC when the bulkhead has room: what the caller pays to hand a candidate over. Its state waits, outside the
    * measurement, until every candidate thread is free again, so only about a thousand calls run per second and the
    * JIT needs more warm-up iterations than the other benchmarks.
@@ -167,19 +268,29 @@ public class ParallelRunOverheadBenchmark {
   }
 
   /**
-   * A runner of its own whose candidate threads are all idle before each invocation. With two threads, the one that
-   * did not take the last task has parked long, so the hand-off wakes it (a system call); with one thread, the thread
-   * is still in its short poll park and no call wakes it: the difference is the wake-up's cost.
+   * A runner of its own whose candidate threads are all idle before each invocation. {@code threads2}: the default
+   * runner of two threads, and an empty MDC (this module logs through slf4j-nop). {@code threads1}: one thread, which
+   * polls when the call comes, so no call wakes a thread; before the executor woke a deeply parked thread only when
+   * none polls, {@code threads2} paid a wake-up on every call and {@code threads1} did not. {@code threads2_mdc3}:
+   * two threads, and SLF4J's own thread-local MDC adapter installed with three entries, so that the call copies the
+   * MDC as it does under Logback.
    */
   @State(Scope.Thread)
   public static class IdleCandidates {
-    @Param({"2", "1"})
-    int threads;
+    @Param({"threads2", "threads1", "threads2_mdc3"})
+    String shape;
     private ParallelRunner runner;
     private Experiment<Integer, Integer, Integer> experiment;
 
     @Setup(Level.Trial)
     public void setUp() {
+      if (shape.endsWith("_mdc3")) {
+        installThreadLocalMdc();
+        MDC.put("traceId", "4bf92f3577b34da6a3ce929d0e0e4736");
+        MDC.put("spanId", "00f067aa0ba902b7");
+        MDC.put("user", "user-42");
+      }
+      int threads = shape.startsWith("threads1") ? 1 : 2;
       runner = ParallelRunner.builder().threads(threads).mismatchLog(0, Duration.ofSeconds(10)).build();
       experiment = Experiment.<Integer, Integer, Integer>builder("async-accepted", runner)
           .control(ParallelRunOverheadBenchmark::control)
@@ -200,8 +311,24 @@ public class ParallelRunOverheadBenchmark {
           .tag("outcome", "rejected").counter().count();
       double matched = runner.meterRegistry().find("progressive.parallelrun.comparisons")
           .tag("outcome", "match").counter().count();
-      System.out.println("\naccepted path outcomes: match=" + (long) matched + " rejected=" + (long) rejected);
+      System.out.println("\naccepted path outcomes: match=" + (long) matched + " rejected=" + (long) rejected
+          + ", MDC on the caller: " + MDC.getCopyOfContextMap());
       runner.close();
+    }
+  }
+
+  /**
+   * slf4j-nop keeps no MDC. This installs SLF4J's {@link BasicMDCAdapter} (a thread-local map, copied as Logback's is)
+   * through the package-private {@code MDC.setMDCAdapter}: JMH runs each benchmark in a JVM of its own, so no other
+   * benchmark sees it.
+   */
+  static void installThreadLocalMdc() {
+    try {
+      Method set = MDC.class.getDeclaredMethod("setMDCAdapter", MDCAdapter.class);
+      set.setAccessible(true);
+      set.invoke(null, new BasicMDCAdapter());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot install SLF4J's BasicMDCAdapter", e);
     }
   }
 }
