@@ -67,6 +67,8 @@ public final class PostgresListener implements AutoCloseable {
   private final Pause pause;
   private volatile boolean closed;
   private volatile boolean listening;
+  /** The LISTEN connection while open, so that {@link #close()} can cut the wait for notifications short. */
+  private volatile Connection current;
   /** Why LISTEN does not work now, or null while it does (or before the first attempt). */
   private volatile String unavailableBecause;
 
@@ -133,6 +135,10 @@ public final class PostgresListener implements AutoCloseable {
     int failures = 0;
     while (!closed) {
       try (Connection c = connector.connect()) {
+        current = c;
+        if (closed) {
+          break;
+        }
         if (!c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres")) {
           LOG.debug("The flag store's database is not PostgreSQL: no LISTEN, polling only");
           unavailableBecause = null;
@@ -164,6 +170,7 @@ public final class PostgresListener implements AutoCloseable {
         }
       } catch (SQLException | RuntimeException e) {
         listening = false;
+        current = null;
         if (closed) {
           break;
         }
@@ -185,6 +192,12 @@ public final class PostgresListener implements AutoCloseable {
       }
     }
     listening = false;
+    current = null;
+  }
+
+  /** Whether the listener's thread has ended (after {@link #close()}, or on a database other than PostgreSQL). */
+  boolean ended() {
+    return !thread.isAlive();
   }
 
   /** The failure in one line: the driver's message, which says what PostgreSQL refused. */
@@ -224,6 +237,16 @@ public final class PostgresListener implements AutoCloseable {
       lock.unlock();
     }
     thread.interrupt();
+    // The thread may wait up to a heartbeat for notifications on the socket, which an interrupt does not end:
+    // aborting the connection does, so a store closes at once rather than in up to a heartbeat.
+    Connection c = current;
+    if (c != null) {
+      try {
+        c.abort(Runnable::run);
+      } catch (SQLException | RuntimeException e) {
+        LOG.debug("Aborting the LISTEN connection failed; closing waits for the heartbeat", e);
+      }
+    }
     try {
       thread.join(TimeUnit.SECONDS.toMillis(5));
     } catch (InterruptedException e) {

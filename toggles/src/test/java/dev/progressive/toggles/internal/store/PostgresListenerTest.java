@@ -116,6 +116,61 @@ class PostgresListenerTest {
     assertThat(PostgresListener.backoff(Duration.ofSeconds(2)).apply(50)).isEqualTo(2000);
   }
 
+  @Test
+  void closingCutsTheWaitForNotificationsShort() throws Exception {
+    java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch aborted = new java.util.concurrent.CountDownLatch(1);
+    DatabaseMetaData meta = proxy(DatabaseMetaData.class, (m, args) -> "PostgreSQL");
+    Statement statement = proxy(Statement.class, (m, args) -> m.equals("execute") ? Boolean.FALSE : null);
+    PGConnection pg = proxy(PGConnection.class, (m, args) -> {
+      if (m.equals("getNotifications")) {
+        waiting.countDown();
+        // As a socket read does: an interrupt does not end it, an abort of the connection does.
+        while (true) {
+          try {
+            if (aborted.await(1, java.util.concurrent.TimeUnit.DAYS)) {
+              break;
+            }
+          } catch (InterruptedException ignored) {
+            // a socket read goes on waiting
+          }
+        }
+        throw new SQLException("the connection was aborted", "08006");
+      }
+      return null;
+    });
+    Connection connection = proxy(Connection.class, (m, args) -> switch (m) {
+      case "getMetaData" -> meta;
+      case "createStatement" -> statement;
+      case "unwrap" -> pg;
+      case "abort" -> {
+        aborted.countDown();
+        yield null;
+      }
+      default -> null;
+    });
+    PostgresListener l = new PostgresListener("test", () -> connection, "chan", Duration.ofDays(1),
+        Duration.ofSeconds(2), new PostgresListener.Events() {
+          @Override
+          public void notified() {}
+
+          @Override
+          public void lost(Exception cause) {}
+
+          @Override
+          public void reopened() {}
+        });
+    l.start();
+    waiting.await();
+    assertThat(l.isListening()).isTrue();
+
+    l.close();
+
+    assertThat(aborted.getCount()).as("the connection was aborted").isZero();
+    assertThat(l.ended()).as("the thread ended, with a heartbeat of a day").isTrue();
+    assertThat(l.isListening()).isFalse();
+  }
+
   /**
    * A connection whose database is the product named; a PostgreSQL one LISTENs, then its first wait for
    * notifications finds the connection dropped.
