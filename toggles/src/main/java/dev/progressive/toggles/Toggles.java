@@ -239,7 +239,7 @@ public final class Toggles implements AutoCloseable {
     for (SourceState s : slots) {
       out.add(s.health());
     }
-    out.add(storeHealth);
+    out.add(storeHealth.withNotice(store.notice().orElse(null)));
     return out;
   }
 

@@ -120,6 +120,9 @@ public class TogglesHealthContributor implements CompositeHealthContributor {
     if (health.error() != null) {
       builder.withDetail("error", health.error());
     }
+    if (health.notice() != null) {
+      builder.withDetail("notice", health.notice());
+    }
     if (health.lastSuccess() != null) {
       builder.withDetail("lastSuccess", health.lastSuccess().toString());
     }

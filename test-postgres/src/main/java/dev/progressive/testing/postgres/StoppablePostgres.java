@@ -50,14 +50,16 @@ public final class StoppablePostgres implements AutoCloseable {
   private final int port;
   private final String password;
   private final List<String> runAs;
+  private final int maxConnections;
 
-  private StoppablePostgres(Path bin, Path dir, int port, String password, List<String> runAs) {
+  private StoppablePostgres(Path bin, Path dir, int port, String password, List<String> runAs, int maxConnections) {
     this.bin = bin;
     this.dir = dir;
     this.data = dir.resolve("data");
     this.port = port;
     this.password = password;
     this.runAs = runAs;
+    this.maxConnections = maxConnections;
   }
 
   /**
@@ -67,6 +69,21 @@ public final class StoppablePostgres implements AutoCloseable {
    *     missing, or the server does not start; the message says which and what to do
    */
   public static StoppablePostgres create() {
+    return create(100);
+  }
+
+  /**
+   * Creates a new cluster as {@link #create()} does, whose server allows the connections given at once
+   * ({@code max_connections}; PostgreSQL's default is 100), for a test that exhausts them. The {@code postgres} user is
+   * a superuser, so it may use all of them, the {@code superuser_reserved_connections} included.
+   *
+   * @param maxConnections at least 5
+   */
+  public static StoppablePostgres create(int maxConnections) {
+    if (maxConnections < 5) {
+      throw new IllegalArgumentException("maxConnections must be at least 5 (PostgreSQL reserves 3 for "
+          + "superusers), was " + maxConnections);
+    }
     Path bin = findBin(System.getenv(), Path.of("/usr/lib/postgresql"));
     boolean root = TestPostgres.isRoot();
     List<String> runAs = root ? List.of(runuser(), "-u", USER, "--") : List.of();
@@ -89,7 +106,7 @@ public final class StoppablePostgres implements AutoCloseable {
         Files.setOwner(dir, postgres);
         Files.setOwner(pwfile, postgres);
       }
-      StoppablePostgres pg = new StoppablePostgres(bin, dir, freePort(), password, runAs);
+      StoppablePostgres pg = new StoppablePostgres(bin, dir, freePort(), password, runAs, maxConnections);
       pg.run("initdb", List.of("-D", pg.data.toString(), "-U", USER, "--pwfile=" + pwfile,
           "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C"));
       pg.start();
@@ -103,7 +120,7 @@ public final class StoppablePostgres implements AutoCloseable {
   public void start() {
     run("pg_ctl", List.of("-D", data.toString(), "-l", dir.resolve("server.log").toString(), "-w", "-t", "60",
         "start", "-o", "-c listen_addresses=127.0.0.1 -p " + port + " -k " + dir + " -c fsync=off "
-            + "-c max_connections=100"));
+            + "-c max_connections=" + maxConnections));
   }
 
   /** Stops the server as an operator does: {@code pg_ctl stop -m fast}, sessions terminated, data kept. */
@@ -121,6 +138,11 @@ public final class StoppablePostgres implements AutoCloseable {
 
   public String password() {
     return password;
+  }
+
+  /** How many connections the server allows at once ({@code max_connections}). */
+  public int maxConnections() {
+    return maxConnections;
   }
 
   /** A fresh, unpooled data source for the server's {@code postgres} database. */

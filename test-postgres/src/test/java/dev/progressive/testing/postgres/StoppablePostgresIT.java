@@ -31,6 +31,28 @@ class StoppablePostgresIT {
     }
   }
 
+  @Test
+  void allowsTheConnectionsItWasCreatedWith() throws Exception {
+    try (StoppablePostgres pg = StoppablePostgres.create(6)) {
+      DataSource db = pg.dataSource();
+      java.util.List<Connection> open = new java.util.ArrayList<>();
+      try {
+        for (int i = 0; i < 6; i++) {
+          open.add(db.getConnection());
+        }
+        assertThatThrownBy(db::getConnection).isInstanceOfSatisfying(SQLException.class,
+            e -> assertThat(e.getSQLState()).as("too many connections").isEqualTo("53300"));
+      } finally {
+        for (Connection c : open) {
+          c.close();
+        }
+      }
+      assertThat(pg.maxConnections()).isEqualTo(6);
+      assertThatThrownBy(() -> StoppablePostgres.create(4)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("maxConnections");
+    }
+  }
+
   private static void execute(DataSource db, String sql) throws SQLException {
     try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
       s.execute(sql);

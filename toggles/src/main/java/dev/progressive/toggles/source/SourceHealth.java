@@ -16,9 +16,11 @@ import java.util.Objects;
  *     none
  * @param staleSince since when what it serves is not confirmed current: when it was last UP (or when it was created,
  *     if never); null while UP
+ * @param notice what ops should know of how it works now, whatever its status, e.g. {@code change notifications:
+ *     polling every 5s, LISTEN unavailable: ...} for a store that cannot LISTEN; null when nothing
  */
 public record SourceHealth(String source, Status status, String error, Instant lastSuccess, Instant lastFailure,
-    List<RefusedFlag> refused, Instant staleSince) {
+    List<RefusedFlag> refused, Instant staleSince, String notice) {
 
   /** Whether a source's flags are current. */
   public enum Status {
@@ -52,9 +54,21 @@ public record SourceHealth(String source, Status status, String error, Instant l
     refused = refused == null ? List.of() : List.copyOf(refused);
   }
 
+  /** A health without a notice. */
+  public SourceHealth(String source, Status status, String error, Instant lastSuccess, Instant lastFailure,
+      List<RefusedFlag> refused, Instant staleSince) {
+    this(source, status, error, lastSuccess, lastFailure, refused, staleSince, null);
+  }
+
   /** A health without refused flags; the time it went stale is the last failure when it is not UP. */
   public SourceHealth(String source, Status status, String error, Instant lastSuccess, Instant lastFailure) {
     this(source, status, error, lastSuccess, lastFailure, List.of(), status == Status.UP ? null : lastFailure);
+  }
+
+  /** This health with the notice given (null for none). */
+  public SourceHealth withNotice(String notice) {
+    return java.util.Objects.equals(notice, this.notice) ? this
+        : new SourceHealth(source, status, error, lastSuccess, lastFailure, refused, staleSince, notice);
   }
 
   public boolean isUp() {

@@ -67,6 +67,15 @@ public interface FlagStore extends AutoCloseable {
     return true;
   }
 
+  /**
+   * What ops should know of how this store works now, while it serves, when that is not as configured: e.g. that
+   * changes reach this instance only by polling because it cannot LISTEN. Shown as the {@link
+   * dev.progressive.toggles.source.SourceHealth#notice() notice} of the store's health. Empty by default.
+   */
+  default java.util.Optional<String> notice() {
+    return java.util.Optional.empty();
+  }
+
   @Override
   default void close() {}
 

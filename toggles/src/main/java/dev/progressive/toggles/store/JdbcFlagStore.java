@@ -2,6 +2,7 @@ package dev.progressive.toggles.store;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.progressive.toggles.internal.store.ConnectionGate;
 import dev.progressive.toggles.internal.store.DatabaseCalls;
 import dev.progressive.toggles.internal.store.FlagTables;
 import dev.progressive.toggles.internal.store.KnownAudit;
@@ -51,6 +52,10 @@ import org.slf4j.LoggerFactory;
  * and reads only the rows changed since. On PostgreSQL, a write also sends a NOTIFY, which instances LISTEN for on a
  * dedicated connection, so a change arrives within milliseconds; that connection is checked by a heartbeat and
  * reopened with exponential backoff when lost, and a full resync follows every reopening, so no change is missed.
+ * An instance that cannot get or keep its LISTEN connection (the server's {@code max_connections} reached, a pooler
+ * that does not pass LISTEN on) never fails for it: changes reach it by the poll, within one poll interval, its
+ * {@link #notice()} (shown in the store's health) says so and why, and it LISTENs again as soon as it can. The LISTEN
+ * connection comes from the store's data source, or from {@link Builder#listenDataSource} when given.
  *
  * <p><b>Time bounds.</b> Every database call has one budget, {@link Builder#timeout} (default 2 s), whatever the
  * pool's own timeouts: getting the connection (on a bounded executor, since {@link DataSource#getConnection()} cannot
@@ -78,6 +83,7 @@ public final class JdbcFlagStore implements FlagStore {
   private static final Duration RECHECK = Duration.ofSeconds(1);
 
   private final DataSource dataSource;
+  private final DataSource listenDataSource;
   private final FlagTables tables;
   private final Duration pollInterval;
   private final boolean listen;
@@ -99,9 +105,11 @@ public final class JdbcFlagStore implements FlagStore {
   private volatile long lastPoll;
   private ScheduledExecutorService poller;
   private PostgresListener listener;
+  private ConnectionGate listenGate;
 
   private JdbcFlagStore(Builder b) {
     this.dataSource = b.dataSource;
+    this.listenDataSource = b.listenDataSource;
     this.tables = new FlagTables(b.tablePrefix);
     this.pollInterval = b.pollInterval;
     this.listen = b.listen;
@@ -131,6 +139,26 @@ public final class JdbcFlagStore implements FlagStore {
   public boolean isListening() {
     PostgresListener l = listener;
     return l != null && l.isListening();
+  }
+
+  /**
+   * What ops should know of how changes reach this instance while it is not as configured: {@code change
+   * notifications: polling every 5s, LISTEN unavailable: FATAL: sorry, too many clients already} while it cannot
+   * LISTEN on PostgreSQL; empty while it LISTENs, and on databases that only poll.
+   */
+  @Override
+  public Optional<String> notice() {
+    PostgresListener l = listener;
+    String reason = l == null ? null : l.unavailableBecause();
+    if (reason == null || closed) {
+      return Optional.empty();
+    }
+    return Optional.of("change notifications: polling every " + seconds(pollInterval) + ", LISTEN unavailable: "
+        + reason);
+  }
+
+  private static String seconds(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
   }
 
   /** The budget of each database call, retries included. */
@@ -402,7 +430,13 @@ public final class JdbcFlagStore implements FlagStore {
     long tick = Math.min(pollInterval.toMillis(), RECHECK.toMillis());
     poller.scheduleWithFixedDelay(() -> tick(storeListener), tick, tick, TimeUnit.MILLISECONDS);
     if (listen && PostgresListener.driverPresent()) {
-      listener = new PostgresListener("progressive-flag-store", calls, tables.channel(), heartbeat, reconnectMax,
+      PostgresListener.Connector connector = calls::connection;
+      if (listenDataSource != null) {
+        ConnectionGate gate = new ConnectionGate("progressive-flag-store-listen", listenDataSource, 1, 1);
+        listenGate = gate;
+        connector = () -> gate.get(System.nanoTime() + calls.timeout().toNanos());
+      }
+      listener = new PostgresListener("progressive-flag-store", connector, tables.channel(), heartbeat, reconnectMax,
           new PostgresListener.Events() {
             @Override
             public void notified() {
@@ -508,12 +542,16 @@ public final class JdbcFlagStore implements FlagStore {
     if (listener != null) {
       listener.close();
     }
+    if (listenGate != null) {
+      listenGate.close();
+    }
     calls.close();
   }
 
   /** Builds a {@link JdbcFlagStore}. */
   public static final class Builder {
     private final DataSource dataSource;
+    private DataSource listenDataSource;
     private String tablePrefix = "progressive_";
     private Duration pollInterval = Duration.ofSeconds(5);
     private boolean listen = true;
@@ -549,6 +587,16 @@ public final class JdbcFlagStore implements FlagStore {
     /** Whether to LISTEN for NOTIFY on PostgreSQL. Default true. */
     public Builder listenNotify(boolean listen) {
       this.listen = listen;
+      return this;
+    }
+
+    /**
+     * Where the one long-lived LISTEN connection comes from, when not from the store's data source (the default).
+     * Give a data source that reaches PostgreSQL directly when the store's goes through a pooler that does not pass
+     * LISTEN on, such as PgBouncer in transaction mode. When it cannot give a connection, the store polls.
+     */
+    public Builder listenDataSource(DataSource listenDataSource) {
+      this.listenDataSource = Objects.requireNonNull(listenDataSource, "listenDataSource");
       return this;
     }
 
@@ -588,7 +636,10 @@ public final class JdbcFlagStore implements FlagStore {
       return this;
     }
 
-    /** The longest wait between attempts to reopen the LISTEN connection. Default 2 s. */
+    /**
+     * The longest wait between attempts to reopen the LISTEN connection, which start at 100 ms and double with each
+     * failure in a row. Default 2 s. Changes arrive by the poll meanwhile.
+     */
     public Builder reconnectMax(Duration reconnectMax) {
       this.reconnectMax = positive(reconnectMax, "reconnectMax");
       return this;
