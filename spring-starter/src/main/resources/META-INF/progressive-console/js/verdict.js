@@ -37,7 +37,7 @@ export function renderVerdict(box, canary) {
       el('span', {class: 'badge ' + m.result.toLowerCase()}, m.result), ': ', m.reason || numbers(m) + '.'));
   }
   box.appendChild(list);
-  box.appendChild(el('p', {class: 'muted how'}, 'CI: an always-valid confidence interval of the canary\'s '
+  box.appendChild(el('p', {class: 'muted'}, 'CI: an always-valid confidence interval of the canary\'s '
     + 'relative change, true at every look of the step at once. A metric passes only when its CI lies within its '
     + 'pass margin, and fails when it lies beyond the allowed change; in between, the step holds its weight and '
     + 'keeps collecting.'));
