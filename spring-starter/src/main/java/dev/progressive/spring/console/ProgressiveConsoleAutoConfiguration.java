@@ -143,6 +143,7 @@ public class ProgressiveConsoleAutoConfiguration {
       http.securityMatcher(paths.matcher(path + "/**"))
           .authorizeHttpRequests(authorize -> authorize
               .requestMatchers(paths.matcher(path + "/login"), paths.matcher(path + "/login.js"),
+                  paths.matcher(path + "/js/cookies.js"), // the one module login.js imports
                   paths.matcher(path + "/console.css"), paths.matcher(path + "/favicon.svg"))
               .permitAll()
               .anyRequest().authenticated())

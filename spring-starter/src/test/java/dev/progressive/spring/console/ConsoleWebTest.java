@@ -99,7 +99,7 @@ class ConsoleWebTest {
         .andExpect(header().string("Cache-Control", "no-store"))
         .andReturn();
     String html = page.getResponse().getContentAsString();
-    assertThat(html).contains("<script src=\"console.js\" defer></script>");
+    assertThat(html).contains("<script type=\"module\" src=\"console.js\"></script>");
     assertThat(Pattern.compile("<script(?![^>]*\\bsrc=)").matcher(html).find()).as("an inline script").isFalse();
     assertThat(html).doesNotContain(" style=", " onclick=", " onload=");
     assertThat(html).as("the status line changes on every read: not a live region")

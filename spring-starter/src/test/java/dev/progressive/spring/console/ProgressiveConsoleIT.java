@@ -350,12 +350,40 @@ class ProgressiveConsoleIT {
     openFlag("search-ranking");
     eventually().until(() -> driver.findElements(By.cssSelector("#flag-variant option")).size() == 3);
     JavascriptExecutor js = (JavascriptExecutor) driver;
-    js.executeScript("document.querySelector('#flag-variant option').dataset.seen = 'before'");
-    Thread.sleep(3_500);
-    // The same option elements after three polls (1 s): a rebuilt list would lose what the user was looking at.
+    js.executeScript("performance.setResourceTimingBufferSize(10000); performance.clearResourceTimings();"
+        + "document.querySelector('#flag-variant option').dataset.seen = 'before'");
+    // First that polls happened: three reads of this flag by the page since the mark (1 s apart), each of which
+    // rendered the panel again. Without them, the select would be left alone by a page that polls nothing.
+    String reads = "return performance.getEntriesByType('resource')"
+        + ".filter(e => e.name.endsWith('/actuator/toggles/search-ranking')).length";
+    eventually().until(() -> (Long) js.executeScript(reads) >= 3);
+    long polls = Long.parseLong((String) js.executeScript("return document.body.dataset.polls"));
+    eventually().until(() -> Long.parseLong((String) js.executeScript("return document.body.dataset.polls"))
+        >= polls + 1);
+    // The same option elements after those polls: a rebuilt list would lose what the user was looking at.
     assertThat(js.executeScript("return document.querySelector('#flag-variant option').dataset.seen"))
         .isEqualTo("before");
     assertThat(js.executeScript("return document.getElementById('flag-variant').value")).isEqualTo("classic");
+  }
+
+  @Test
+  void aVerdictIsShownInTheJudgesOwnWordsWithNoConfidenceLevelOfThePagesOwn() throws Exception {
+    login(ConsoleTestApp.OPS);
+    eventually().until(() -> text(By.id("canary-checkout-v2-verdict")).contains("Latest verdict"));
+    // Each metric's words as the endpoint gives them (the verdict the page shows may be a look older or newer).
+    eventually().until(() -> {
+      JsonNode verdict = actuator("/actuator/canaries/checkout-v2").get("latestVerdict");
+      String shown = text(By.id("canary-checkout-v2-verdict"));
+      boolean every = verdict.get("metrics").size() > 0;
+      for (JsonNode metric : verdict.get("metrics")) {
+        every &= shown.contains(metric.get("metric").asText() + " " + metric.get("result").asText() + ": "
+            + metric.get("reason").asText());
+      }
+      return every && shown.contains(verdict.get("summary").asText());
+    });
+    assertThat(text(By.id("canary-checkout-v2-verdict")))
+        .doesNotContain("95%")
+        .contains("always-valid confidence interval", "pass margin", "allowed change");
   }
 
   @Test

@@ -52,15 +52,35 @@ class FlagSetParserRandomInputTest {
 
   /** Parses and compiles; returns normally or with FlagDefinitionException; fails on anything else or a hang. */
   private static void parsesOrRefuses(String origin, String input, String why) {
-    Future<?> f = executor.submit(() -> {
+    within(executor.submit(() -> {
       try {
-        FlagSetDocument doc = FlagSetParser.parse(origin, input);
-        new FlagCompiler(FractionalHashing.v2(), null, InvalidTargeting.REFUSE_SOURCE).compile(doc);
+        parseAndCompile(origin, input);
       } catch (FlagDefinitionException expected) {
         assertThat(expected.getMessage()).startsWith(origin + ": ");
       }
       return null;
-    });
+    }), input, why);
+  }
+
+  /** Parses and compiles; fails unless refused with a FlagDefinitionException that names the origin, or on a hang. */
+  private static void refuses(String origin, String input, String why) {
+    within(executor.submit(() -> {
+      try {
+        parseAndCompile(origin, input);
+      } catch (FlagDefinitionException expected) {
+        assertThat(expected.getMessage()).startsWith(origin + ": ");
+        return null;
+      }
+      throw new AssertionError("accepted");
+    }), input, why);
+  }
+
+  private static void parseAndCompile(String origin, String input) {
+    FlagSetDocument doc = FlagSetParser.parse(origin, input);
+    new FlagCompiler(FractionalHashing.v2(), null, InvalidTargeting.REFUSE_SOURCE).compile(doc);
+  }
+
+  private static void within(Future<?> f, String input, String why) {
     try {
       f.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
@@ -121,7 +141,8 @@ class FlagSetParserRandomInputTest {
       for (int i = 0; i < length; i++) {
         sb.append((char) (32 + random.nextInt(0x3000)));
       }
-      parsesOrRefuses(seed % 2 == 0 ? "random.json" : "random.yaml", sb.toString(), "seed " + seed);
+      // Random characters hold no "flags" object: each is refused, as JSON or YAML, naming the file.
+      refuses(seed % 2 == 0 ? "random.json" : "random.yaml", sb.toString(), "seed " + seed);
     }
   }
 
