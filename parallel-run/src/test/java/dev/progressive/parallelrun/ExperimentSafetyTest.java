@@ -2,6 +2,7 @@ package dev.progressive.parallelrun;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -226,7 +227,13 @@ class ExperimentSafetyTest {
       Result<?, ?> result = results.next();
       assertThat(result.outcome()).isEqualTo(ComparisonOutcome.TIMEOUT);
       assertThat(interrupted.get(10, TimeUnit.SECONDS)).isTrue();
-      assertThat(quick.stats().availablePermits()).isEqualTo(2);
+      // The permit comes back after the interrupted candidate has unwound, which is after it
+      // completed the future above: wait for that event rather than read the count at once.
+      assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+        while (quick.stats().availablePermits() != 2) {
+          Thread.onSpinWait();
+        }
+      });
     }
   }
 
