@@ -3,6 +3,7 @@ package dev.progressive.toggles;
 import static dev.progressive.toggles.internal.assembly.Failures.rethrowIfFatal;
 
 import dev.progressive.toggles.bucketing.FractionalHashing;
+import dev.progressive.toggles.event.FlagsChanged;
 import dev.progressive.toggles.internal.assembly.FlagChanges;
 import dev.progressive.toggles.internal.assembly.FlagInputs;
 import dev.progressive.toggles.internal.assembly.OverrideSync;

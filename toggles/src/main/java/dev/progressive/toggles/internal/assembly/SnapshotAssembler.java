@@ -3,7 +3,7 @@ package dev.progressive.toggles.internal.assembly;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.progressive.toggles.FlagDefinitionException;
-import dev.progressive.toggles.FlagsChanged;
+import dev.progressive.toggles.event.FlagsChanged;
 import dev.progressive.toggles.internal.definition.FlagDefinition;
 import dev.progressive.toggles.internal.definition.FlagSetParser;
 import dev.progressive.toggles.internal.engine.CompiledFlag;
@@ -141,27 +141,27 @@ public final class SnapshotAssembler {
     for (Map.Entry<String, CompiledFlag> e : merged.entrySet()) {
       next.put(e.getKey(), AssembledFlag.fromSourceOnly(e.getValue(), owner.get(e.getKey())));
     }
-    for (StoredOverride so : overrides.values()) {
-      if (so.override().isEmpty()) {
-        AssembledFlag plain = next.get(so.flagKey());
+    for (StoredOverride stored : overrides.values()) {
+      if (stored.override().isEmpty()) {
+        AssembledFlag plain = next.get(stored.flagKey());
         if (plain != null) {
-          next.put(so.flagKey(), plain.withEmptyOverride(so));
+          next.put(stored.flagKey(), plain.withEmptyOverride(stored));
         }
         continue;
       }
-      CompiledFlag fromSource = merged.get(so.flagKey());
-      AssembledFlag cached = overrideCache.get(so.flagKey());
+      CompiledFlag fromSource = merged.get(stored.flagKey());
+      AssembledFlag cached = overrideCache.get(stored.flagKey());
       AssembledFlag flag;
-      if (cached != null && cached.fromSource() == fromSource && cached.override().version() == so.version()
-          && cached.override().changeId() == so.changeId()) {
+      if (cached != null && cached.fromSource() == fromSource && cached.override().version() == stored.version()
+          && cached.override().changeId() == stored.changeId()) {
         flag = cached;
       } else {
-        flag = withOverride(so, fromSource, owner.get(so.flagKey()));
-        overrideCache.put(so.flagKey(), flag);
+        flag = withOverride(stored, fromSource, owner.get(stored.flagKey()));
+        overrideCache.put(stored.flagKey(), flag);
       }
-      next.put(so.flagKey(), flag);
+      next.put(stored.flagKey(), flag);
       if (flag.inForce() != null) {
-        merged.put(so.flagKey(), flag.inForce());
+        merged.put(stored.flagKey(), flag.inForce());
       }
     }
     overrideCache.keySet().retainAll(overrides.keySet());
@@ -189,20 +189,20 @@ public final class SnapshotAssembler {
   }
 
   /** A flag with its override; when the override does not fit, the source's definition serves. */
-  private AssembledFlag withOverride(StoredOverride so, CompiledFlag fromSource, String sourceName) {
-    String key = so.flagKey();
+  private AssembledFlag withOverride(StoredOverride stored, CompiledFlag fromSource, String sourceName) {
+    String key = stored.flagKey();
     try {
       ObjectNode json = Overrides.apply(key, fromSource == null ? null : fromSource.definition().json(),
-          so.override());
+          stored.override());
       if (json == null) {
         throw new FlagDefinitionException(Overrides.ORIGIN, key, "$.flags." + key,
             "no source defines flag '" + key + "' any more, and its override has no whole definition");
       }
-      return new AssembledFlag(fromSource, sourceName, so, compile(key, json, fromSource), null);
+      return new AssembledFlag(fromSource, sourceName, stored, compile(key, json, fromSource), null);
     } catch (FlagDefinitionException e) {
-      LOG.error("The override of flag '{}' (version {}) cannot be applied; {}: {}", key, so.version(),
+      LOG.error("The override of flag '{}' (version {}) cannot be applied; {}: {}", key, stored.version(),
           fromSource == null ? "the flag is absent" : "the source's definition serves", e.getMessage());
-      return new AssembledFlag(fromSource, sourceName, so, fromSource, e.getMessage());
+      return new AssembledFlag(fromSource, sourceName, stored, fromSource, e.getMessage());
     }
   }
 
