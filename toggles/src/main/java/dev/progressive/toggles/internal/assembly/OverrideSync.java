@@ -81,10 +81,10 @@ public final class OverrideSync {
         next = latestByKey(changed);
       } else {
         next = new HashMap<>(assembler.overrides());
-        for (StoredOverride so : changed) {
-          StoredOverride known = next.get(so.flagKey());
-          if (known == null || so.version() > known.version()) {
-            next.put(so.flagKey(), so);
+        for (StoredOverride stored : changed) {
+          StoredOverride known = next.get(stored.flagKey());
+          if (known == null || stored.version() > known.version()) {
+            next.put(stored.flagKey(), stored);
           }
         }
       }
@@ -128,8 +128,8 @@ public final class OverrideSync {
   /** The override of highest version of each flag. */
   static Map<String, StoredOverride> latestByKey(Collection<StoredOverride> all) {
     Map<String, StoredOverride> map = new HashMap<>();
-    for (StoredOverride so : all) {
-      map.merge(so.flagKey(), so, (a, b) -> b.version() >= a.version() ? b : a);
+    for (StoredOverride stored : all) {
+      map.merge(stored.flagKey(), stored, (a, b) -> b.version() >= a.version() ? b : a);
     }
     return map;
   }
