@@ -246,13 +246,15 @@ public final class ProgressiveProvider extends EventProvider {
 
   /**
    * The result with the outcome's variant, reason (STALE when the flag's definition may not be current) and
-   * metadata, which is built once per outcome. A new result per call, since OpenFeature's is mutable; built with its
-   * constructor rather than its builder, which would be a second object per call.
+   * metadata, which is built once per outcome. A new result per call, since OpenFeature's is mutable. Built with the
+   * builder on purpose: measured through a named client, the JIT then removes the result (160 B per call with an
+   * empty prebuilt context), and it does not with the all-arguments constructor (200 B).
    */
   private <T> ProviderEvaluation<T> result(Outcome o, T value) {
     Reason reason = o.reason();
     String reasonName = reason != Reason.DISABLED && toggles.isStale(o.flagKey()) ? Reason.STALE.name()
         : reason.name();
-    return new ProviderEvaluation<>(value, o.variant(), reasonName, null, null, o.openFeatureMetadata());
+    return ProviderEvaluation.<T>builder().value(value).variant(o.variant()).reason(reasonName)
+        .flagMetadata(o.openFeatureMetadata()).build();
   }
 }
