@@ -2,13 +2,14 @@
  * Feature toggles in the flagd format: the {@link dev.progressive.toggles.Toggles} facade and its OpenFeature
  * provider, flag sources, the flag store and fractional bucketing.
  *
- * <p>Only the four packages below are exported. Everything under {@code dev.progressive.toggles.internal} (the
+ * <p>Only the five packages below are exported. Everything under {@code dev.progressive.toggles.internal} (the
  * JsonLogic compiler, the evaluation engine, the definition parser, the store's SQL and the file watcher) cannot be
  * reached from another module and may change in any release.
  */
 module dev.progressive.toggles {
   exports dev.progressive.toggles;
   exports dev.progressive.toggles.bucketing;
+  exports dev.progressive.toggles.event;
   exports dev.progressive.toggles.source;
   exports dev.progressive.toggles.store;
   // The one way to write a canary.* flag, for the module that keeps canary state in them.

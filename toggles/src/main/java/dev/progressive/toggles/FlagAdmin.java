@@ -1,5 +1,6 @@
 package dev.progressive.toggles;
 
+import dev.progressive.toggles.internal.assembly.FlagChanges;
 import dev.progressive.toggles.internal.reserved.CanaryFlagWrites;
 import dev.progressive.toggles.store.AuditEntry;
 import dev.progressive.toggles.store.ChangeRequest;
@@ -56,25 +57,26 @@ public final class FlagAdmin {
       FlagAdmin admin = toggles.admin();
       Objects.requireNonNull(definition, "definition");
       admin.check(key, request, false);
-      return toggles.change(key, "replace-definition", request, o -> o.withDefinition(definition));
+      return admin.changes.change(key, "replace-definition", request, o -> o.withDefinition(definition));
     });
   }
 
-  private final Toggles toggles;
+  /** Validates, writes and applies each change, and reads the flags and their audit. */
+  private final FlagChanges changes;
   private final ChangeRequestRules rules;
 
-  FlagAdmin(Toggles toggles) {
-    this(toggles, ChangeRequestRules.ofDefaults());
+  FlagAdmin(FlagChanges changes) {
+    this(changes, ChangeRequestRules.ofDefaults());
   }
 
-  private FlagAdmin(Toggles toggles, ChangeRequestRules rules) {
-    this.toggles = toggles;
+  private FlagAdmin(FlagChanges changes, ChangeRequestRules rules) {
+    this.changes = changes;
     this.rules = Objects.requireNonNull(rules, "rules");
   }
 
   /** This admin, over the same flags, checking each change request with other rules. */
   public FlagAdmin withRules(ChangeRequestRules rules) {
-    return new FlagAdmin(toggles, rules);
+    return new FlagAdmin(changes, rules);
   }
 
   /** The rules each change request is checked with. */
@@ -89,25 +91,25 @@ public final class FlagAdmin {
 
   /** One flag, with its source, override, origins and version. */
   public Optional<FlagView> flag(String key) {
-    return Optional.ofNullable(toggles.view(Objects.requireNonNull(key, "key")));
+    return Optional.ofNullable(changes.view(Objects.requireNonNull(key, "key")));
   }
 
   /** Every flag, sorted by key. */
   public List<FlagView> flags() {
-    return toggles.views();
+    return changes.views();
   }
 
   /** Enables or disables a flag. */
   public FlagView setState(String key, boolean enabled, ChangeRequest request) {
     check(key, request, true);
-    return toggles.change(key, "set-state", request, o -> o.withState(enabled ? "ENABLED" : "DISABLED"));
+    return changes.change(key, "set-state", request, o -> o.withState(enabled ? "ENABLED" : "DISABLED"));
   }
 
   /** Sets the default variant, which must be one of the flag's variants. */
   public FlagView setDefaultVariant(String key, String variant, ChangeRequest request) {
     Objects.requireNonNull(variant, "variant");
     check(key, request, true);
-    return toggles.change(key, "set-default-variant", request, o -> o.withDefaultVariant(variant));
+    return changes.change(key, "set-default-variant", request, o -> o.withDefaultVariant(variant));
   }
 
   /**
@@ -117,7 +119,7 @@ public final class FlagAdmin {
   public FlagView setWeights(String key, Map<String, Integer> weights, ChangeRequest request) {
     Objects.requireNonNull(weights, "weights");
     check(key, request, true);
-    return toggles.change(key, "set-weights", request, o -> o.withWeights(weights));
+    return changes.change(key, "set-weights", request, o -> o.withWeights(weights));
   }
 
   /**
@@ -127,24 +129,24 @@ public final class FlagAdmin {
   public FlagView replaceDefinition(String key, String definition, ChangeRequest request) {
     Objects.requireNonNull(definition, "definition");
     check(key, request, true);
-    return toggles.change(key, "replace-definition", request, o -> o.withDefinition(definition));
+    return changes.change(key, "replace-definition", request, o -> o.withDefinition(definition));
   }
 
   /** Removes the flag's override: the source's definition is in force again. */
   public Optional<FlagView> removeOverride(String key, ChangeRequest request) {
     check(key, request, true);
-    return Optional.ofNullable(toggles.change(key, "remove-override", request, o -> FlagOverride.NONE));
+    return Optional.ofNullable(changes.change(key, "remove-override", request, o -> FlagOverride.NONE));
   }
 
   /** The audit of one flag between two instants, oldest first, at most {@code limit} entries. */
   public List<AuditEntry> history(String key, Instant from, Instant to, int limit) {
     Objects.requireNonNull(key, "key");
-    return toggles.history(key, from, to, checkLimit(limit));
+    return changes.history(key, from, to, checkLimit(limit));
   }
 
   /** The audit of every flag between two instants, oldest first, at most {@code limit} entries. */
   public List<AuditEntry> history(Instant from, Instant to, int limit) {
-    return toggles.history(null, from, to, checkLimit(limit));
+    return changes.history(null, from, to, checkLimit(limit));
   }
 
   private void check(String key, ChangeRequest request, boolean refuseCanaryFlags) {

@@ -11,8 +11,8 @@ import dev.openfeature.sdk.exceptions.GeneralError;
 import dev.openfeature.sdk.exceptions.ParseError;
 import dev.openfeature.sdk.exceptions.TypeMismatchError;
 import dev.progressive.toggles.internal.definition.VariantType;
-import dev.progressive.toggles.internal.engine.Engine;
 import dev.progressive.toggles.internal.engine.Outcome;
+import dev.progressive.toggles.internal.engine.TypedResolution;
 import dev.progressive.toggles.source.FlagSource;
 import dev.progressive.toggles.source.SourceHealth;
 import java.util.ArrayList;
@@ -55,7 +55,7 @@ public final class ProgressiveProvider extends EventProvider {
   private static final Metadata METADATA = () -> NAME;
 
   private final Toggles toggles;
-  private final Engine engine;
+  private final TypedResolution resolution;
   private final boolean ownsToggles;
   private final AtomicBoolean shutDown = new AtomicBoolean();
   private final List<AutoCloseable> subscriptions = new ArrayList<>();
@@ -67,7 +67,7 @@ public final class ProgressiveProvider extends EventProvider {
 
   private ProgressiveProvider(Toggles toggles, boolean ownsToggles) {
     this.toggles = Objects.requireNonNull(toggles, "toggles");
-    this.engine = toggles.engine();
+    this.resolution = toggles.resolution();
     this.ownsToggles = ownsToggles;
   }
 
@@ -128,7 +128,7 @@ public final class ProgressiveProvider extends EventProvider {
       subscriptions.add(toggles.onHealthChange(this::healthChanged));
     }
     List<SourceHealth> health = toggles.health();
-    if (toggles.keys().isEmpty() && engine.snapshot().broken().isEmpty() && !toggles.isHealthy()) {
+    if (toggles.keys().isEmpty() && resolution.snapshot().broken().isEmpty() && !toggles.isHealthy()) {
       throw new GeneralError("no flags could be read: " + describeDown(health));
     }
     if (!toggles.isHealthy()) {
@@ -186,48 +186,52 @@ public final class ProgressiveProvider extends EventProvider {
   @Override
   public ProviderEvaluation<Boolean> getBooleanEvaluation(String key, Boolean defaultValue, EvaluationContext ctx) {
     Outcome o = resolve(key, VariantType.BOOLEAN, ctx);
-    return result(o, o.value() == null ? defaultValue : (Boolean) o.value());
+    Boolean value = TypedResolution.booleanOf(o);
+    return result(o, value == null ? defaultValue : value);
   }
 
   @Override
   public ProviderEvaluation<String> getStringEvaluation(String key, String defaultValue, EvaluationContext ctx) {
     Outcome o = resolve(key, VariantType.STRING, ctx);
-    return result(o, o.value() == null ? defaultValue : (String) o.value());
+    String value = TypedResolution.stringOf(o);
+    return result(o, value == null ? defaultValue : value);
   }
 
   @Override
   public ProviderEvaluation<Integer> getIntegerEvaluation(String key, Integer defaultValue, EvaluationContext ctx) {
     Outcome o = resolve(key, VariantType.INTEGER, ctx);
-    if (o.value() == null) {
-      return result(o, defaultValue);
+    if (TypedResolution.exceedsInteger(o)) {
+      throw new TypeMismatchError(TypedResolution.exceedsIntegerMessage(o) + "; read it as a long");
     }
-    if (!(o.value() instanceof Integer i)) {
-      throw new TypeMismatchError("flag '" + key + "': variant '" + o.variant() + "' does not fit an integer; "
-          + "read it as a long");
-    }
-    return result(o, i);
+    Integer value = TypedResolution.integerOf(o);
+    return result(o, value == null ? defaultValue : value);
   }
 
   @Override
   public ProviderEvaluation<Long> getLongEvaluation(String key, Long defaultValue, EvaluationContext ctx) {
     Outcome o = resolve(key, VariantType.INTEGER, ctx);
-    return result(o, o.value() == null ? defaultValue : (Long) ((Number) o.value()).longValue());
+    Long value = TypedResolution.longOf(o);
+    return result(o, value == null ? defaultValue : value);
   }
 
   @Override
   public ProviderEvaluation<Double> getDoubleEvaluation(String key, Double defaultValue, EvaluationContext ctx) {
     Outcome o = resolve(key, VariantType.FLOAT, ctx);
-    return result(o, o.value() == null ? defaultValue : (Double) ((Number) o.value()).doubleValue());
+    Double value = TypedResolution.doubleOf(o);
+    return result(o, value == null ? defaultValue : value);
   }
 
   @Override
   public ProviderEvaluation<Value> getObjectEvaluation(String key, Value defaultValue, EvaluationContext ctx) {
     Outcome o = resolve(key, VariantType.OBJECT, ctx);
-    return result(o, o.value() == null ? defaultValue : Value.objectToValue(o.value()));
+    Object value = TypedResolution.objectOf(o);
+    // A new Value each time: OpenFeature's structures are mutable, so none is shared between callers.
+    return result(o, value == null ? defaultValue : Value.objectToValue(value));
   }
 
+  /** Resolves through the typed resolution that the native API uses; an error becomes OpenFeature's typed one. */
   private Outcome resolve(String key, VariantType type, EvaluationContext ctx) {
-    Outcome o = engine.evaluate(key, type, ctx);
+    Outcome o = resolution.resolve(key, type, ctx);
     ErrorCode error = o.errorCode();
     if (error != null) {
       switch (error) {
@@ -240,17 +244,17 @@ public final class ProgressiveProvider extends EventProvider {
     return o;
   }
 
+  /**
+   * The result with the outcome's variant, reason (STALE when the flag's definition may not be current) and
+   * metadata, which is built once per outcome. A new result per call, since OpenFeature's is mutable. Built with the
+   * builder on purpose: measured through a named client, the JIT then removes the result (160 B per call with an
+   * empty prebuilt context), and it does not with the all-arguments constructor (200 B).
+   */
   private <T> ProviderEvaluation<T> result(Outcome o, T value) {
     Reason reason = o.reason();
-    String reasonName = reason.name();
-    if (reason != Reason.DISABLED && toggles.isStale(o.flagKey())) {
-      reasonName = Reason.STALE.name();
-    }
-    return ProviderEvaluation.<T>builder()
-        .value(value)
-        .variant(o.variant())
-        .reason(reasonName)
-        .flagMetadata(o.openFeatureMetadata())
-        .build();
+    String reasonName = reason != Reason.DISABLED && toggles.isStale(o.flagKey()) ? Reason.STALE.name()
+        : reason.name();
+    return ProviderEvaluation.<T>builder().value(value).variant(o.variant()).reason(reasonName)
+        .flagMetadata(o.openFeatureMetadata()).build();
   }
 }

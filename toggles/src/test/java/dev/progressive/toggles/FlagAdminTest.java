@@ -1,5 +1,6 @@
 package dev.progressive.toggles;
 
+import dev.progressive.toggles.event.FlagsChanged;
 import dev.progressive.toggles.internal.reserved.CanaryFlagWrites;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -9,6 +9,7 @@ import dev.openfeature.sdk.ErrorCode;
 import dev.openfeature.sdk.FlagEvaluationDetails;
 import dev.openfeature.sdk.OpenFeatureAPI;
 import dev.progressive.testing.MutableClock;
+import dev.progressive.toggles.event.FlagsChanged;
 import dev.progressive.toggles.source.FlagDocument;
 import dev.progressive.toggles.source.FlagSource;
 import dev.progressive.toggles.source.InMemorySource;

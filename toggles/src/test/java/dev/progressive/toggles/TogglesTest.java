@@ -3,6 +3,7 @@ package dev.progressive.toggles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.progressive.toggles.event.FlagsChanged;
 import dev.progressive.toggles.source.FlagSource;
 import dev.progressive.toggles.source.InMemorySource;
 import dev.progressive.toggles.source.SourceHealth;

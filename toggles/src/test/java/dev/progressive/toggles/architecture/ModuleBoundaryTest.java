@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ModuleBoundaryTest {
 
   private static final Set<String> EXPORTED = Set.of("dev.progressive.toggles", "dev.progressive.toggles.bucketing",
-      "dev.progressive.toggles.source", "dev.progressive.toggles.store");
+      "dev.progressive.toggles.event", "dev.progressive.toggles.source", "dev.progressive.toggles.store");
 
   private final ModuleConsumer module = ModuleConsumer.of(Toggles.class);
 
@@ -49,6 +49,7 @@ class ModuleBoundaryTest {
               dev.progressive.toggles.source.FileSource.of(java.nio.file.Path.of("flags.json"));
           dev.openfeature.sdk.FeatureProvider provider = null;
           io.micrometer.core.instrument.MeterRegistry registry = null;
+          AutoCloseable listening = toggles.onChange((dev.progressive.toggles.event.FlagsChanged e) -> e.keys());
         """);
 
     assertThat(errors).as(ModuleConsumer.describe(errors)).isEmpty();

@@ -195,7 +195,7 @@ public class EvaluatorSteps {
   private static Object json(String text) {
     try {
       JsonNode node = JSON.readTree(text.replace("\\\"", "\""));
-      return dev.progressive.toggles.internal.definition.JsonValues.toJava(node);
+      return dev.progressive.toggles.internal.json.JsonValues.toJava(node);
     } catch (Exception e) {
       throw new IllegalArgumentException("not JSON: " + text, e);
     }

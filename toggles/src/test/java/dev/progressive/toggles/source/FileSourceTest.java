@@ -5,7 +5,7 @@ import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.progressive.toggles.EvaluationContext;
-import dev.progressive.toggles.FlagsChanged;
+import dev.progressive.toggles.event.FlagsChanged;
 import dev.progressive.toggles.Toggles;
 import java.io.IOException;
 import java.nio.file.Files;

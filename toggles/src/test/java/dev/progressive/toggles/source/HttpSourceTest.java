@@ -19,7 +19,7 @@ import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.progressive.testing.MutableClock;
 import dev.progressive.toggles.EvaluationContext;
-import dev.progressive.toggles.FlagsChanged;
+import dev.progressive.toggles.event.FlagsChanged;
 import dev.progressive.toggles.Toggles;
 import dev.progressive.toggles.source.SourceHealth.Status;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;

@@ -10,7 +10,7 @@ import dev.progressive.testing.postgres.PostgresProxy;
 import dev.progressive.testing.postgres.TestPostgres;
 import dev.progressive.toggles.EvaluationContext;
 import dev.progressive.toggles.FlagDefinitionException;
-import dev.progressive.toggles.FlagsChanged;
+import dev.progressive.toggles.event.FlagsChanged;
 import dev.progressive.toggles.ProgressiveProvider;
 import dev.progressive.toggles.Reason;
 import dev.progressive.toggles.Toggles;

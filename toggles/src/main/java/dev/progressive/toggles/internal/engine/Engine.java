@@ -13,7 +13,7 @@ import java.util.Map;
  */
 public final class Engine {
 
-  private final ThreadLocal<EvalData> data;
+  private final ThreadLocal<TargetingData> data;
   private final EvaluationMeters meters;
   /** Asked before each evaluation; null (production) costs one branch. */
   private final LayeredValues layer;
@@ -29,7 +29,7 @@ public final class Engine {
    * @param layer the layer, or null for none
    */
   public Engine(Clock clock, EvaluationMeters meters, FlagValueLayer layer) {
-    this.data = ThreadLocal.withInitial(() -> new EvalData(clock));
+    this.data = ThreadLocal.withInitial(() -> new TargetingData(clock));
     this.meters = meters;
     this.layer = layer == null ? null : new LayeredValues(layer);
   }
@@ -116,7 +116,7 @@ public final class Engine {
     return flag.readsContext() ? null : flag.resolve(null);
   }
 
-  private static Outcome resolve(CompiledFlag flag, EvalData data) {
+  private static Outcome resolve(CompiledFlag flag, TargetingData data) {
     try {
       return flag.resolve(data);
     } finally {

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.progressive.toggles.ErrorCode;
 import dev.progressive.toggles.FlagValueLayer;
 import dev.progressive.toggles.Reason;
-import dev.progressive.toggles.internal.definition.JsonValues;
+import dev.progressive.toggles.internal.json.JsonValues;
 import dev.progressive.toggles.internal.definition.VariantType;
 import java.util.Map;
 

@@ -24,6 +24,10 @@ public final class Outcome {
   private final Evaluation<Object> evaluation;
   /** The value as a Double when it is a number, built once so that reading a whole number as a float allocates nothing. */
   private final Double floatValue;
+  /** The value as an Integer when it is a whole number that fits an int, built once for the same reason. */
+  private final Integer integerValue;
+  /** The value as a Long when it is a whole number, built once for the same reason. */
+  private final Long longValue;
   private final EvaluationMeters meters;
   private LongAdder counter; // racy lazy init is benign: the meters return the same adder for the same id
   private ImmutableMetadata openFeatureMetadata; // likewise: equal values, built at most a few times
@@ -39,6 +43,8 @@ public final class Outcome {
     this.metadata = metadata;
     this.meters = meters;
     this.floatValue = value instanceof Double d ? d : value instanceof Number n ? n.doubleValue() : null;
+    this.integerValue = value instanceof Integer i ? i : null;
+    this.longValue = value instanceof Long l ? l : value instanceof Integer i ? Long.valueOf(i) : null;
     this.evaluation = value == null ? null
         : new Evaluation<>(flagKey, value, variant, reason, errorCode, errorMessage, metadata);
   }
@@ -78,6 +84,16 @@ public final class Outcome {
    */
   public Double floatValue() {
     return floatValue;
+  }
+
+  /** The variant's value as an Integer when it is an Integer, else null. Read from this outcome only. */
+  public Integer integerValue() {
+    return integerValue;
+  }
+
+  /** The variant's value as a Long when it is a whole number (Integer or Long), else null. */
+  public Long longValue() {
+    return longValue;
   }
 
   /** The flag's key; null only for an evaluation asked with a null key. */

@@ -21,7 +21,7 @@ final class ArithmeticOps {
     public Object eval(Object data) {
       double sum = 0;
       for (int i = 0; i < args.length; i++) {
-        sum += Js.parseFloat(args[i].eval(data));
+        sum += JavaScriptSemantics.parseFloat(args[i].eval(data));
       }
       return sum;
     }
@@ -44,9 +44,9 @@ final class ArithmeticOps {
       if (args.length == 1) {
         return first;
       }
-      double product = Js.parseFloat(first);
+      double product = JavaScriptSemantics.parseFloat(first);
       for (int i = 1; i < args.length; i++) {
-        product *= Js.parseFloat(args[i].eval(data));
+        product *= JavaScriptSemantics.parseFloat(args[i].eval(data));
       }
       return product;
     }
@@ -64,8 +64,8 @@ final class ArithmeticOps {
 
     @Override
     public Object eval(Object data) {
-      double x = Js.toNumber(a.eval(data));
-      return b == null ? -x : x - Js.toNumber(b.eval(data));
+      double x = JavaScriptSemantics.toNumber(a.eval(data));
+      return b == null ? -x : x - JavaScriptSemantics.toNumber(b.eval(data));
     }
   }
 
@@ -83,8 +83,8 @@ final class ArithmeticOps {
 
     @Override
     public Object eval(Object data) {
-      double x = Js.toNumber(a.eval(data));
-      double y = Js.toNumber(b.eval(data));
+      double x = JavaScriptSemantics.toNumber(a.eval(data));
+      double y = JavaScriptSemantics.toNumber(b.eval(data));
       return remainder ? x % y : x / y;
     }
   }
@@ -103,7 +103,7 @@ final class ArithmeticOps {
     public Object eval(Object data) {
       double result = max ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
       for (int i = 0; i < args.length; i++) {
-        double v = Js.toNumber(args[i].eval(data));
+        double v = JavaScriptSemantics.toNumber(args[i].eval(data));
         result = max ? Math.max(result, v) : Math.min(result, v);
       }
       return result;

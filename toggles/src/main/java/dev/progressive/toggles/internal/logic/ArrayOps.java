@@ -70,7 +70,7 @@ final class ArrayOps {
           List<Object> out = new ArrayList<>();
           for (int i = 0; i < n; i++) {
             Object item = list.get(i);
-            if (Js.truthy(logic.eval(item))) {
+            if (JavaScriptSemantics.truthy(logic.eval(item))) {
               out.add(item);
             }
           }
@@ -82,7 +82,7 @@ final class ArrayOps {
           }
           for (int i = 0; i < n; i++) {
             budget.spend(costPerElement);
-            if (!Js.truthy(logic.eval(list.get(i)))) {
+            if (!JavaScriptSemantics.truthy(logic.eval(list.get(i)))) {
               return Boolean.FALSE;
             }
           }
@@ -93,9 +93,9 @@ final class ArrayOps {
           boolean any = false;
           for (int i = 0; i < n && !any; i++) {
             budget.spend(costPerElement);
-            any = Js.truthy(logic.eval(list.get(i)));
+            any = JavaScriptSemantics.truthy(logic.eval(list.get(i)));
           }
-          return Js.bool(kind == Kind.SOME ? any : !any);
+          return JavaScriptSemantics.bool(kind == Kind.SOME ? any : !any);
         }
         default:
           throw new AssertionError(kind);
@@ -199,13 +199,13 @@ final class ArrayOps {
           return Boolean.FALSE;
         }
         Budget.chargeLength(s.length());
-        String part = a instanceof String as ? as : Js.toJsString(a);
-        return Js.bool(s.contains(part));
+        String part = a instanceof String as ? as : JavaScriptSemantics.toJsString(a);
+        return JavaScriptSemantics.bool(s.contains(part));
       }
       if (b instanceof List<?> list) {
         Budget.chargeLength(list.size());
         for (int i = 0, n = list.size(); i < n; i++) {
-          if (Js.strictEquals(a, list.get(i))) {
+          if (JavaScriptSemantics.strictEquals(a, list.get(i))) {
             return Boolean.TRUE;
           }
         }

@@ -23,8 +23,8 @@ final class CompareOps {
     public Object eval(Object data) {
       Object a = left.eval(data);
       Object b = right.eval(data);
-      boolean equal = strict ? Js.strictEquals(a, b) : Js.looseEquals(a, b);
-      return Js.bool(equal != negate);
+      boolean equal = strict ? JavaScriptSemantics.strictEquals(a, b) : JavaScriptSemantics.looseEquals(a, b);
+      return JavaScriptSemantics.bool(equal != negate);
     }
   }
 
@@ -53,9 +53,9 @@ final class CompareOps {
       if (v != null && v.getClass() == constant.getClass()) {
         equal = constant.equals(v);
       } else {
-        equal = strict ? Js.strictEquals(v, constant) : Js.looseEquals(v, constant);
+        equal = strict ? JavaScriptSemantics.strictEquals(v, constant) : JavaScriptSemantics.looseEquals(v, constant);
       }
-      return Js.bool(equal != negate);
+      return JavaScriptSemantics.bool(equal != negate);
     }
   }
 
@@ -86,11 +86,11 @@ final class CompareOps {
       if (!test(va, vb)) {
         return Boolean.FALSE;
       }
-      return c == null ? Boolean.TRUE : Js.bool(test(vb, c.eval(data)));
+      return c == null ? Boolean.TRUE : JavaScriptSemantics.bool(test(vb, c.eval(data)));
     }
 
     private boolean test(Object x, Object y) {
-      return orEqual ? Js.lessOrEqual(x, y) : Js.lessThan(x, y);
+      return orEqual ? JavaScriptSemantics.lessOrEqual(x, y) : JavaScriptSemantics.lessThan(x, y);
     }
   }
 }

@@ -1,5 +1,11 @@
 package dev.progressive.toggles.internal.logic;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 /** A literal, or a subtree folded at compile time. Its value is immutable (lists and maps are unmodifiable). */
 final class Const extends Expr {
 
@@ -27,6 +33,17 @@ final class Const extends Expr {
       return new Const(s.intern());
     }
     return new Const(value);
+  }
+
+  /** A value computed at compile time, made safe to share: lists and maps become unmodifiable copies. */
+  static Const folded(Object value) {
+    if (value instanceof List<?> list) {
+      return of(Collections.unmodifiableList(new ArrayList<>(list)));
+    }
+    if (value instanceof Map<?, ?> map) {
+      return of(Collections.unmodifiableMap(new LinkedHashMap<>(map)));
+    }
+    return of(value);
   }
 
   Object value() {

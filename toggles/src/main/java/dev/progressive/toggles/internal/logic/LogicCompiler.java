@@ -2,6 +2,7 @@ package dev.progressive.toggles.internal.logic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.progressive.toggles.FlagDefinitionException;
+import dev.progressive.toggles.internal.json.JsonValues;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -318,7 +319,7 @@ public final class LogicCompiler {
   private Expr fold(String path, Expr node, Expr... args) {
     if (allConstant(args)) {
       try {
-        return Const.of(JsonValues.freeze(node.eval(null)));
+        return Const.folded(node.eval(null));
       } catch (LimitExceededException e) {
         throw limit(path, "computing this constant: " + e.getMessage());
       }
@@ -458,11 +459,11 @@ public final class LogicCompiler {
     if (!pathRule.isConstant()) {
       return new VarOps.Dynamic(pathRule, fallback);
     }
-    Object p = pathRule.eval(null);
-    if (VarOps.isWholeData(p)) {
+    Object varPath = pathRule.eval(null);
+    if (VarOps.isWholeData(varPath)) {
       return new VarOps.Whole();
     }
-    String text = Js.toJsString(p);
+    String text = JavaScriptSemantics.toJsString(varPath);
     if (!iterating) {
       if (FLAGD_FLAG_KEY.equals(text)) {
         // An evaluator is shared by the flags that use it: there the key is read when the flag is evaluated.
@@ -496,7 +497,7 @@ public final class LogicCompiler {
     for (; i + 1 < n; i += 2) {
       Expr condition = compiled[i];
       if (condition.isConstant()) {
-        if (Js.truthy(condition.eval(null))) {
+        if (JavaScriptSemantics.truthy(condition.eval(null))) {
           otherwise = compiled[i + 1];
           break;
         }
@@ -670,7 +671,7 @@ public final class LogicCompiler {
       if (weight.isConstant()) {
         Object w = weight.eval(null);
         if (!(w instanceof Number number)) {
-          throw error(weightPath, "a fractional weight must be a number, found " + JsonValues.freeze(w));
+          throw error(weightPath, "a fractional weight must be a number, found " + w);
         }
         if (number.doubleValue() > Integer.MAX_VALUE) {
           throw error(weightPath, "a fractional weight must be at most " + Integer.MAX_VALUE + ", found " + w);

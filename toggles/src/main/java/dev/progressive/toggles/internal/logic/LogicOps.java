@@ -20,7 +20,7 @@ final class LogicOps {
     @Override
     public Object eval(Object data) {
       for (int i = 0; i < conditions.length; i++) {
-        if (Js.truthy(conditions[i].eval(data))) {
+        if (JavaScriptSemantics.truthy(conditions[i].eval(data))) {
           return branches[i].eval(data);
         }
       }
@@ -41,7 +41,7 @@ final class LogicOps {
       Object current = null;
       for (int i = 0; i < args.length; i++) {
         current = args[i].eval(data);
-        if (!Js.truthy(current)) {
+        if (!JavaScriptSemantics.truthy(current)) {
           return current;
         }
       }
@@ -62,7 +62,7 @@ final class LogicOps {
       Object current = null;
       for (int i = 0; i < args.length; i++) {
         current = args[i].eval(data);
-        if (Js.truthy(current)) {
+        if (JavaScriptSemantics.truthy(current)) {
           return current;
         }
       }
@@ -82,7 +82,7 @@ final class LogicOps {
 
     @Override
     public Object eval(Object data) {
-      return Js.bool(Js.truthy(arg.eval(data)) != negate);
+      return JavaScriptSemantics.bool(JavaScriptSemantics.truthy(arg.eval(data)) != negate);
     }
   }
 }

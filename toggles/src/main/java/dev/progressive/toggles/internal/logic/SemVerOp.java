@@ -50,7 +50,7 @@ final class SemVerOp {
       return s;
     }
     if (v instanceof Number n) {
-      return Js.formatNumber(n);
+      return JavaScriptSemantics.formatNumber(n);
     }
     return null;
   }
@@ -276,7 +276,7 @@ final class SemVerOp {
     if (scanA == INVALID || scanB == INVALID) {
       return null;
     }
-    return Js.bool(test(op, a, scanA, b, scanB));
+    return JavaScriptSemantics.bool(test(op, a, scanA, b, scanB));
   }
 
   /** Whether a constant is a valid version. */
@@ -336,7 +336,7 @@ final class SemVerOp {
       switch (op) {
         case MAJOR:
         case MINOR:
-          return Js.bool(c == 0);
+          return JavaScriptSemantics.bool(c == 0);
         default:
           break;
       }
@@ -345,17 +345,17 @@ final class SemVerOp {
       }
       switch (op) {
         case EQ:
-          return Js.bool(c == 0);
+          return JavaScriptSemantics.bool(c == 0);
         case NE:
-          return Js.bool(c != 0);
+          return JavaScriptSemantics.bool(c != 0);
         case LT:
-          return Js.bool(c < 0);
+          return JavaScriptSemantics.bool(c < 0);
         case LE:
-          return Js.bool(c <= 0);
+          return JavaScriptSemantics.bool(c <= 0);
         case GT:
-          return Js.bool(c > 0);
+          return JavaScriptSemantics.bool(c > 0);
         default:
-          return Js.bool(c >= 0);
+          return JavaScriptSemantics.bool(c >= 0);
       }
     }
 

@@ -24,7 +24,7 @@ final class StringOps {
     }
 
     static String part(Object v) {
-      return v == null ? "" : v instanceof String s ? s : Js.toJsString(v);
+      return v == null ? "" : v instanceof String s ? s : JavaScriptSemantics.toJsString(v);
     }
 
     @Override
@@ -63,14 +63,14 @@ final class StringOps {
 
     @Override
     public Object eval(Object data) {
-      String s = Js.toJsString(source.eval(data));
+      String s = JavaScriptSemantics.toJsString(source.eval(data));
       Budget.chargeLength(s.length());
-      double from = Js.toNumber(start.eval(data));
+      double from = JavaScriptSemantics.toNumber(start.eval(data));
       if (length == null) {
         return substr(s, from, Double.POSITIVE_INFINITY);
       }
       Object lengthValue = length.eval(data);
-      double len = Js.toNumber(lengthValue);
+      double len = JavaScriptSemantics.toNumber(lengthValue);
       if (len < 0) {
         String rest = substr(s, from, Double.POSITIVE_INFINITY);
         return substr(rest, 0, rest.length() + len);
@@ -106,7 +106,7 @@ final class StringOps {
     public Object eval(Object data) {
       Object v = arg.eval(data);
       if (LOG.isInfoEnabled()) {
-        LOG.info("jsonlogic log: {}", Js.describe(v, 1_000));
+        LOG.info("jsonlogic log: {}", JavaScriptSemantics.describe(v, 1_000));
       }
       return v;
     }
@@ -130,7 +130,7 @@ final class StringOps {
     @Override
     public Object eval(Object data) {
       if (subject.eval(data) instanceof String s && affix.eval(data) instanceof String a) {
-        return Js.bool(prefix ? s.startsWith(a) : s.endsWith(a));
+        return JavaScriptSemantics.bool(prefix ? s.startsWith(a) : s.endsWith(a));
       }
       return null;
     }

@@ -10,6 +10,6 @@ public final class Values {
    * and stays under about {@code maxChars} characters whatever the value's size, depth or cycles.
    */
   public static String describe(Object value, int maxChars) {
-    return Js.describe(value, maxChars);
+    return JavaScriptSemantics.describe(value, maxChars);
   }
 }

@@ -110,7 +110,7 @@ final class VarOps {
     if (isWholeData(path)) {
       return data;
     }
-    String text = Js.toJsString(path);
+    String text = JavaScriptSemantics.toJsString(path);
     Budget.chargeLength(text.length());
     String[] keys = text.split("\\.", -1);
     int[] indexes = new int[keys.length];
@@ -206,11 +206,11 @@ final class VarOps {
 
     @Override
     public Object eval(Object data) {
-      Object p = path.eval(data);
-      if (isWholeData(p)) {
+      Object varPath = path.eval(data);
+      if (isWholeData(varPath)) {
         return data;
       }
-      String text = Js.toJsString(p);
+      String text = JavaScriptSemantics.toJsString(varPath);
       Budget.chargeLength(text.length());
       String[] keys = text.split("\\.", -1);
       int[] indexes = new int[keys.length];
@@ -297,7 +297,7 @@ final class VarOps {
 
     @Override
     public Object eval(Object data) {
-      double needed = Js.toNumber(need.eval(data));
+      double needed = JavaScriptSemantics.toNumber(need.eval(data));
       Object options = keys.eval(data);
       List<?> list = options instanceof List<?> l ? l : options == null ? List.of() : List.of(options);
       List<Object> missing = missing(data, list);

@@ -3,6 +3,7 @@ package dev.progressive.toggles.internal.logic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.progressive.toggles.internal.json.JsonValues;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;

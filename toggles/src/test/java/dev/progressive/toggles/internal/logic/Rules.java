@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.progressive.toggles.bucketing.FractionalHashing;
+import dev.progressive.toggles.internal.json.JsonValues;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;

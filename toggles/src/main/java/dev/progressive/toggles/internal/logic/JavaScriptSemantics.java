@@ -14,11 +14,11 @@ import java.util.Map;
  * <p>Values are the ones of {@link Expr}: null, Boolean, String, Number, List and Map. Lists and maps play the part
  * of JS objects: equal only to themselves, converted to primitives through their string form.
  */
-final class Js {
+final class JavaScriptSemantics {
 
   private static final double TWO_POW_53 = 9007199254740992.0;
 
-  private Js() {}
+  private JavaScriptSemantics() {}
 
   /** JsonLogic truthiness: JS truthiness, except that an empty array is falsy. */
   static boolean truthy(Object v) {

@@ -15,7 +15,7 @@ import java.util.List;
  * instance per thread is reused (see {@link Engine}), so evaluation allocates nothing for it; the context is cleared
  * after each evaluation so that no user data stays reachable.
  */
-final class EvalData implements RootData {
+final class TargetingData implements RootData {
 
   private final Clock clock;
   private EvaluationContext context;
@@ -24,11 +24,11 @@ final class EvalData implements RootData {
   /** Counts the evaluations of this thread, so that their iterations share one work budget each. */
   private long evaluation;
 
-  EvalData(Clock clock) {
+  TargetingData(Clock clock) {
     this.clock = clock;
   }
 
-  EvalData bind(String flagKey, EvaluationContext context) {
+  TargetingData bind(String flagKey, EvaluationContext context) {
     this.flagKey = flagKey;
     this.context = context;
     this.openFeature = null;
@@ -36,7 +36,7 @@ final class EvalData implements RootData {
     return this;
   }
 
-  EvalData bind(String flagKey, dev.openfeature.sdk.EvaluationContext context) {
+  TargetingData bind(String flagKey, dev.openfeature.sdk.EvaluationContext context) {
     this.flagKey = flagKey;
     this.context = null;
     this.openFeature = context;

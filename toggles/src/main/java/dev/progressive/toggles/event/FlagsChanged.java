@@ -1,4 +1,4 @@
-package dev.progressive.toggles;
+package dev.progressive.toggles.event;
 
 import java.util.Set;
 

@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** json-logic-js's JavaScript semantics beyond the official list. */
-class JsSemanticsTest {
+class JavaScriptSemanticsTest {
 
   private static Object eval(String rule) {
     return Rules.compile(rule).eval(null);
@@ -27,7 +27,7 @@ class JsSemanticsTest {
       "0.30000000000000004|0.30000000000000004", "9007199254740993|9007199254740992", "5e-324|5e-324",
       "1.7976931348623157e308|1.7976931348623157e+308", "123.456|123.456", "-2.5|-2.5"})
   void numbersPrintAsInJs(String literal, String printed) {
-    assertThat(Js.formatDouble(Double.parseDouble(literal))).isEqualTo(printed);
+    assertThat(JavaScriptSemantics.formatDouble(Double.parseDouble(literal))).isEqualTo(printed);
   }
 
   @Test
@@ -37,8 +37,8 @@ class JsSemanticsTest {
     assertThat(eval("{\"cat\": [{\"+\": [0.1, 0.2]}]}")).isEqualTo("0.30000000000000004");
     assertThat(eval("{\"cat\": [{\"/\": [1, 0]}, {\"/\": [-1, 0]}, {\"/\": [0, 0]}]}"))
         .isEqualTo("Infinity-InfinityNaN");
-    assertThat(Js.formatNumber(1.2f)).isEqualTo("1.2");
-    assertThat(Js.formatNumber(12L)).isEqualTo("12");
+    assertThat(JavaScriptSemantics.formatNumber(1.2f)).isEqualTo("1.2");
+    assertThat(JavaScriptSemantics.formatNumber(12L)).isEqualTo("12");
   }
 
   @Test

@@ -1,0 +1,85 @@
+package dev.progressive.toggles.internal.engine;
+
+import dev.progressive.toggles.ErrorCode;
+import dev.progressive.toggles.EvaluationContext;
+import dev.progressive.toggles.internal.definition.VariantType;
+import java.util.Map;
+
+/**
+ * Resolves a flag as the type its caller asks for, for the native API and the OpenFeature provider alike: the one
+ * place where a variant's value becomes the caller's type, so that both APIs give the same value for the same flag.
+ * Each typed read returns null when the caller's default applies, and allocates nothing: the outcome holds its value
+ * in every type it fits, converted once when its flag was compiled.
+ */
+public final class TypedResolution {
+
+  /** The answer to a null key. Not counted: a meter's tag cannot be null. */
+  private static final Outcome NULL_KEY = Outcome.error(null, ErrorCode.FLAG_NOT_FOUND, "the flag key is null",
+      Map.of(), null);
+
+  private final Engine engine;
+
+  public TypedResolution(Engine engine) {
+    this.engine = engine;
+  }
+
+  /** Evaluates and counts; a null key answers the caller's default with FLAG_NOT_FOUND (and is not counted). */
+  public Outcome resolve(String key, VariantType type, EvaluationContext context) {
+    return key == null ? NULL_KEY : engine.evaluate(key, type, context);
+  }
+
+  /** Evaluates and counts for an OpenFeature context, which the engine reads in place. */
+  public Outcome resolve(String key, VariantType type, dev.openfeature.sdk.EvaluationContext context) {
+    return engine.evaluate(key, type, context);
+  }
+
+  /** Evaluates and counts as the type the flag's variants have; a null key answers FLAG_NOT_FOUND. */
+  public Outcome resolveAsDefined(String key, EvaluationContext context) {
+    return key == null ? NULL_KEY : engine.evaluateAsDefined(key, context);
+  }
+
+  /** The flags being evaluated. */
+  public Snapshot snapshot() {
+    return engine.snapshot();
+  }
+
+  /** A boolean flag's value, or null when the caller's default applies. */
+  public static Boolean booleanOf(Outcome o) {
+    return (Boolean) o.value();
+  }
+
+  /** A string flag's value, or null when the caller's default applies. */
+  public static String stringOf(Outcome o) {
+    return (String) o.value();
+  }
+
+  /** An integer flag's value as an int, or null when the caller's default applies or it does not fit an int. */
+  public static Integer integerOf(Outcome o) {
+    return o.integerValue();
+  }
+
+  /** Whether an integer flag has a value (the caller's default does not apply) that does not fit an int. */
+  public static boolean exceedsInteger(Outcome o) {
+    return o.value() != null && o.integerValue() == null;
+  }
+
+  /** Why an integer flag's value cannot be read as an int, naming the flag and its variant. */
+  public static String exceedsIntegerMessage(Outcome o) {
+    return "flag '" + o.flagKey() + "': variant '" + o.variant() + "' does not fit an int";
+  }
+
+  /** An integer flag's value as a long, or null when the caller's default applies. */
+  public static Long longOf(Outcome o) {
+    return o.longValue();
+  }
+
+  /** A number flag's value (float or integer) as a double, or null when the caller's default applies. */
+  public static Double doubleOf(Outcome o) {
+    return o.floatValue();
+  }
+
+  /** An object flag's value, an unmodifiable Map or List, or null when the caller's default applies. */
+  public static Object objectOf(Outcome o) {
+    return o.value();
+  }
+}
