@@ -6,7 +6,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.progressive.testing.postgres.StoppablePostgres;
 import dev.progressive.toggles.EvaluationContext;
-import dev.progressive.toggles.FlagsChanged;
+import dev.progressive.toggles.event.FlagsChanged;
 import dev.progressive.toggles.Toggles;
 import dev.progressive.toggles.source.InMemorySource;
 import dev.progressive.toggles.source.SourceHealth;
