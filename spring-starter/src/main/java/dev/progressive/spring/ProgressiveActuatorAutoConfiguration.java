@@ -224,7 +224,7 @@ public class ProgressiveActuatorAutoConfiguration {
     SecurityFilterChain progressiveSecurityFilterChain(HttpSecurity http, ProgressiveSecurityProperties security)
         throws Exception {
       RequestMatcher reads = request -> "GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod());
-      http.securityMatcher(EndpointRequest.to("toggles", "parallelruns", "canaries"))
+      http.securityMatcher(EndpointRequest.to("toggles", "parallelruns", "canaries", "releases"))
           .authorizeHttpRequests(authorize -> {
             if (security.isReadPublic()) {
               authorize.requestMatchers(reads).permitAll();

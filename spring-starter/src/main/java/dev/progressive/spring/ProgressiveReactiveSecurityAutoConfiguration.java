@@ -53,7 +53,7 @@ public class ProgressiveReactiveSecurityAutoConfiguration {
   @ConditionalOnMissingBean(name = "progressiveSecurityWebFilterChain")
   SecurityWebFilterChain progressiveSecurityWebFilterChain(ServerHttpSecurity http,
       ProgressiveSecurityProperties security) {
-    return http.securityMatcher(EndpointRequest.to("toggles", "parallelruns", "canaries"))
+    return http.securityMatcher(EndpointRequest.to("toggles", "parallelruns", "canaries", "releases"))
         .authorizeExchange(authorize -> {
           if (security.isReadPublic()) {
             authorize.matchers(READS).permitAll();
