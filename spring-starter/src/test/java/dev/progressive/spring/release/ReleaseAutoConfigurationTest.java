@@ -100,6 +100,24 @@ class ReleaseAutoConfigurationTest {
   }
 
   @Test
+  void thePlansMetersGoToTheApplicationsRegistry() {
+    runner.withPropertyValues(FULL_PLAN).withPropertyValues(P + "auto-start=true")
+        .withBean(io.micrometer.core.instrument.MeterRegistry.class,
+            io.micrometer.core.instrument.simple.SimpleMeterRegistry::new)
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          io.micrometer.core.instrument.MeterRegistry registry =
+              context.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+          assertThat(registry.get("progressive.release.stage").tags("release", "pricing-v2", "stage", "dark")
+              .gauge().value()).isEqualTo(1.0);
+          assertThat(registry.get("progressive.release.stage").tags("release", "pricing-v2", "stage", "verify")
+              .gauge().value()).isZero();
+          assertThat(registry.get("progressive.release.transitions").tags("release", "pricing-v2", "action", "start")
+              .counter().count()).isEqualTo(1.0);
+        });
+  }
+
+  @Test
   void aBlueGreenPlanFromProperties() {
     runner.withPropertyValues(P + "canary=pricing", P + "stages[0].kind=preview", P + "stages[1].kind=switch",
         P + "stages[1].keep-old=10m", P + "stages[2].kind=retire").run(context -> {
