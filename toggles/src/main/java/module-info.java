@@ -12,8 +12,8 @@ module dev.progressive.toggles {
   exports dev.progressive.toggles.event;
   exports dev.progressive.toggles.source;
   exports dev.progressive.toggles.store;
-  // The one way to write a canary.* flag, for the module that keeps canary state in them.
-  exports dev.progressive.toggles.internal.reserved to dev.progressive.canary;
+  // The one way to write a canary.* or release.* flag, for the modules that keep their state in them.
+  exports dev.progressive.toggles.internal.reserved to dev.progressive.canary, dev.progressive.release;
 
   // Types of these modules appear in the exported API: a consumer reads them without requiring them itself.
   requires transitive dev.openfeature.sdk;

@@ -152,8 +152,8 @@ public final class FlagAdmin {
   private void check(String key, ChangeRequest request, boolean refuseCanaryFlags) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(request, "request");
-    if (refuseCanaryFlags && isCanaryFlag(key)) {
-      throw new ReservedFlagException(key, key.substring(CANARY_PREFIX.length()));
+    if (refuseCanaryFlags && ReservedFlagException.isReserved(key)) {
+      throw ReservedFlagException.of(key);
     }
     rules.check(key, request);
   }

@@ -1,6 +1,7 @@
 package dev.progressive.release.internal;
 
 import dev.progressive.toggles.Toggles;
+import dev.progressive.toggles.internal.reserved.ReleaseFlagWrites;
 import dev.progressive.toggles.store.ChangeRequest;
 import dev.progressive.toggles.store.FlagView;
 import dev.progressive.toggles.store.VersionConflictException;
@@ -67,7 +68,7 @@ public final class PlanStateStore implements AutoCloseable {
       if (toggles.admin().flag(flagKey).isPresent()) {
         return;
       }
-      toggles.admin().replaceDefinition(flagKey, definition.apply(StoredPlan.initial()),
+      ReleaseFlagWrites.replaceDefinition(toggles, flagKey, definition.apply(StoredPlan.initial()),
           ChangeRequest.of(actor, "[release define] release plan '" + release + "' defined", 0));
     } catch (VersionConflictException e) {
       log.debug("release '{}' was defined by another instance", release);
@@ -116,7 +117,7 @@ public final class PlanStateStore implements AutoCloseable {
   public StoredPlan compareAndSet(StoredPlan from, StoredPlan to, String actor, String auditReason) {
     FlagView view;
     try {
-      view = toggles.admin().replaceDefinition(flagKey, definition.apply(to),
+      view = ReleaseFlagWrites.replaceDefinition(toggles, flagKey, definition.apply(to),
           ChangeRequest.of(actor, StoredPlan.cut(auditReason, 1000), from.version()));
     } catch (VersionConflictException e) {
       refresh();

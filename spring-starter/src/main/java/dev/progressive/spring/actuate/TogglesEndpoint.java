@@ -1,6 +1,7 @@
 package dev.progressive.spring.actuate;
 
 import dev.progressive.toggles.FlagAdmin;
+import dev.progressive.toggles.ReservedFlagException;
 import dev.progressive.toggles.FlagDefinitionException;
 import dev.progressive.toggles.Toggles;
 import dev.progressive.toggles.source.SourceHealth;
@@ -257,6 +258,12 @@ public class TogglesEndpoint {
       return error(WebEndpointResponse.STATUS_BAD_REQUEST, "Flag '" + key + "' holds the state of canary release '"
           + canary + "' and changes only through the canaries endpoint: POST /actuator/canaries/" + canary
           + " with {\"action\": \"promote\"|\"pause\"|\"resume\"|\"abort\", \"reason\": \"...\"}", key);
+    }
+    if (ReservedFlagException.isReleaseFlag(key)) {
+      String release = key.substring(ReservedFlagException.RELEASE_PREFIX.length());
+      return error(WebEndpointResponse.STATUS_BAD_REQUEST, "Flag '" + key + "' holds the state of release plan '"
+          + release + "' and changes only through the releases endpoint: POST /actuator/releases/" + release
+          + " with {\"action\": \"approve\"|\"advance\"|\"pause\"|\"resume\"|\"abort\", \"reason\": \"...\"}", key);
     }
     return null;
   }

@@ -55,6 +55,10 @@ final class WriteBodyReader {
   static final WriteBodyReader CANARIES = new WriteBodyReader(fields(
       "action", Kind.STRING, "reason", Kind.STRING, "fully", Kind.BOOLEAN));
 
+  /** The body of {@code POST <base-path>/releases/{name}}. */
+  static final WriteBodyReader RELEASES = new WriteBodyReader(fields(
+      "action", Kind.STRING, "reason", Kind.STRING, "force", Kind.BOOLEAN));
+
   /** The largest write body read, in bytes; a larger one is refused without being read whole. */
   static final int MAX_BODY_BYTES = 64 * 1024;
 
@@ -228,8 +232,8 @@ final class WriteBodyReader {
   }
 
   /**
-   * The reader for a write to a path, or null when the path is not under {@code <base>/toggles/} or
-   * {@code <base>/canaries/}.
+   * The reader for a write to a path, or null when the path is not under {@code <base>/toggles/},
+   * {@code <base>/canaries/} or {@code <base>/releases/}.
    */
   static WriteBodyReader forPath(String base, String path) {
     if (path.startsWith(base + "/toggles/")) {
@@ -237,6 +241,9 @@ final class WriteBodyReader {
     }
     if (path.startsWith(base + "/canaries/")) {
       return CANARIES;
+    }
+    if (path.startsWith(base + "/releases/")) {
+      return RELEASES;
     }
     return null;
   }
@@ -248,7 +255,8 @@ final class WriteBodyReader {
   static Map<String, Object> errorBody(BadBodyException e, String base, String path) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("error", e.getMessage());
-    for (String[] endpoint : new String[][] {{"/toggles/", "key"}, {"/canaries/", "name"}}) {
+    for (String[] endpoint : new String[][] {{"/toggles/", "key"}, {"/canaries/", "name"},
+        {"/releases/", "name"}}) {
       String prefix = base + endpoint[0];
       if (path.startsWith(prefix)) {
         String segment = path.substring(prefix.length()).replace("+", "%2B");

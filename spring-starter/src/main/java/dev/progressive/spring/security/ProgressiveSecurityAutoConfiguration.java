@@ -80,7 +80,7 @@ public class ProgressiveSecurityAutoConfiguration {
     SecurityFilterChain progressiveSecurityFilterChain(HttpSecurity http, ProgressiveSecurityProperties security)
         throws Exception {
       RequestMatcher reads = request -> "GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod());
-      http.securityMatcher(EndpointRequest.to("toggles", "parallelruns", "canaries"))
+      http.securityMatcher(EndpointRequest.to("toggles", "parallelruns", "canaries", "releases"))
           .authorizeHttpRequests(authorize -> {
             if (security.isReadPublic()) {
               authorize.requestMatchers(reads).permitAll();
@@ -202,7 +202,7 @@ public class ProgressiveSecurityAutoConfiguration {
     SecurityWebFilterChain progressiveSecurityWebFilterChain(ServerHttpSecurity http,
         ProgressiveSecurityProperties security) {
       return http.securityMatcher(org.springframework.boot.security.autoconfigure.actuate.web.reactive.EndpointRequest
-              .to("toggles", "parallelruns", "canaries"))
+              .to("toggles", "parallelruns", "canaries", "releases"))
           .authorizeExchange(authorize -> {
             if (security.isReadPublic()) {
               authorize.matchers(READS).permitAll();

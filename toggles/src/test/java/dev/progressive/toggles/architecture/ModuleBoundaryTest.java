@@ -33,9 +33,10 @@ class ModuleBoundaryTest {
     assertThat(descriptor.opens()).isEmpty();
     assertThat(descriptor.exports().stream().filter(e -> !e.isQualified()).map(ModuleDescriptor.Exports::source))
         .containsExactlyInAnyOrderElementsOf(EXPORTED);
-    // one qualified export: the canary module's way of writing its own canary.* flags, to it alone
-    assertThat(descriptor.exports().stream().filter(ModuleDescriptor.Exports::isQualified).map(Object::toString))
-        .containsExactly("dev.progressive.toggles.internal.reserved to [dev.progressive.canary]");
+    // one qualified export: the canary and release modules' way of writing their own canary.* and release.* flags
+    assertThat(descriptor.exports().stream().filter(ModuleDescriptor.Exports::isQualified)
+        .map(e -> e.source() + " to " + new java.util.TreeSet<>(e.targets())))
+        .containsExactly("dev.progressive.toggles.internal.reserved to [dev.progressive.canary, dev.progressive.release]");
     assertThat(module.concealedPackages()).isNotEmpty()
         .allSatisfy(p -> assertThat(p).startsWith("dev.progressive.toggles.internal."));
   }

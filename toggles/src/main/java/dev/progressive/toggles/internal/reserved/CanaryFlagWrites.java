@@ -47,7 +47,12 @@ public final class CanaryFlagWrites {
     if (!FlagAdmin.isCanaryFlag(key)) {
       throw new IllegalArgumentException("'" + key + "' is not a canary flag (" + FlagAdmin.CANARY_PREFIX + "*)");
     }
+    return writer(toggles).replaceDefinition(toggles, key, definition, request);
+  }
+
+  /** The writer FlagAdmin installed, which checks a write as any other but does not refuse reserved flags. */
+  static Writer writer(Toggles toggles) {
     toggles.admin(); // initialises FlagAdmin, which installs the writer
-    return writer.replaceDefinition(toggles, key, definition, request);
+    return writer;
   }
 }
