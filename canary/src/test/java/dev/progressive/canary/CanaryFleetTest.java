@@ -422,11 +422,15 @@ class CanaryFleetTest {
 
   @Test
   void aStepThatStaysInconclusiveCanWaitForAnOperator() {
-    CanaryRelease release = release(1_000_000);
-    Fleet.Member a = fleet.add("a", Duration.ZERO, release, new MinimumsJudge(),
-        b -> b.onInconclusiveTimeout(InconclusiveTimeout.WAIT_FOR_OPERATOR));
-    Fleet.Member b = fleet.add("b", Duration.ZERO, release, new MinimumsJudge(),
-        x -> x.onInconclusiveTimeout(InconclusiveTimeout.WAIT_FOR_OPERATOR));
+    CanaryRelease release = CanaryRelease.builder("pricing")
+        .step(5, Duration.ofMinutes(2), 1_000_000)
+        .step(25, Duration.ofMinutes(2), 1_000_000)
+        .analysisInterval(MINUTE)
+        .maxInconclusive(Duration.ofMinutes(10))
+        .onInconclusiveTimeout(InconclusiveTimeout.WAIT_FOR_OPERATOR)
+        .build();
+    Fleet.Member a = fleet.add("a", Duration.ZERO, release, new MinimumsJudge());
+    Fleet.Member b = fleet.add("b", Duration.ZERO, release, new MinimumsJudge());
     a.canary.start("alice", "go");
     for (int i = 0; i < 12; i++) {
       fleet.advance(MINUTE);

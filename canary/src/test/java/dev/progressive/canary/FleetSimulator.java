@@ -194,7 +194,7 @@ final class FleetSimulator {
         error = random.nextDouble() < BASELINE_ERRORS;
       }
       m.canary.record(canary ? Cohort.CANARY : Cohort.BASELINE, Duration.ofNanos((long) (millis * 1e6)),
-          error ? Outcome.ERROR : Outcome.SUCCESS);
+          error ? CallOutcome.ERROR : CallOutcome.SUCCESS);
     }
   }
 

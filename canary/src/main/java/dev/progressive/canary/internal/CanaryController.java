@@ -49,7 +49,6 @@ public final class CanaryController {
   private final MetricSource source;
   private final CanaryMetrics metrics;
   private final CanaryEvents events;
-  private final InconclusiveTimeout timeout;
   private final boolean perInstanceGuard;
   private final Object analysisLock = new Object();
   private final FleetWindows windows;
@@ -61,7 +60,7 @@ public final class CanaryController {
   /** What the controller works with. */
   public record Setup(CanaryRelease release, CanaryStateStore state, WindowRecorder recorder, FleetStore fleet,
       boolean sharedFleet, String instance, Clock clock, Judge judge, MetricSource source, CanaryMetrics metrics,
-      CanaryEvents events, InconclusiveTimeout timeout, boolean perInstanceGuard) {}
+      CanaryEvents events, boolean perInstanceGuard) {}
 
   public CanaryController(Setup s) {
     this.release = s.release();
@@ -76,7 +75,6 @@ public final class CanaryController {
     this.source = s.source();
     this.metrics = s.metrics();
     this.events = s.events();
-    this.timeout = s.timeout();
     this.perInstanceGuard = s.perInstanceGuard();
     this.windows = new FleetWindows(name, fleet, instance, recorder);
     Duration interval = release.analysisInterval();
@@ -224,7 +222,7 @@ public final class CanaryController {
       limit = limit.plus(release.maxInconclusive());
     }
     if (Duration.between(startedAt, now).compareTo(limit) > 0) {
-      CanaryAction action = timeout == InconclusiveTimeout.WAIT_FOR_OPERATOR ? CanaryAction.WAIT_FOR_OPERATOR
+      CanaryAction action = release.onInconclusiveTimeout() == InconclusiveTimeout.WAIT_FOR_OPERATOR ? CanaryAction.WAIT_FOR_OPERATOR
           : CanaryAction.ROLLBACK;
       return new Decision(action, "inconclusive for longer than " + limit + ": " + summary, verdict, false);
     }
