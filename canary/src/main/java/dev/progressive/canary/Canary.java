@@ -123,8 +123,10 @@ public final class Canary implements AutoCloseable {
         }
       });
     }
+    // Sharing its windows, an instance publishes several times per interval and looks at every last tick, so that
+    // the lease holder judges windows at most a fraction of an interval old.
     this.schedule = b.scheduler == null ? null
-        : b.scheduler.every(release.analysisInterval(), controller::analyzeSafely);
+        : b.scheduler.every(release.analysisInterval().dividedBy(controller.ticksPerLook()), controller::tickSafely);
   }
 
   /** Starts building a canary for a definition, on the toggles whose store holds its state. */
@@ -289,6 +291,11 @@ public final class Canary implements AutoCloseable {
    */
   Optional<Verdict> analyze() {
     return controller.analyze();
+  }
+
+  /** Publishes this instance's window without judging, as the scheduler does between looks. */
+  void publish() {
+    controller.publish();
   }
 
   @Override

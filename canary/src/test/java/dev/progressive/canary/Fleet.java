@@ -61,6 +61,11 @@ final class Fleet implements AutoCloseable {
     Optional<Verdict> look() {
       return canary.analyze();
     }
+
+    /** A tick between two looks: publishes this instance's window without judging. */
+    void publish() {
+      canary.publish();
+    }
   }
 
   Member add(String id, Duration skew, CanaryRelease release, Judge judge) {
