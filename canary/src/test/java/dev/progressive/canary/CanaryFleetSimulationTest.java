@@ -12,13 +12,13 @@ import org.junit.jupiter.api.Test;
  * The fleet's judgement by simulation: N instances in one JVM on one shared store judge as one, with the release
  * docs/canary.md gives for the fleet's traffic ({@link FleetSimulator#release(String, int)}). The build runs a small
  * version (N = 1 and 10, 100 and 1,200 requests/s, 10 rollouts per row) and asserts the issue's targets on it;
- * {@code -Dcanary.fleet.simulation=full} runs the tables of docs/canary.md (N = 1, 3, 10, 30, 100, 100 rollouts per
+ * {@code -Dcanary.fleet.simulation=full} runs the tables of docs/canary.md (N = 1, 3, 10, 30, 100, 20 rollouts per
  * row; {@code -Dcanary.fleet.simulation.rollouts=} changes that).
  */
 class CanaryFleetSimulationTest {
 
   private static final boolean FULL = "full".equals(System.getProperty("canary.fleet.simulation"));
-  private static final int ROLLOUTS = Integer.getInteger("canary.fleet.simulation.rollouts", FULL ? 100 : 10);
+  private static final int ROLLOUTS = Integer.getInteger("canary.fleet.simulation.rollouts", FULL ? 20 : 10);
 
   @Test
   void theFleetJudgesAsOneWhateverItsSizeAndTraffic() {

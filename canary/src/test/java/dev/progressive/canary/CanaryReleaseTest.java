@@ -134,4 +134,18 @@ class CanaryReleaseTest {
         .onInconclusiveTimeout(InconclusiveTimeout.WAIT_FOR_OPERATOR).build().onInconclusiveTimeout())
         .isEqualTo(InconclusiveTimeout.WAIT_FOR_OPERATOR);
   }
+
+  @Test
+  void theDocsExampleDecidesAtItsExpectedTrafficAndItsFirstStepIsRefusedAtLess() {
+    // docs/canary.md, "Defining a canary"
+    java.util.function.DoubleFunction<CanaryRelease.Builder> example = perSecond -> CanaryRelease.builder("pricing")
+        .step(1, TEN, 1_000).step(5, TEN, 2_000).step(25, TEN, 5_000).step(50, TEN, 20_000)
+        .metric(Metric.errorRate().allowedChange(0.10)).metric(Metric.latency().allowedChange(0.05))
+        .metric(Metric.latencyQuantile(0.99).allowedChange(0.10))
+        .maxInconclusive(Duration.ofMinutes(30))
+        .onInconclusiveTimeout(InconclusiveTimeout.ROLL_BACK)
+        .expectedTraffic(perSecond, 0.005);
+    assertThat(example.apply(5_000).build().steps()).hasSize(4);
+    assertThatThrownBy(() -> example.apply(1_200).build()).hasMessageContaining("step 1 (1.0%) cannot decide");
+  }
 }
