@@ -143,7 +143,7 @@ final class FleetSimulator {
   static Rollout rollout(Scenario scenario, int instances, int perSecond, Stores stores, long seed,
       boolean killHolder) {
     SplittableRandom random = new SplittableRandom(seed);
-    CanaryRelease release = release("sim-" + scenario.id().replace(' ', '-') + "-" + perSecond + "-"
+    CanaryRelease release = release("sim-" + scenario.id().replaceAll("[^a-z0-9]+", "-") + "-" + perSecond + "-"
         + Long.toHexString(seed), perSecond);
     try (Fleet fleet = new Fleet(null, null)) {
       for (int i = 0; i < instances; i++) {
