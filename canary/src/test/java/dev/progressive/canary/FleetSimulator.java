@@ -88,20 +88,23 @@ final class FleetSimulator {
   }
 
   /** How one rollout ended. */
-  record Rollout(CanaryState state, Duration took, int transitions, boolean doubleTransition) {}
+  record Rollout(CanaryState state, Duration took, int transitions, boolean doubleTransition, boolean timedOut) {}
 
   /** How the rollouts of one configuration ended. */
   record Summary(Scenario scenario, int instances, int perSecond, String store, int rollouts, int promoted,
-      int rolledBack, Duration medianTime, int doubleTransitions, double meanMinutes, long maxMinutes) {
+      int rolledBack, Duration medianTime, int doubleTransitions, double meanMinutes, long maxMinutes,
+      int timedOut) {
     String row() {
-      return String.format(Locale.ROOT, "| %s | %s | %d | %,d | %d | %.1f%% | %.1f%% | %d min | %.1f min | %d min "
-          + "| %d |", scenario.id(), store, instances, perSecond, rollouts, 100.0 * promoted / rollouts,
-          100.0 * rolledBack / rollouts, medianTime.toMinutes(), meanMinutes, maxMinutes, doubleTransitions);
+      return String.format(Locale.ROOT, "| %s | %s | %d | %,d | %d | %.1f%% | %.1f%% | %.1f%% | %d min | %.1f min | "
+          + "%d min | %d |", scenario.id(), store, instances, perSecond, rollouts, 100.0 * promoted / rollouts,
+          100.0 * rolledBack / rollouts, 100.0 * timedOut / rollouts, medianTime.toMinutes(), meanMinutes,
+          maxMinutes, doubleTransitions);
     }
 
     static String header() {
-      return "| scenario | store | instances | fleet requests/s | rollouts | promoted | rolled back | median time to "
-          + "decide | mean | longest | double transitions |\n|---|---|---|---|---|---|---|---|---|---|---|";
+      return "| scenario | store | instances | fleet requests/s | rollouts | promoted | rolled back | of which timed "
+          + "out | median time to decide | mean | longest | double transitions |\n"
+          + "|---|---|---|---|---|---|---|---|---|---|---|---|";
     }
   }
 
@@ -119,6 +122,7 @@ final class FleetSimulator {
     int promoted = 0;
     int rolledBack = 0;
     int doubles = 0;
+    int timedOut = 0;
     long[] minutes = new long[rollouts];
     for (int r = 0; r < rollouts; r++) {
       Stores s = stores.get();
@@ -129,6 +133,7 @@ final class FleetSimulator {
         promoted += rollout.state() == CanaryState.PROMOTED ? 1 : 0;
         rolledBack += rollout.state() == CanaryState.ROLLED_BACK ? 1 : 0;
         doubles += rollout.doubleTransition() ? 1 : 0;
+        timedOut += rollout.timedOut() ? 1 : 0;
         minutes[r] = rollout.took().toMinutes();
       } finally {
         s.close();
@@ -137,7 +142,7 @@ final class FleetSimulator {
     Arrays.sort(minutes);
     return new Summary(scenario, instances, perSecond, storeName, rollouts, promoted, rolledBack,
         Duration.ofMinutes(minutes[rollouts / 2]), doubles, Arrays.stream(minutes).average().orElse(0),
-        minutes[rollouts - 1]);
+        minutes[rollouts - 1], timedOut);
   }
 
   static Rollout rollout(Scenario scenario, int instances, int perSecond, Stores stores, long seed,
@@ -191,8 +196,10 @@ final class FleetSimulator {
           .filter(t -> t.actor().equals(Canary.CONTROLLER)).toList();
       boolean doubled = automatic.stream().map(t -> t.action() + "@" + t.step()).distinct().count()
           != automatic.size();
+      boolean timedOut = !automatic.isEmpty() && automatic.get(automatic.size() - 1).action() == CanaryAction.ROLLBACK
+          && automatic.get(automatic.size() - 1).reason().startsWith("inconclusive for longer than");
       return new Rollout(alive.get(0).canary.state(), Duration.ofMinutes(minutes), fleet.transitions.size(),
-          doubled);
+          doubled, timedOut);
     }
   }
 
