@@ -115,7 +115,7 @@ public final class Canary implements AutoCloseable {
     this.controller = new CanaryController(new CanaryController.Setup(release, state, recorder,
         shared ? b.fleet : FleetStore.inMemory(), shared,
         b.instanceId != null ? b.instanceId : UUID.randomUUID().toString(), b.clock,
-        b.judge != null ? b.judge : Judge.statistical(), b.source, metrics, events, b.timeout, b.perInstanceGuard));
+        b.judge != null ? b.judge : Judge.statistical(), b.source, metrics, events, b.perInstanceGuard));
     if (b.breaker != null) {
       b.breaker.getEventPublisher().onStateTransition(event -> {
         if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
@@ -123,8 +123,10 @@ public final class Canary implements AutoCloseable {
         }
       });
     }
+    // Sharing its windows, an instance publishes several times per interval and looks at every last tick, so that
+    // the lease holder judges windows at most a fraction of an interval old.
     this.schedule = b.scheduler == null ? null
-        : b.scheduler.every(release.analysisInterval(), controller::analyzeSafely);
+        : b.scheduler.every(release.analysisInterval().dividedBy(controller.ticksPerLook()), controller::tickSafely);
   }
 
   /** Starts building a canary for a definition, on the toggles whose store holds its state. */
@@ -170,7 +172,7 @@ public final class Canary implements AutoCloseable {
   }
 
   /** Records one request of a caller that routes by itself (for example an HTTP client). */
-  public void record(Cohort cohort, Duration duration, Outcome outcome) {
+  public void record(Cohort cohort, Duration duration, CallOutcome outcome) {
     Objects.requireNonNull(duration, "duration");
     router.record(cohort, duration.toNanos(), outcome);
   }
@@ -204,7 +206,8 @@ public final class Canary implements AutoCloseable {
 
   /**
    * Whether the controller paused the canary to wait for a person: a step stayed inconclusive past its limit under
-   * {@link InconclusiveTimeout#WAIT_FOR_OPERATOR}. An operator promotes, resumes or aborts it.
+   * {@link InconclusiveTimeout#WAIT_FOR_OPERATOR} (the release's {@link CanaryRelease#onInconclusiveTimeout()}). An
+   * operator promotes, resumes or aborts it.
    */
   public boolean awaitingOperator() {
     StoredCanary s = state.inForce();
@@ -290,6 +293,11 @@ public final class Canary implements AutoCloseable {
     return controller.analyze();
   }
 
+  /** Publishes this instance's window without judging, as the scheduler does between looks. */
+  void publish() {
+    controller.publish();
+  }
+
   @Override
   public String toString() {
     StoredCanary s = state.inForce();
@@ -310,7 +318,6 @@ public final class Canary implements AutoCloseable {
     private CircuitBreaker breaker;
     private FleetStore fleet;
     private String instanceId;
-    private InconclusiveTimeout timeout = InconclusiveTimeout.ROLL_BACK;
     private boolean perInstanceGuard;
 
     private Builder(CanaryRelease release, Toggles toggles) {
@@ -388,15 +395,6 @@ public final class Canary implements AutoCloseable {
             + "'");
       }
       this.instanceId = instanceId;
-      return this;
-    }
-
-    /**
-     * What happens when a step stays inconclusive past its minimum duration plus
-     * {@link CanaryRelease#maxInconclusive()}. Default: {@link InconclusiveTimeout#ROLL_BACK}.
-     */
-    public Builder onInconclusiveTimeout(InconclusiveTimeout timeout) {
-      this.timeout = Objects.requireNonNull(timeout, "timeout");
       return this;
     }
 

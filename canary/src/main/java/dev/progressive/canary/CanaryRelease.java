@@ -1,6 +1,7 @@
 package dev.progressive.canary;
 
 import dev.progressive.canary.internal.StatisticalJudge;
+import dev.progressive.canary.internal.StepSizing;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +43,7 @@ public final class CanaryRelease {
   private final List<Step> steps;
   private final List<Metric> metrics;
   private final Duration maxInconclusive;
+  private final InconclusiveTimeout inconclusiveTimeout;
   private final Duration analysisInterval;
   private final double alpha;
   private final int latencySamples;
@@ -80,6 +82,7 @@ public final class CanaryRelease {
     this.steps = List.copyOf(b.steps);
     this.metrics = List.copyOf(b.metrics);
     this.maxInconclusive = b.maxInconclusive;
+    this.inconclusiveTimeout = b.inconclusiveTimeout;
     this.analysisInterval = b.analysisInterval;
     this.alpha = b.alpha;
     this.latencySamples = b.latencySamples;
@@ -112,6 +115,14 @@ public final class CanaryRelease {
   /** How long a step may stay inconclusive after its minimum duration before the canary is rolled back. */
   public Duration maxInconclusive() {
     return maxInconclusive;
+  }
+
+  /**
+   * What the controller does when a step stays inconclusive past its minimum duration plus
+   * {@link #maxInconclusive()}: roll back (the default) or wait for an operator.
+   */
+  public InconclusiveTimeout onInconclusiveTimeout() {
+    return inconclusiveTimeout;
   }
 
   /** How often the controller judges the current step. */
@@ -149,10 +160,13 @@ public final class CanaryRelease {
     private final List<Step> steps = new ArrayList<>();
     private final List<Metric> metrics = new ArrayList<>();
     private Duration maxInconclusive = Duration.ofMinutes(30);
+    private InconclusiveTimeout inconclusiveTimeout = InconclusiveTimeout.ROLL_BACK;
     private Duration analysisInterval = Duration.ofMinutes(1);
     private double alpha = 0.005;
     private int latencySamples = 10_000;
     private boolean dryRun;
+    private double expectedRequestsPerSecond = Double.NaN;
+    private double expectedErrorRate = Double.NaN;
 
     private Builder(String name) {
       Objects.requireNonNull(name, "name");
@@ -203,6 +217,16 @@ public final class CanaryRelease {
       return this;
     }
 
+    /**
+     * What happens when a step stays inconclusive past its minimum duration plus {@link #maxInconclusive(Duration)}:
+     * {@link InconclusiveTimeout#ROLL_BACK} (the default; without evidence, the baseline stays) or
+     * {@link InconclusiveTimeout#WAIT_FOR_OPERATOR} (pause at the weight until a person promotes, resumes or aborts).
+     */
+    public Builder onInconclusiveTimeout(InconclusiveTimeout timeout) {
+      this.inconclusiveTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
     /** How often the current step is judged; default 1 minute. */
     public Builder analysisInterval(Duration analysisInterval) {
       Objects.requireNonNull(analysisInterval, "analysisInterval");
@@ -239,6 +263,30 @@ public final class CanaryRelease {
       return this;
     }
 
+    /**
+     * The traffic the release expects, so that {@link #build()} can refuse a step that would time out before it
+     * could pass a canary as good as the baseline. {@code requestsPerSecond} is the whole fleet's (all instances,
+     * both sides; the canary gets its step's share), {@code errorRate} the baseline's usual error rate (0.005 for
+     * 0.5%). With it, {@code build()} computes with the judge itself how many canary requests an equal canary needs
+     * before its error rate is shown within the pass margin (in 99 rollouts of 100), and how many latencies per side
+     * the latency metrics need before they can be judged at all, and refuses a step that cannot have them within its
+     * minimum duration plus {@link #maxInconclusive(Duration)}. How soon the latency metrics pass depends on the
+     * shape of the latencies and is not checked. Default: not given, no such check.
+     */
+    public Builder expectedTraffic(double requestsPerSecond, double errorRate) {
+      if (!(requestsPerSecond > 0) || Double.isInfinite(requestsPerSecond)) {
+        throw new IllegalArgumentException("the expected traffic must be above 0 requests/s, was "
+            + requestsPerSecond);
+      }
+      if (!(errorRate >= 0 && errorRate < 1)) {
+        throw new IllegalArgumentException("the expected error rate must be in [0, 1), e.g. 0.005 for 0.5%, was "
+            + errorRate);
+      }
+      this.expectedRequestsPerSecond = requestsPerSecond;
+      this.expectedErrorRate = errorRate;
+      return this;
+    }
+
     /** Whether to judge and report only, never changing the weight automatically; default false. */
     public Builder dryRun(boolean dryRun) {
       this.dryRun = dryRun;
@@ -251,7 +299,9 @@ public final class CanaryRelease {
      * judged on (a latency quantile q needs its confidence sequence to bound it, about 10 / (1 - q) latencies at the
      * default alpha) is refused with the step and the metric named, and so is a latency sample too small for any
      * metric. Without metrics, the error rate, the latency and the p99 latency are judged, and a step with fewer
-     * requests than the p99 needs waits for them before it can pass.
+     * requests than the p99 needs waits for them before it can pass. With {@link #expectedTraffic(double, double)},
+     * a step that would time out before it could pass an equal canary at that traffic is refused too, with the step,
+     * the metric, the requests it needs and the time they take.
      */
     public CanaryRelease build() {
       if (steps.isEmpty()) {
@@ -277,6 +327,12 @@ public final class CanaryRelease {
                 + " (at alpha " + alphaPerMetric + "): raise the step's minimum requests to at least " + needed);
           }
         }
+      }
+      if (!Double.isNaN(expectedRequestsPerSecond)) {
+        StepSizing.refusal(name, steps, judged, alphaPerMetric, maxInconclusive, expectedRequestsPerSecond,
+            expectedErrorRate).ifPresent(why -> {
+              throw new IllegalStateException(why);
+            });
       }
       if (defaults) {
         metrics.addAll(judged);

@@ -31,8 +31,8 @@ public final class InProcessMetricSource implements MetricSource {
   }
 
   /** Records one request of one side. */
-  public void record(Cohort cohort, long durationNanos, Outcome outcome) {
-    (cohort == Cohort.CANARY ? canary : baseline).record(durationNanos / 1e6, outcome == Outcome.ERROR);
+  public void record(Cohort cohort, long durationNanos, CallOutcome outcome) {
+    (cohort == Cohort.CANARY ? canary : baseline).record(durationNanos / 1e6, outcome == CallOutcome.ERROR);
   }
 
   @Override

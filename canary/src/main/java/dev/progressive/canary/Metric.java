@@ -45,7 +45,7 @@ public record Metric(Kind kind, double quantile, Direction direction, double all
 
   /** What a metric measures. */
   public enum Kind {
-    /** The share of requests whose outcome is {@link Outcome#ERROR}, by a confidence sequence of the rate ratio. */
+    /** The share of requests whose outcome is {@link CallOutcome#ERROR}, by a confidence sequence of the rate ratio. */
     ERROR_RATE,
     /** The whole latency distribution: its shift, by an always-valid interval from the Mann-Whitney rank sum. */
     LATENCY,

@@ -26,7 +26,7 @@ public interface MetricSource {
    * One side in a window.
    *
    * @param requests requests served
-   * @param errors requests with outcome {@link Outcome#ERROR}, at most {@code requests}
+   * @param errors requests with outcome {@link CallOutcome#ERROR}, at most {@code requests}
    * @param latenciesMillis a uniform sample of the latencies in milliseconds, possibly empty; owned by the judge
    */
   record Side(long requests, long errors, double[] latenciesMillis) {

@@ -54,7 +54,7 @@ class CanaryCallTest {
     assertThat(canary.call("u1", Cohort.BASELINE, () -> "old", () -> "new")).isEqualTo("old");
     assertThat(count("canary", "success")).isEqualTo(1);
     assertThat(count("baseline", "success")).isEqualTo(1);
-    canary.record(Cohort.BASELINE, Duration.ofMillis(40), Outcome.ERROR);
+    canary.record(Cohort.BASELINE, Duration.ofMillis(40), CallOutcome.ERROR);
     assertThat(count("baseline", "error")).isEqualTo(1);
     assertThat(registry.getMeters()).allMatch(m -> m.getId().getTags().stream()
         .noneMatch(t -> t.getValue().equals("u1")), "no key is a tag");

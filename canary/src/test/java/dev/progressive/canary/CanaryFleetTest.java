@@ -93,6 +93,48 @@ class CanaryFleetTest {
   }
 
   @Test
+  void betweenLooksEveryInstancePublishesSoThatTheHolderJudgesWindowsAtMostAQuarterIntervalOldCountedOnce() {
+    // Ten instances, clocks from 5 s behind to 4 s ahead, each on its own scheduler as in production: it ticks every
+    // 15 s, publishes at every tick and looks at every fourth. The holder looks first in every minute, the worst case:
+    // every other instance's last publish is then from the tick before, 15 s earlier.
+    CanaryRelease release = release(1_000_000);
+    ScriptedJudge judge = new ScriptedJudge();
+    int n = 10;
+    ManualScheduler[] schedulers = new ManualScheduler[n];
+    for (int i = 0; i < n; i++) {
+      Duration skew = Duration.ofSeconds(i - 5);
+      ManualScheduler scheduler = new ManualScheduler(new MutableClock(Fleet.T0.plus(skew)));
+      schedulers[i] = scheduler;
+      fleet.add("i" + i, skew, release, judge, b -> b.scheduler(scheduler));
+    }
+    fleet.members.get(0).canary.start("alice", "go");
+    Duration quarter = MINUTE.dividedBy(4);
+    long recorded = 0;
+    for (int tick = 1; tick <= 12; tick++) {
+      for (Fleet.Member m : fleet.members) {
+        m.serve(Cohort.CANARY, 10, 0, MS_20);
+        m.serve(Cohort.BASELINE, 10, 0, MS_20);
+        recorded += 10;
+      }
+      fleet.advance(quarter);
+      for (ManualScheduler scheduler : schedulers) {
+        scheduler.advance(quarter);
+      }
+      if (tick % 4 == 0) {
+        assertThat(judge.looks).as("one look per minute, by the holder alone").hasSize(tick / 4);
+        long judged = judge.looks.get(judge.looks.size() - 1).window().canary().requests();
+        long stale = (n - 1) * 10L;
+        assertThat(judged).as("minute %d: every instance's window, at most one tick old, none counted twice",
+            tick / 4).isEqualTo(recorded - stale);
+      }
+    }
+    assertThat(fleet.members.get(0).canary.fleetStatus().leaseHolder()).isTrue();
+    assertThat(fleet.members.get(0).canary.fleetStatus().instancesJudged()).isEqualTo(n);
+    // Without the publishes between looks, the holder's first look would have seen its own 40 requests of 400.
+    assertThat(judge.looks.get(0).window().canary().requests()).isGreaterThanOrEqualTo(3 * 400 / 4);
+  }
+
+  @Test
   void theWindowsOfAStepThatEndedAreDeletedAndTheNextStepStartsFromZero() throws Exception {
     CanaryRelease release = release(10);
     MinimumsJudge judge = new MinimumsJudge();
@@ -422,11 +464,15 @@ class CanaryFleetTest {
 
   @Test
   void aStepThatStaysInconclusiveCanWaitForAnOperator() {
-    CanaryRelease release = release(1_000_000);
-    Fleet.Member a = fleet.add("a", Duration.ZERO, release, new MinimumsJudge(),
-        b -> b.onInconclusiveTimeout(InconclusiveTimeout.WAIT_FOR_OPERATOR));
-    Fleet.Member b = fleet.add("b", Duration.ZERO, release, new MinimumsJudge(),
-        x -> x.onInconclusiveTimeout(InconclusiveTimeout.WAIT_FOR_OPERATOR));
+    CanaryRelease release = CanaryRelease.builder("pricing")
+        .step(5, Duration.ofMinutes(2), 1_000_000)
+        .step(25, Duration.ofMinutes(2), 1_000_000)
+        .analysisInterval(MINUTE)
+        .maxInconclusive(Duration.ofMinutes(10))
+        .onInconclusiveTimeout(InconclusiveTimeout.WAIT_FOR_OPERATOR)
+        .build();
+    Fleet.Member a = fleet.add("a", Duration.ZERO, release, new MinimumsJudge());
+    Fleet.Member b = fleet.add("b", Duration.ZERO, release, new MinimumsJudge());
     a.canary.start("alice", "go");
     for (int i = 0; i < 12; i++) {
       fleet.advance(MINUTE);

@@ -147,8 +147,8 @@ class CanaryLifecycleTest {
     canary(false);
     judge.otherwise(Result.INCONCLUSIVE);
     canary.start("alice", "go");
-    canary.record(Cohort.BASELINE, Duration.ofMillis(20), Outcome.SUCCESS);
-    canary.record(Cohort.CANARY, Duration.ofMillis(20), Outcome.SUCCESS);
+    canary.record(Cohort.BASELINE, Duration.ofMillis(20), CallOutcome.SUCCESS);
+    canary.record(Cohort.CANARY, Duration.ofMillis(20), CallOutcome.SUCCESS);
     // min duration 5 min + max inconclusive 10 min: held at 15 min, rolled back after
     scheduler.advance(Duration.ofMinutes(15));
     assertThat(canary.state()).isEqualTo(CanaryState.PROGRESSING);
@@ -186,8 +186,8 @@ class CanaryLifecycleTest {
       Toggles b = Toggles.builder().store(store).clock(clock).build();
       Canary idle = Canary.builder(release, b).clock(clock).judge(new ScriptedJudge().otherwise(Result.INCONCLUSIVE))
           .build();
-      busy.record(Cohort.BASELINE, Duration.ofMillis(20), Outcome.SUCCESS);
-      busy.record(Cohort.CANARY, Duration.ofMillis(20), Outcome.SUCCESS);
+      busy.record(Cohort.BASELINE, Duration.ofMillis(20), CallOutcome.SUCCESS);
+      busy.record(Cohort.CANARY, Duration.ofMillis(20), CallOutcome.SUCCESS);
       // past min duration + max inconclusive, the idle instance looks first: it holds instead of rolling back
       clock.advance(Duration.ofMinutes(16));
       assertThat(idle.analyze()).get().extracting(Verdict::result).isEqualTo(Result.INCONCLUSIVE);

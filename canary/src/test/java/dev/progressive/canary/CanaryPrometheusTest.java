@@ -59,9 +59,9 @@ class CanaryPrometheusTest {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.config().meterFilter(Canary.latencyHistogram());
     Canary canary = canary(registry, null);
-    canary.record(Cohort.CANARY, Duration.ofMillis(42), Outcome.SUCCESS);
-    canary.record(Cohort.CANARY, Duration.ofMillis(3), Outcome.SUCCESS);
-    canary.record(Cohort.BASELINE, Duration.ofMillis(40), Outcome.ERROR);
+    canary.record(Cohort.CANARY, Duration.ofMillis(42), CallOutcome.SUCCESS);
+    canary.record(Cohort.CANARY, Duration.ofMillis(3), CallOutcome.SUCCESS);
+    canary.record(Cohort.BASELINE, Duration.ofMillis(40), CallOutcome.ERROR);
     String scrape = registry.scrape();
 
     List<Double> bounds = new ArrayList<>();
@@ -97,7 +97,7 @@ class CanaryPrometheusTest {
   void byDefaultTheLibraryLeavesHistogramsToTheApplication() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Canary canary = canary(registry, null);
-    canary.record(Cohort.CANARY, Duration.ofMillis(42), Outcome.SUCCESS);
+    canary.record(Cohort.CANARY, Duration.ofMillis(42), CallOutcome.SUCCESS);
     assertThat(registry.scrape()).contains("progressive_canary_requests_seconds_count")
         .doesNotContain("progressive_canary_requests_seconds_bucket")
         .doesNotContain("quantile=");
@@ -130,7 +130,7 @@ class CanaryPrometheusTest {
       for (Cohort cohort : Cohort.values()) {
         double median = cohort == Cohort.CANARY ? 40 * slowdown : 40;
         double millis = median * Math.exp(0.5 * gaussian(random));
-        Outcome outcome = random.nextDouble() < 0.01 ? Outcome.ERROR : Outcome.SUCCESS;
+        CallOutcome outcome = random.nextDouble() < 0.01 ? CallOutcome.ERROR : CallOutcome.SUCCESS;
         canary.record(cohort, Duration.ofNanos((long) (millis * 1e6)), outcome);
       }
     }

@@ -80,4 +80,72 @@ class CanaryReleaseTest {
     assertThatThrownBy(() -> Metric.latency().negligibleRate(0.01)).hasMessageContaining("only the error rate");
     assertThat(Metric.errorRate()).isEqualTo(Metric.errorRate());
   }
+
+  @Test
+  void atTheExpectedTrafficAStepThatWouldTimeOutBeforeItCouldPassIsRefusedWithWhatItNeeds() {
+    // 100 requests/s for the fleet: a 5% step has 5 canary requests/s and needs about 16,000 to show a 0.5% error
+    // rate within +50%, about an hour; the step times out after 5 + 30 minutes.
+    CanaryRelease.Builder small = CanaryRelease.builder("pricing")
+        .step(5, Duration.ofMinutes(5), 1_000).step(25, Duration.ofMinutes(5), 1_000)
+        .maxInconclusive(Duration.ofMinutes(30)).expectedTraffic(100, 0.005);
+    assertThatThrownBy(small::build).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("step 1 (5.0%) cannot decide before it times out")
+        .hasMessageContaining("100 requests/s for the fleet it has 5.00 canary requests/s")
+        .hasMessageContaining("error rate (baseline 0.50%) is shown within +50%")
+        .hasMessageMatching("(?s).*after about 1[6-9],\\d{3} canary requests, [3-5]\\d,\\d{3} for 99 equal canaries in "
+            + "100: [1-3] h( \\d+ min)?, but the step times out after 35 min.*")
+        .hasMessageMatching("(?s).*Lengthen maxInconclusive to at least [1-3] h( \\d+ min)?, start at a larger step, "
+            + "or widen the error rate's pass margin.*");
+    // the same steps at 1,200 requests/s decide in minutes
+    assertThat(CanaryRelease.builder("pricing").step(5, Duration.ofMinutes(5), 1_000)
+        .step(25, Duration.ofMinutes(5), 1_000).expectedTraffic(1_200, 0.005).build().steps()).hasSize(2);
+    // what the docs tell a low-traffic service: larger steps, a longer time-out
+    assertThat(CanaryRelease.builder("pricing").step(25, Duration.ofMinutes(5), 1_000)
+        .step(50, Duration.ofMinutes(5), 1_000).maxInconclusive(Duration.ofMinutes(45)).expectedTraffic(100, 0.005)
+        .build().steps()).hasSize(2);
+    // a wider margin decides sooner
+    assertThat(CanaryRelease.builder("pricing").step(5, Duration.ofMinutes(5), 1_000)
+        .metric(Metric.errorRate().passMargin(1.0)).maxInconclusive(Duration.ofMinutes(40))
+        .expectedTraffic(100, 0.005).build().steps()).hasSize(1);
+  }
+
+  @Test
+  void atTheExpectedTrafficTheMinimumsAndTheLatencyMetricsCountToo() {
+    assertThatThrownBy(() -> CanaryRelease.builder("pricing").step(1, Duration.ofMinutes(5), 100_000)
+        .metric(Metric.errorRate().negligibleRate(0.01)).maxInconclusive(Duration.ofMinutes(10))
+        .expectedTraffic(10, 0).build())
+        .hasMessageContaining("step 1 (1.0%)").hasMessageContaining("the step asks for 100,000 requests per side")
+        .hasMessageContaining("or ask for fewer requests per side");
+    assertThatThrownBy(() -> CanaryRelease.builder("pricing").step(1, Duration.ofMinutes(5), 100)
+        .metric(Metric.errorRate().negligibleRate(0.01)).metric(Metric.latencyQuantile(0.99)).step(2, TEN, 1_000)
+        .maxInconclusive(Duration.ofMinutes(10)).expectedTraffic(10, 0).build())
+        .hasMessageContaining("p99 latency");
+    assertThatThrownBy(() -> CanaryRelease.builder("pricing").step(1, TEN, 100).expectedTraffic(0, 0.005))
+        .hasMessageContaining("above 0 requests/s");
+    assertThatThrownBy(() -> CanaryRelease.builder("pricing").step(1, TEN, 100).expectedTraffic(10, 1.5))
+        .hasMessageContaining("expected error rate");
+  }
+
+  @Test
+  void theInconclusiveTimeoutIsTheReleasesChoice() {
+    assertThat(CanaryRelease.builder("pricing").step(1, TEN, 100).build().onInconclusiveTimeout())
+        .isEqualTo(InconclusiveTimeout.ROLL_BACK);
+    assertThat(CanaryRelease.builder("pricing").step(1, TEN, 100)
+        .onInconclusiveTimeout(InconclusiveTimeout.WAIT_FOR_OPERATOR).build().onInconclusiveTimeout())
+        .isEqualTo(InconclusiveTimeout.WAIT_FOR_OPERATOR);
+  }
+
+  @Test
+  void theDocsExampleDecidesAtItsExpectedTrafficAndItsFirstStepIsRefusedAtLess() {
+    // docs/canary.md, "Defining a canary"
+    java.util.function.DoubleFunction<CanaryRelease.Builder> example = perSecond -> CanaryRelease.builder("pricing")
+        .step(1, TEN, 1_000).step(5, TEN, 2_000).step(25, TEN, 5_000).step(50, TEN, 20_000)
+        .metric(Metric.errorRate().allowedChange(0.10)).metric(Metric.latency().allowedChange(0.05))
+        .metric(Metric.latencyQuantile(0.99).allowedChange(0.10))
+        .maxInconclusive(Duration.ofMinutes(30))
+        .onInconclusiveTimeout(InconclusiveTimeout.ROLL_BACK)
+        .expectedTraffic(perSecond, 0.005);
+    assertThat(example.apply(5_000).build().steps()).hasSize(4);
+    assertThatThrownBy(() -> example.apply(1_200).build()).hasMessageContaining("step 1 (1.0%) cannot decide");
+  }
 }

@@ -54,12 +54,17 @@ final class Fleet implements AutoCloseable {
     /** Records n requests of one side, the first {@code errors} of them errors. */
     void serve(Cohort cohort, int n, int errors, Duration latency) {
       for (int i = 0; i < n; i++) {
-        canary.record(cohort, latency, i < errors ? Outcome.ERROR : Outcome.SUCCESS);
+        canary.record(cohort, latency, i < errors ? CallOutcome.ERROR : CallOutcome.SUCCESS);
       }
     }
 
     Optional<Verdict> look() {
       return canary.analyze();
+    }
+
+    /** A tick between two looks: publishes this instance's window without judging. */
+    void publish() {
+      canary.publish();
     }
   }
 

@@ -12,9 +12,9 @@ class InProcessMetricSourceTest {
   void countsAndSamplesEachSideBoundedAndUniformly() {
     InProcessMetricSource source = new InProcessMetricSource(1_000, 7);
     for (int i = 0; i < 100_000; i++) {
-      source.record(Cohort.CANARY, i * 1_000_000L, i % 50 == 0 ? Outcome.ERROR : Outcome.SUCCESS);
+      source.record(Cohort.CANARY, i * 1_000_000L, i % 50 == 0 ? CallOutcome.ERROR : CallOutcome.SUCCESS);
     }
-    source.record(Cohort.BASELINE, 5_000_000L, Outcome.SUCCESS);
+    source.record(Cohort.BASELINE, 5_000_000L, CallOutcome.SUCCESS);
     MetricSource.Window w = source.observe("x", Instant.EPOCH, Instant.EPOCH);
     assertThat(w.canary().requests()).isEqualTo(100_000);
     assertThat(w.canary().errors()).isEqualTo(2_000);

@@ -87,6 +87,20 @@ class StatisticalJudgeTest {
   }
 
   @Test
+  void anInconclusiveVerdictSaysHowLongTheRequestsItNeedsTakeAndWhetherTheStepTimesOutFirst() {
+    // 5,000 requests per side in 20 minutes: 250 a minute; the step (10 min + 30 min) has 20 minutes left.
+    Verdict v = judge(release(Metric.errorRate()), equal(5_000, 0.01, 100), Duration.ofMinutes(20));
+    long minutes = (v.moreRequestsPerSide() + 249) / 250;
+    assertThat(minutes).as(v.summary()).isGreaterThan(20);
+    assertThat(v.summary()).contains("more requests per side needed, about " + minutes + " min at the current "
+        + "traffic, after the step times out (in 20 min)");
+    // the same window seen after 2 minutes: five times the traffic, in time
+    Verdict fast = judge(release(Metric.errorRate()), equal(5_000, 0.01, 100), Duration.ofMinutes(2));
+    assertThat(fast.summary()).containsPattern("more requests per side needed, about \\d+ min at the current "
+        + "traffic \\(").doesNotContain("times out");
+  }
+
+  @Test
   void aCanaryBetweenTheAllowedChangeAndTheMarginIsDecidedByWhicheverBoundIsShownFirst() {
     Window early = new Window(side(20_000, 200, 0, 100, x -> x, 1), side(20_000, 250, 0, 100, x -> x, 2));
     Verdict v = judge(release(Metric.errorRate()), early, Duration.ofMinutes(10));

@@ -35,6 +35,12 @@ public final class CanaryController {
   private static final Logger log = LoggerFactory.getLogger(CanaryController.class);
   private static final int MAX_ATTEMPTS = 3;
 
+  /**
+   * How many times per analysis interval an instance that shares a fleet store publishes its window: the holder's
+   * look sums windows at most a quarter of an interval old, instead of up to a whole one.
+   */
+  public static final int PUBLISHES_PER_LOOK = 4;
+
   private final CanaryRelease release;
   private final String name;
   private final CanaryStateStore state;
@@ -49,7 +55,6 @@ public final class CanaryController {
   private final MetricSource source;
   private final CanaryMetrics metrics;
   private final CanaryEvents events;
-  private final InconclusiveTimeout timeout;
   private final boolean perInstanceGuard;
   private final Object analysisLock = new Object();
   private final FleetWindows windows;
@@ -57,11 +62,13 @@ public final class CanaryController {
   private volatile int instancesJudged;
   /** Under analysisLock. */
   private boolean finalCleaned;
+  /** Ticks of the scheduler since the last look; under analysisLock. */
+  private int ticks;
 
   /** What the controller works with. */
   public record Setup(CanaryRelease release, CanaryStateStore state, WindowRecorder recorder, FleetStore fleet,
       boolean sharedFleet, String instance, Clock clock, Judge judge, MetricSource source, CanaryMetrics metrics,
-      CanaryEvents events, InconclusiveTimeout timeout, boolean perInstanceGuard) {}
+      CanaryEvents events, boolean perInstanceGuard) {}
 
   public CanaryController(Setup s) {
     this.release = s.release();
@@ -76,7 +83,6 @@ public final class CanaryController {
     this.source = s.source();
     this.metrics = s.metrics();
     this.events = s.events();
-    this.timeout = s.timeout();
     this.perInstanceGuard = s.perInstanceGuard();
     this.windows = new FleetWindows(name, fleet, instance, recorder);
     Duration interval = release.analysisInterval();
@@ -95,6 +101,53 @@ public final class CanaryController {
   }
 
   // ---------------------------------------------------------------- the analysis
+
+  /**
+   * How many ticks the scheduler makes per analysis interval: {@link #PUBLISHES_PER_LOOK} when the instance shares
+   * its windows (a look at every last one, a publish at the others), 1 (every tick a look) when it judges alone or
+   * from a metric source.
+   */
+  public int ticksPerLook() {
+    return sharedFleet && source == null ? PUBLISHES_PER_LOOK : 1;
+  }
+
+  /** One tick of the scheduler, every interval / {@link #ticksPerLook()}: a look or a publish; never throws. */
+  public void tickSafely() {
+    boolean look;
+    synchronized (analysisLock) {
+      ticks++;
+      look = ticks >= ticksPerLook();
+      if (look) {
+        ticks = 0;
+      }
+    }
+    if (look) {
+      analyzeSafely();
+    } else {
+      try {
+        publish();
+      } catch (RuntimeException e) {
+        log.warn("canary '{}': the publish failed; it runs again at the next tick", name, e);
+      }
+    }
+  }
+
+  /**
+   * Publishes this instance's window of the step in force, without judging: between two looks, so that the holder
+   * sums windows that are fresh. Reads no store but the fleet store's upsert; a failure is retried at the next tick.
+   */
+  public void publish() {
+    synchronized (analysisLock) {
+      StoredCanary s = state.inForce();
+      if (s.state() != CanaryState.PROGRESSING || source != null) {
+        return;
+      }
+      FleetStore.WindowKey key = key(name, s);
+      if (key.equals(recorder.key())) {
+        windows.publish(key, clock.millis());
+      }
+    }
+  }
 
   /** One look, for the scheduler: never throws. */
   public void analyzeSafely() {
@@ -224,7 +277,7 @@ public final class CanaryController {
       limit = limit.plus(release.maxInconclusive());
     }
     if (Duration.between(startedAt, now).compareTo(limit) > 0) {
-      CanaryAction action = timeout == InconclusiveTimeout.WAIT_FOR_OPERATOR ? CanaryAction.WAIT_FOR_OPERATOR
+      CanaryAction action = release.onInconclusiveTimeout() == InconclusiveTimeout.WAIT_FOR_OPERATOR ? CanaryAction.WAIT_FOR_OPERATOR
           : CanaryAction.ROLLBACK;
       return new Decision(action, "inconclusive for longer than " + limit + ": " + summary, verdict, false);
     }
@@ -300,6 +353,15 @@ public final class CanaryController {
     CanaryRelease.Step first = release.steps().get(0);
     write(s, s.next(CanaryState.PROGRESSING, 0, first.weight(), clock.millis(), ""), CanaryAction.START, actor,
         reason, null);
+    // The instance that starts the rollout takes the analysis lease when nobody holds it, rather than the first
+    // instance to look: that one would judge before any other had looked and published at the end of the interval.
+    synchronized (analysisLock) {
+      try {
+        leaseHolder = lease.holdOrTake(clock.millis());
+      } catch (Exception e) {
+        log.debug("canary '{}': the analysis lease cannot be taken at the start; the first look takes it", name, e);
+      }
+    }
   }
 
   /** Promotes one step up, or fully. */

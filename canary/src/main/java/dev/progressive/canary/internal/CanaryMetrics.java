@@ -3,7 +3,7 @@ package dev.progressive.canary.internal;
 import dev.progressive.canary.CanaryAction;
 import dev.progressive.canary.CanaryState;
 import dev.progressive.canary.Cohort;
-import dev.progressive.canary.Outcome;
+import dev.progressive.canary.CallOutcome;
 import dev.progressive.canary.Verdict;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -47,7 +47,7 @@ public final class CanaryMetrics {
     this.canary = canary;
     this.registry = registry;
     for (Cohort cohort : Cohort.values()) {
-      for (Outcome outcome : Outcome.values()) {
+      for (CallOutcome outcome : CallOutcome.values()) {
         timers[index(cohort, outcome)] = Timer.builder(REQUESTS_METER)
             .description("Requests served by each side of a canary release")
             .tags("canary", canary, "cohort", cohort.tag(), "outcome", outcome.tag())
@@ -69,7 +69,7 @@ public final class CanaryMetrics {
   }
 
   /** One request served. */
-  public void request(Cohort cohort, long nanos, Outcome outcome) {
+  public void request(Cohort cohort, long nanos, CallOutcome outcome) {
     timers[index(cohort, outcome)].record(nanos, TimeUnit.NANOSECONDS);
   }
 
@@ -87,7 +87,7 @@ public final class CanaryMetrics {
         .increment();
   }
 
-  private static int index(Cohort cohort, Outcome outcome) {
+  private static int index(Cohort cohort, CallOutcome outcome) {
     return cohort.ordinal() * 2 + outcome.ordinal();
   }
 }

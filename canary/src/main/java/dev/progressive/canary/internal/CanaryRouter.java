@@ -2,7 +2,7 @@ package dev.progressive.canary.internal;
 
 import dev.progressive.canary.CanaryRelease;
 import dev.progressive.canary.Cohort;
-import dev.progressive.canary.Outcome;
+import dev.progressive.canary.CallOutcome;
 import dev.progressive.toggles.bucketing.FractionalHashing;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.core.SupplierUtils;
@@ -92,14 +92,14 @@ public final class CanaryRouter {
         if (breaker != null) {
           breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
         }
-        record(Cohort.CANARY, nanos, Outcome.SUCCESS);
+        record(Cohort.CANARY, nanos, CallOutcome.SUCCESS);
         return value;
       } catch (RuntimeException e) {
         long nanos = System.nanoTime() - start;
         if (breaker != null) {
           breaker.onError(nanos, TimeUnit.NANOSECONDS, e);
         }
-        record(Cohort.CANARY, nanos, Outcome.ERROR);
+        record(Cohort.CANARY, nanos, CallOutcome.ERROR);
         throw e;
       }
     };
@@ -113,16 +113,16 @@ public final class CanaryRouter {
     long start = System.nanoTime();
     try {
       T value = baseline.get();
-      record(Cohort.BASELINE, System.nanoTime() - start, Outcome.SUCCESS);
+      record(Cohort.BASELINE, System.nanoTime() - start, CallOutcome.SUCCESS);
       return value;
     } catch (RuntimeException | Error e) {
-      record(Cohort.BASELINE, System.nanoTime() - start, Outcome.ERROR);
+      record(Cohort.BASELINE, System.nanoTime() - start, CallOutcome.ERROR);
       throw e;
     }
   }
 
   /** Records one request in the meters and in this instance's window of the current step. */
-  public void record(Cohort cohort, long nanos, Outcome outcome) {
+  public void record(Cohort cohort, long nanos, CallOutcome outcome) {
     Objects.requireNonNull(cohort, "cohort");
     Objects.requireNonNull(outcome, "outcome");
     metrics.request(cohort, nanos, outcome);

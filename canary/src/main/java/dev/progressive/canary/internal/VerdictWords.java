@@ -66,6 +66,7 @@ final class VerdictWords {
       if (unknown) {
         summary.append(" at least");
       }
+      summary.append(timeToDecide(look, perSide, reported));
     } else if (unknown) {
       summary.append("; more requests needed");
     }
@@ -76,6 +77,25 @@ final class VerdictWords {
               + "the pass margin");
     }
     return new Verdict(Result.INCONCLUSIVE, results, nb, nc, summary + counts, look.now(), reported);
+  }
+
+  /**
+   * How long the requests still needed take at the step's traffic so far, and whether the step times out first:
+   * {@code , about 40 min at the current traffic, after the step times out (in 22 min)}; empty without a rate.
+   */
+  static String timeToDecide(Look look, long perSide, long more) {
+    long elapsed = look.elapsed().toSeconds();
+    if (elapsed <= 0 || perSide <= 0) {
+      return "";
+    }
+    double seconds = more * (double) elapsed / perSide;
+    long left = look.step().minDuration().plus(look.release().maxInconclusive()).toSeconds() - elapsed;
+    String time = ", about " + Words.roughDuration((long) Math.ceil(seconds)) + " at the current traffic";
+    if (seconds > left) {
+      time += left > 0 ? ", after the step times out (in " + Words.roughDuration(left) + ")"
+          : ", and the step is past its time-out";
+    }
+    return time;
   }
 
   private static String join(List<MetricResult> results) {

@@ -2,7 +2,7 @@ package dev.progressive.canary.internal;
 
 import dev.progressive.canary.Cohort;
 import dev.progressive.canary.FleetStore;
-import dev.progressive.canary.Outcome;
+import dev.progressive.canary.CallOutcome;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -28,7 +28,7 @@ public final class WindowRecorder {
   }
 
   /** Records one request. */
-  public void record(Cohort cohort, long nanos, Outcome outcome) {
+  public void record(Cohort cohort, long nanos, CallOutcome outcome) {
     tally.record(cohort, nanos, outcome);
   }
 
@@ -56,8 +56,8 @@ public final class WindowRecorder {
       this.key = key;
     }
 
-    void record(Cohort cohort, long nanos, Outcome outcome) {
-      (cohort == Cohort.CANARY ? canary : baseline).record(nanos, outcome == Outcome.ERROR);
+    void record(Cohort cohort, long nanos, CallOutcome outcome) {
+      (cohort == Cohort.CANARY ? canary : baseline).record(nanos, outcome == CallOutcome.ERROR);
     }
 
     synchronized FleetWindow cumulative() {

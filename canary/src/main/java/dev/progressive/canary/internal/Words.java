@@ -77,4 +77,16 @@ final class Words {
     }
     return seconds + " s";
   }
+
+  /** A duration rounded up to whole minutes from a minute on: {@code 45 s}, {@code 55 min}, {@code 1 h 20 min}. */
+  static String roughDuration(long seconds) {
+    if (seconds < 60) {
+      return seconds + " s";
+    }
+    long minutes = (seconds + 59) / 60;
+    if (minutes < 60) {
+      return minutes + " min";
+    }
+    return minutes / 60 + " h" + (minutes % 60 == 0 ? "" : " " + minutes % 60 + " min");
+  }
 }

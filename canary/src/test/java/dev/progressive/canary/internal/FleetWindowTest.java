@@ -7,7 +7,7 @@ import static org.assertj.core.data.Offset.offset;
 import dev.progressive.canary.Cohort;
 import dev.progressive.canary.FleetStore;
 import dev.progressive.canary.MetricSource;
-import dev.progressive.canary.Outcome;
+import dev.progressive.canary.CallOutcome;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -20,10 +20,10 @@ class FleetWindowTest {
     WindowRecorder r = new WindowRecorder();
     r.startWindow(KEY);
     for (int i = 0; i < baseline; i++) {
-      r.record(Cohort.BASELINE, 10_000_000L + i * 10_000L, Outcome.SUCCESS);
+      r.record(Cohort.BASELINE, 10_000_000L + i * 10_000L, CallOutcome.SUCCESS);
     }
     for (int i = 0; i < canary; i++) {
-      r.record(Cohort.CANARY, canaryNanos, i < canaryErrors ? Outcome.ERROR : Outcome.SUCCESS);
+      r.record(Cohort.CANARY, canaryNanos, i < canaryErrors ? CallOutcome.ERROR : CallOutcome.SUCCESS);
     }
     return r;
   }
@@ -32,7 +32,7 @@ class FleetWindowTest {
   void snapshotsAreCumulativeAndANewStepStartsFromZero() {
     WindowRecorder r = recorder(100, 10, 2, 50_000_000L);
     assertThat(r.snapshot().window().baselineRequests()).isEqualTo(100);
-    r.record(Cohort.CANARY, 1_000, Outcome.ERROR);
+    r.record(Cohort.CANARY, 1_000, CallOutcome.ERROR);
     FleetWindow again = r.snapshot().window();
     assertThat(again.canaryRequests()).as("cumulative since the step started").isEqualTo(11);
     assertThat(again.toWindow(100, "").canary().errors()).isEqualTo(3);

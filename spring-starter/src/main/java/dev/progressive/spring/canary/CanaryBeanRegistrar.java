@@ -70,8 +70,7 @@ public class CanaryBeanRegistrar implements BeanDefinitionRegistryPostProcessor,
     if (instanceId != null && !instanceId.isBlank()) {
       builder.instanceId(instanceId.strip());
     }
-    builder.onInconclusiveTimeout(definition.getInconclusiveTimeout())
-        .perInstanceGuard(definition.isPerInstanceGuard());
+    builder.perInstanceGuard(definition.isPerInstanceGuard());
     return builder.build();
   }
 
@@ -83,11 +82,33 @@ public class CanaryBeanRegistrar implements BeanDefinitionRegistryPostProcessor,
     for (int i = 0; i < configured.size(); i++) {
       metrics.add(metric(property + ".metrics[" + i + "]", configured.get(i)));
     }
+    Double perSecond = definition.getExpectedRequestsPerSecond();
+    Double errorRate = definition.getExpectedErrorRate();
+    if (perSecond != null && errorRate == null) {
+      throw new IllegalArgumentException(property + ".expected-error-rate is required with "
+          + "expected-requests-per-second: the baseline's usual error rate, e.g. 0.005 for 0.5%");
+    }
+    if (perSecond == null && errorRate != null) {
+      throw new IllegalArgumentException(property + ".expected-requests-per-second is required with "
+          + "expected-error-rate: the whole fleet's requests per second");
+    }
+    if (perSecond != null && !(perSecond > 0 && perSecond < Double.POSITIVE_INFINITY)) {
+      throw new IllegalArgumentException(property + ".expected-requests-per-second must be above 0, was "
+          + perSecond);
+    }
+    if (errorRate != null && !(errorRate >= 0 && errorRate < 1)) {
+      throw new IllegalArgumentException(property + ".expected-error-rate must be in [0, 1), e.g. 0.005 for 0.5%; "
+          + "was " + errorRate);
+    }
     try {
       CanaryRelease.Builder release = CanaryRelease.builder(name)
           .analysisInterval(definition.getAnalysisInterval())
           .maxInconclusive(definition.getMaxInconclusive())
+          .onInconclusiveTimeout(definition.getInconclusiveTimeout())
           .dryRun(definition.isDryRun());
+      if (perSecond != null) {
+        release.expectedTraffic(perSecond, errorRate);
+      }
       for (ProgressiveCanaryProperties.Step step : definition.getSteps()) {
         release.step(step.getWeight(), step.getMinDuration(), step.getMinRequests());
       }
@@ -132,6 +153,29 @@ public class CanaryBeanRegistrar implements BeanDefinitionRegistryPostProcessor,
         case HIGHER_IS_WORSE -> Metric.Direction.HIGHER_IS_WORSE;
         case LOWER_IS_WORSE -> Metric.Direction.LOWER_IS_WORSE;
       });
+    }
+    Double passMargin = configured.getPassMargin();
+    if (passMargin != null) {
+      double allowed = metric.allowedChange();
+      boolean lowerWorse = metric.direction() == Metric.Direction.LOWER_IS_WORSE;
+      if (!(passMargin >= allowed && passMargin <= 10) || (lowerWorse && !(passMargin < 1))) {
+        throw new IllegalArgumentException(property + ".pass-margin must be a relative change from the metric's "
+            + "allowed-change (" + allowed + ") to " + (lowerWorse ? "below 1" : "10") + ", e.g. 0.25 for 25%; was "
+            + passMargin);
+      }
+      metric = metric.passMargin(passMargin);
+    }
+    Double negligibleRate = configured.getNegligibleRate();
+    if (negligibleRate != null) {
+      if (configured.getKind() != ProgressiveCanaryProperties.MetricKind.ERROR_RATE) {
+        throw new IllegalArgumentException(property + ".negligible-rate applies only to kind error-rate; this "
+            + "metric is " + configured.getKind().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+      }
+      if (!(negligibleRate >= 0 && negligibleRate <= 0.1)) {
+        throw new IllegalArgumentException(property + ".negligible-rate must be an error rate from 0 to 0.1, e.g. "
+            + "0.001 for 0.1% (0 turns it off); was " + negligibleRate);
+      }
+      metric = metric.negligibleRate(negligibleRate);
     }
     return metric.critical(configured.isCritical());
   }

@@ -235,9 +235,19 @@ public class ProgressiveCanaryProperties {
 
     /**
      * What happens when a step stays inconclusive past its minimum duration plus max-inconclusive: roll-back, or
-     * wait-for-operator (the canary is paused until a person promotes, resumes or aborts it).
+     * wait-for-operator (the canary is paused until a person promotes, resumes or aborts it). The release's choice.
      */
     private InconclusiveTimeout inconclusiveTimeout = InconclusiveTimeout.ROLL_BACK;
+
+    /**
+     * The whole fleet's requests per second (all instances, both sides). When set, with expected-error-rate, a step
+     * that would time out before it could pass a canary as good as the baseline at that traffic is refused at
+     * startup, with the requests it needs and the time they take.
+     */
+    private Double expectedRequestsPerSecond;
+
+    /** The baseline's usual error rate, e.g. 0.005 for 0.5%; required with expected-requests-per-second. */
+    private Double expectedErrorRate;
 
     /**
      * Whether one instance alone showing a regression rolls the canary back, even when the fleet's pooled traffic
@@ -294,6 +304,22 @@ public class ProgressiveCanaryProperties {
 
     public void setInconclusiveTimeout(InconclusiveTimeout inconclusiveTimeout) {
       this.inconclusiveTimeout = inconclusiveTimeout;
+    }
+
+    public Double getExpectedRequestsPerSecond() {
+      return expectedRequestsPerSecond;
+    }
+
+    public void setExpectedRequestsPerSecond(Double expectedRequestsPerSecond) {
+      this.expectedRequestsPerSecond = expectedRequestsPerSecond;
+    }
+
+    public Double getExpectedErrorRate() {
+      return expectedErrorRate;
+    }
+
+    public void setExpectedErrorRate(Double expectedErrorRate) {
+      this.expectedErrorRate = expectedErrorRate;
     }
 
     public boolean isPerInstanceGuard() {
@@ -353,6 +379,19 @@ public class ProgressiveCanaryProperties {
      */
     private Double allowedChange;
 
+    /**
+     * The relative change the canary must be shown within to pass, at least allowed-change, e.g. 0.25 for +25%.
+     * Default: allowed-change + 0.40 (lower-is-worse: allowed-change + 0.40 x (1 - allowed-change)). A narrower
+     * margin needs more requests (docs/canary-judge.md has the table).
+     */
+    private Double passMargin;
+
+    /**
+     * For the error rate only: a canary whose own error rate is shown below this (e.g. 0.001 for 0.1%) passes the
+     * metric whatever the baseline's; in [0, 0.1], 0 turns it off. Default 0.001.
+     */
+    private Double negligibleRate;
+
     /** Whether a failure of this metric fails the verdict on its own. */
     private boolean critical = true;
 
@@ -386,6 +425,22 @@ public class ProgressiveCanaryProperties {
 
     public void setAllowedChange(Double allowedChange) {
       this.allowedChange = allowedChange;
+    }
+
+    public Double getPassMargin() {
+      return passMargin;
+    }
+
+    public void setPassMargin(Double passMargin) {
+      this.passMargin = passMargin;
+    }
+
+    public Double getNegligibleRate() {
+      return negligibleRate;
+    }
+
+    public void setNegligibleRate(Double negligibleRate) {
+      this.negligibleRate = negligibleRate;
     }
 
     public boolean isCritical() {

@@ -1,7 +1,7 @@
 package dev.progressive.spring.http;
 
 import dev.progressive.canary.Cohort;
-import dev.progressive.canary.Outcome;
+import dev.progressive.canary.CallOutcome;
 import dev.progressive.spring.http.CanaryHttpRouting.Route;
 import java.util.List;
 import java.util.Objects;
@@ -80,12 +80,12 @@ public final class CanaryExchangeFilter implements ExchangeFilterFunction {
       return next.exchange(routed)
           .doOnNext(response -> {
             if (recorded.compareAndSet(false, true)) {
-              route.record(start, response.statusCode().is5xxServerError() ? Outcome.ERROR : Outcome.SUCCESS);
+              route.record(start, response.statusCode().is5xxServerError() ? CallOutcome.ERROR : CallOutcome.SUCCESS);
             }
           })
           .doOnError(error -> {
             if (recorded.compareAndSet(false, true)) {
-              route.record(start, Outcome.ERROR);
+              route.record(start, CallOutcome.ERROR);
             }
           });
     });

@@ -2,7 +2,7 @@ package dev.progressive.spring.http;
 
 import dev.progressive.canary.Canary;
 import dev.progressive.canary.Cohort;
-import dev.progressive.canary.Outcome;
+import dev.progressive.canary.CallOutcome;
 import dev.progressive.spring.canary.ProgressiveCanaryProperties;
 import dev.progressive.spring.canary.CanaryRegistry;
 import java.io.IOException;
@@ -240,7 +240,7 @@ public final class CanaryHttpRouting {
    */
   record Route(Canary canary, Cohort cohort, URI canaryUri) {
 
-    void record(long startNanos, Outcome outcome) {
+    void record(long startNanos, CallOutcome outcome) {
       canary.record(cohort, Duration.ofNanos(System.nanoTime() - startNanos), outcome);
     }
   }
@@ -272,12 +272,12 @@ public final class CanaryHttpRouting {
       };
       long start = System.nanoTime();
       ClientHttpResponse response;
-      Outcome outcome;
+      CallOutcome outcome;
       try {
         response = execution.execute(routed, body);
-        outcome = response.getStatusCode().is5xxServerError() ? Outcome.ERROR : Outcome.SUCCESS;
+        outcome = response.getStatusCode().is5xxServerError() ? CallOutcome.ERROR : CallOutcome.SUCCESS;
       } catch (IOException | RuntimeException e) {
-        route.record(start, Outcome.ERROR);
+        route.record(start, CallOutcome.ERROR);
         throw e;
       }
       route.record(start, outcome);

@@ -99,4 +99,72 @@ class CanaryMetricsPropertiesTest {
     runner.withPropertyValues(METRICS + "[0].kind=latency", METRICS + "[0].direction=sideways").run(context ->
         assertThat(context).getFailure().hasMessageContaining(METRICS + "[0].direction"));
   }
+
+  @Test
+  void thePassMarginAndTheNegligibleRateAreSetPerMetric() {
+    runner.withPropertyValues(
+        METRICS + "[0].kind=error-rate",
+        METRICS + "[0].pass-margin=0.25",
+        METRICS + "[0].negligible-rate=0",
+        METRICS + "[1].kind=latency",
+        METRICS + "[1].allowed-change=0.1",
+        METRICS + "[1].pass-margin=1").run(context -> {
+          assertThat(context).hasNotFailed();
+          assertThat(context.getBean(Canary.class).release().metrics()).containsExactly(
+              Metric.errorRate().passMargin(0.25).negligibleRate(0),
+              Metric.latency().allowedChange(0.1).passMargin(1));
+          assertThat(context.getBean(Canary.class).release().metrics().get(0).passMargin()).isEqualTo(0.25);
+        });
+  }
+
+  @Test
+  void aPassMarginBelowTheAllowedChangeOrOutOfRangeFailsTheStartupNamingTheProperty() {
+    for (String bad : new String[] {"0.05", "-1", "11", "NaN"}) {
+      runner.withPropertyValues(METRICS + "[0].kind=error-rate", METRICS + "[0].allowed-change=0.1",
+          METRICS + "[0].pass-margin=" + bad).run(context -> assertThat(context).as(bad).getFailure().rootCause()
+              .hasMessageContaining(METRICS + "[0].pass-margin must be a relative change from the metric's "
+                  + "allowed-change (0.1)").hasMessageContaining(bad));
+    }
+    runner.withPropertyValues(METRICS + "[0].kind=latency", METRICS + "[0].direction=lower-is-worse",
+        METRICS + "[0].pass-margin=1.5").run(context -> assertThat(context).getFailure().rootCause()
+            .hasMessageContaining(METRICS + "[0].pass-margin").hasMessageContaining("below 1"));
+  }
+
+  @Test
+  void aNegligibleRateOutOfRangeOrOnAnotherKindFailsTheStartupNamingTheProperty() {
+    for (String bad : new String[] {"-0.01", "0.2", "NaN"}) {
+      runner.withPropertyValues(METRICS + "[0].kind=error-rate", METRICS + "[0].negligible-rate=" + bad)
+          .run(context -> assertThat(context).as(bad).getFailure().rootCause()
+              .hasMessageContaining(METRICS + "[0].negligible-rate must be an error rate from 0 to 0.1")
+              .hasMessageContaining(bad));
+    }
+    runner.withPropertyValues(METRICS + "[0].kind=latency", METRICS + "[0].negligible-rate=0.01").run(context ->
+        assertThat(context).getFailure().rootCause()
+            .hasMessageContaining(METRICS + "[0].negligible-rate applies only to kind error-rate"));
+  }
+
+  @Test
+  void theExpectedTrafficRefusesAStepThatWouldTimeOutNamingTheCanary() {
+    String canary = "progressive.canary.canaries.pricing.";
+    runner.withPropertyValues(canary + "steps[0].min-duration=5m", canary + "max-inconclusive=30m",
+        canary + "expected-requests-per-second=100", canary + "expected-error-rate=0.005",
+        canary + "steps[0].weight=5").run(context -> assertThat(context).getFailure()
+            .hasStackTraceContaining("progressive.canary.canaries.pricing: canary 'pricing': step 1 (5.0%) cannot "
+                + "decide before it times out"));
+    runner.withPropertyValues(canary + "expected-requests-per-second=1200", canary + "expected-error-rate=0.005")
+        .run(context -> assertThat(context).hasNotFailed());
+    runner.withPropertyValues(canary + "expected-requests-per-second=100").run(context ->
+        assertThat(context).getFailure().rootCause()
+            .hasMessageContaining(canary + "expected-error-rate is required with expected-requests-per-second"));
+    runner.withPropertyValues(canary + "expected-requests-per-second=0", canary + "expected-error-rate=0.005")
+        .run(context -> assertThat(context).getFailure().rootCause()
+            .hasMessageContaining(canary + "expected-requests-per-second must be above 0"));
+  }
+
+  @Test
+  void theInconclusiveTimeoutIsTheReleases() {
+    runner.withPropertyValues("progressive.canary.canaries.pricing.inconclusive-timeout=wait-for-operator")
+        .run(context -> assertThat(context.getBean(Canary.class).release().onInconclusiveTimeout())
+            .isEqualTo(dev.progressive.canary.InconclusiveTimeout.WAIT_FOR_OPERATOR));
+  }
 }

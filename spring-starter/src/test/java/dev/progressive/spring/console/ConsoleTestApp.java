@@ -2,7 +2,7 @@ package dev.progressive.spring.console;
 
 import dev.progressive.canary.Canary;
 import dev.progressive.canary.Cohort;
-import dev.progressive.canary.Outcome;
+import dev.progressive.canary.CallOutcome;
 import dev.progressive.parallelrun.Experiment;
 import dev.progressive.parallelrun.Mode;
 import dev.progressive.parallelrun.ParallelRunner;
@@ -97,7 +97,7 @@ public class ConsoleTestApp {
         Random random = new Random(42);
         for (int i = 0; i < 400; i++) {
           Duration latency = Duration.ofMillis(20 + random.nextInt(30));
-          Outcome outcome = i % 50 == 0 ? Outcome.ERROR : Outcome.SUCCESS;
+          CallOutcome outcome = i % 50 == 0 ? CallOutcome.ERROR : CallOutcome.SUCCESS;
           checkout.record(Cohort.BASELINE, latency, outcome);
           checkout.record(Cohort.CANARY, latency, outcome);
         }

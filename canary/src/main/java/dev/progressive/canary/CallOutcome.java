@@ -1,7 +1,7 @@
 package dev.progressive.canary;
 
 /** How one request ended, as the judge counts it. */
-public enum Outcome {
+public enum CallOutcome {
   /** The request succeeded. */
   SUCCESS,
   /** The request failed; it counts against its side's error rate. */
