@@ -71,16 +71,16 @@ public final class DirectorySource implements FlagSource {
       entries.filter(DirectorySource::isFlagFile).sorted().forEach(files::add);
     }
     List<FlagDocument> documents = new ArrayList<>(files.size());
-    for (Path f : files) {
-      documents.add(new FlagDocument(f.toString(), BoundedText.read(f)));
+    for (Path file : files) {
+      documents.add(new FlagDocument(file.toString(), BoundedText.read(file)));
     }
     return List.copyOf(documents);
   }
 
-  private static boolean isFlagFile(Path p) {
-    String name = p.getFileName().toString();
+  private static boolean isFlagFile(Path file) {
+    String name = file.getFileName().toString();
     String lower = name.toLowerCase(Locale.ROOT);
-    return !name.startsWith(".") && Files.isRegularFile(p)
+    return !name.startsWith(".") && Files.isRegularFile(file)
         && (lower.endsWith(".json") || lower.endsWith(".yaml") || lower.endsWith(".yml"));
   }
 
