@@ -62,15 +62,16 @@ public final class HttpShadow implements AutoCloseable {
   private final AtomicBoolean sendFailing = new AtomicBoolean();
   private volatile boolean closed;
 
-  private HttpShadow(Builder b) {
-    this.candidate = b.candidate;
-    this.secondary = b.secondary;
-    this.noiseFilter = b.noiseFilter;
-    List<ShadowRoute> routes = List.copyOf(b.routes);
-    this.admission = new ShadowAdmission(routes, b.sampleRate, b.maxBodyBytes, b.maxConcurrent);
-    this.exchange = new ShadowExchange(b.threads, b.maxConcurrent, b.timeout, b.maxBodyBytes);
-    MeterRegistry registry = b.meterRegistry != null ? b.meterRegistry : new SimpleMeterRegistry();
-    this.judge = new ShadowJudge(routes, registry, b.maxFieldsPerEndpoint, b.samplesPerField, b.secondary != null);
+  private HttpShadow(Builder builder) {
+    this.candidate = builder.candidate;
+    this.secondary = builder.secondary;
+    this.noiseFilter = builder.noiseFilter;
+    List<ShadowRoute> routes = List.copyOf(builder.routes);
+    this.admission = new ShadowAdmission(routes, builder.sampleRate, builder.maxBodyBytes, builder.maxConcurrent);
+    this.exchange = new ShadowExchange(builder.threads, builder.maxConcurrent, builder.timeout, builder.maxBodyBytes);
+    MeterRegistry registry = builder.meterRegistry != null ? builder.meterRegistry : new SimpleMeterRegistry();
+    this.judge = new ShadowJudge(routes, registry, builder.maxFieldsPerEndpoint, builder.samplesPerField,
+        builder.secondary != null);
   }
 
   /** Starts a builder. */
@@ -116,7 +117,7 @@ public final class HttpShadow implements AutoCloseable {
         LOG.info("HTTP shadow: requests are sent to the candidate again");
       }
       // The permit goes back only when both exchanges have ended: answered, failed, or aborted at the time limit.
-      return sent.whenComplete((r, e) -> admission.release());
+      return sent.whenComplete((result, error) -> admission.release());
     } catch (Throwable e) {
       LOG.warn("HTTP shadow: could not shadow {} {}", request.method(), request.path(), e);
       return CompletableFuture.completedFuture(
@@ -130,18 +131,19 @@ public final class HttpShadow implements AutoCloseable {
     URI secondaryUri = secondary == null ? null : ShadowExchange.target(base(secondary, "secondary"), request);
     long start = System.nanoTime();
     CompletableFuture<ShadowResponse> fromCandidate = exchange.send(candidateUri, request)
-        .whenComplete((r, e) -> judge.candidateTook(route, System.nanoTime() - start));
+        .whenComplete((response, error) -> judge.candidateTook(route, System.nanoTime() - start));
     CompletableFuture<ShadowResponse> fromSecondary = secondaryUri == null
         ? CompletableFuture.completedFuture(null)
         : exchange.send(secondaryUri, request);
     return fromCandidate.handle((response, error) -> new Object[] {response, error})
         .thenCombine(fromSecondary.handle((response, error) -> new Object[] {response, error}),
-            (c, s) -> judge.judge(route, primary, (ShadowResponse) c[0], unwrap((Throwable) c[1]),
-                (ShadowResponse) s[0], unwrap((Throwable) s[1])))
-        .exceptionally(e -> {
+            (candidateEnd, secondaryEnd) -> judge.judge(route, primary, (ShadowResponse) candidateEnd[0],
+                unwrap((Throwable) candidateEnd[1]), (ShadowResponse) secondaryEnd[0],
+                unwrap((Throwable) secondaryEnd[1])))
+        .exceptionally(failure -> {
           // The comparison itself failed (judge counts only once it has decided): counted here, so outcomes add up.
-          LOG.warn("HTTP shadow: the comparison for route '{}' failed", route.name(), e);
-          return judge.candidateError(route, e);
+          LOG.warn("HTTP shadow: the comparison for route '{}' failed", route.name(), failure);
+          return judge.candidateError(route, failure);
         });
   }
 
@@ -155,11 +157,11 @@ public final class HttpShadow implements AutoCloseable {
   }
 
   private static Throwable unwrap(Throwable error) {
-    Throwable t = error;
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
+    Throwable cause = error;
+    while (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
     }
-    return t;
+    return cause;
   }
 
   /** The report so far: per endpoint and field, raw and noise counts and the noise filter's decision. */

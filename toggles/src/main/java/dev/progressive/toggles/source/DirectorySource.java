@@ -24,10 +24,10 @@ public final class DirectorySource implements FlagSource {
   private final Path directory;
   private final WatchedDocuments watched;
 
-  private DirectorySource(Builder b) {
-    this.directory = b.directory;
-    this.watched = new WatchedDocuments(name(), this::read, b.directory.toAbsolutePath(), b.pollInterval,
-        b.debounce);
+  private DirectorySource(Builder builder) {
+    this.directory = builder.directory;
+    this.watched = new WatchedDocuments(name(), this::read, builder.directory.toAbsolutePath(), builder.pollInterval,
+        builder.debounce);
   }
 
   public static DirectorySource of(Path directory) {

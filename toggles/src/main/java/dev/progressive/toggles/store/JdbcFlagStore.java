@@ -90,16 +90,17 @@ public final class JdbcFlagStore implements FlagStore {
   private long lastSeenChange = -1;
   private volatile ChangePoller poller;
 
-  private JdbcFlagStore(Builder b) {
-    this.tables = new FlagTables(b.tablePrefix);
+  private JdbcFlagStore(Builder builder) {
+    this.tables = new FlagTables(builder.tablePrefix);
     this.rows = new OverrideRows(tables);
-    this.auditedWrite = new AuditedWrite(tables, rows, b.clock);
-    this.pollInterval = b.pollInterval;
-    this.pollSettings = new ChangePoller.Settings(b.pollInterval, b.listen, b.listenDataSource, b.heartbeat,
-        b.reconnectMax);
-    this.calls = new DatabaseCalls("progressive-flag-store-" + b.tablePrefix, b.dataSource, b.timeout,
-        b.retryAttempts, b.retryWait, b.circuitOpenWait, failure -> available = false);
-    this.known = Caffeine.newBuilder().maximumSize(b.maxCachedFlags).build();
+    this.auditedWrite = new AuditedWrite(tables, rows, builder.clock);
+    this.pollInterval = builder.pollInterval;
+    this.pollSettings = new ChangePoller.Settings(builder.pollInterval, builder.listen, builder.listenDataSource,
+        builder.heartbeat, builder.reconnectMax);
+    this.calls = new DatabaseCalls("progressive-flag-store-" + builder.tablePrefix, builder.dataSource,
+        builder.timeout, builder.retryAttempts, builder.retryWait, builder.circuitOpenWait,
+        failure -> available = false);
+    this.known = Caffeine.newBuilder().maximumSize(builder.maxCachedFlags).build();
   }
 
   public static Builder builder(DataSource dataSource) {
@@ -118,8 +119,8 @@ public final class JdbcFlagStore implements FlagStore {
 
   /** Whether the LISTEN connection is open and answered its last heartbeat (PostgreSQL only). */
   public boolean isListening() {
-    ChangePoller p = poller;
-    return p != null && p.isListening();
+    ChangePoller changes = poller;
+    return changes != null && changes.isListening();
   }
 
   /**
@@ -129,8 +130,8 @@ public final class JdbcFlagStore implements FlagStore {
    */
   @Override
   public Optional<String> notice() {
-    ChangePoller p = poller;
-    String reason = p == null ? null : p.listenUnavailableBecause();
+    ChangePoller changes = poller;
+    String reason = changes == null ? null : changes.listenUnavailableBecause();
     if (reason == null || closed) {
       return Optional.empty();
     }
@@ -138,8 +139,8 @@ public final class JdbcFlagStore implements FlagStore {
         + reason);
   }
 
-  private static String seconds(Duration d) {
-    return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+  private static String seconds(Duration duration) {
+    return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
   }
 
   /** The budget of each database call, retries included. */
@@ -155,19 +156,19 @@ public final class JdbcFlagStore implements FlagStore {
 
   /** Runs one database call within the budget, the schema created first when needed. */
   private <T> T call(String what, DatabaseCalls.Work<T> body) {
-    return calls.call(what, s -> {
-      ensureSchema(s);
-      return body.run(s);
+    return calls.call(what, session -> {
+      ensureSchema(session);
+      return body.run(session);
     });
   }
 
-  private void ensureSchema(DatabaseCalls.Session s) throws SQLException {
+  private void ensureSchema(DatabaseCalls.Session session) throws SQLException {
     if (schemaReady) {
       return;
     }
     synchronized (tables) {
       if (!schemaReady) {
-        tables.create(s);
+        tables.create(session);
         schemaReady = true;
       }
     }
@@ -182,10 +183,10 @@ public final class JdbcFlagStore implements FlagStore {
 
   /** Reads every override; as a probe past an open circuit when checking whether the database is back. */
   private Collection<StoredOverride> loadAll(boolean probe) {
-    DatabaseCalls.Work<List<StoredOverride>> work = s -> {
-      ensureSchema(s);
-      long seq = rows.lastChange(s);
-      List<StoredOverride> all = rows.all(s);
+    DatabaseCalls.Work<List<StoredOverride>> work = session -> {
+      ensureSchema(session);
+      long seq = rows.lastChange(session);
+      List<StoredOverride> all = rows.all(session);
       synchronized (pollLock) {
         lastSeenChange = Math.max(lastSeenChange, seq);
       }
@@ -194,7 +195,7 @@ public final class JdbcFlagStore implements FlagStore {
     List<StoredOverride> all = probe ? calls.probe("reading the overrides", work)
         : calls.call("reading the overrides", work);
     known.invalidateAll();
-    all.forEach(o -> known.put(o.flagKey(), o));
+    all.forEach(override -> known.put(override.flagKey(), override));
     return all;
   }
 
@@ -202,7 +203,7 @@ public final class JdbcFlagStore implements FlagStore {
   public List<AuditEntry> history(String flagKey, Instant from, Instant to, int limit) {
     List<AuditEntry> entries;
     try {
-      entries = call("reading the audit", s -> rows.audit(s, flagKey, from, to, limit));
+      entries = call("reading the audit", session -> rows.audit(session, flagKey, from, to, limit));
     } catch (StoreUnavailableException e) {
       throw new StoreUnavailableException(e.getMessage(), e.getCause(), knownAudit.find(flagKey, from, to, limit));
     }
@@ -220,7 +221,7 @@ public final class JdbcFlagStore implements FlagStore {
     String json = OverrideJson.write(override);
     StorableText.check(flagKey, json, entry);
     AuditedWrite.Written written = call("writing flag '" + flagKey + "'",
-        s -> auditedWrite.run(s, flagKey, override, json, expectedVersion, entry));
+        session -> auditedWrite.run(session, flagKey, override, json, expectedVersion, entry));
     known.put(flagKey, written.override());
     knownAudit.remember(List.of(written.audit()));
     return written.override();
@@ -250,18 +251,18 @@ public final class JdbcFlagStore implements FlagStore {
           return;
         }
         long since = lastSeenChange;
-        List<StoredOverride> changed = calls.call("polling for changes", s -> {
-          ensureSchema(s);
-          long seq = rows.lastChange(s);
+        List<StoredOverride> changed = calls.call("polling for changes", session -> {
+          ensureSchema(session);
+          long seq = rows.lastChange(session);
           if (seq <= since) {
             return List.of();
           }
-          List<StoredOverride> read = rows.changed(s, since, seq);
+          List<StoredOverride> read = rows.changed(session, since, seq);
           lastSeenChange = seq;
           return read;
         }, budget);
         if (!changed.isEmpty()) {
-          changed.forEach(o -> known.put(o.flagKey(), o));
+          changed.forEach(override -> known.put(override.flagKey(), override));
           storeListener.changed(changed, false);
         }
       } catch (StoreUnavailableException e) {
@@ -406,12 +407,12 @@ public final class JdbcFlagStore implements FlagStore {
       return new JdbcFlagStore(this);
     }
 
-    private static Duration positive(Duration d, String name) {
-      Objects.requireNonNull(d, name);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, was " + d);
+    private static Duration positive(Duration duration, String name) {
+      Objects.requireNonNull(duration, name);
+      if (duration.isNegative() || duration.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive, was " + duration);
       }
-      return d;
+      return duration;
     }
   }
 }

@@ -121,8 +121,8 @@ public final class LogicCompiler {
       if (allConstant) {
         Budget.chargeLength(elements.length);
         List<Object> values = new ArrayList<>(elements.length);
-        for (Expr e : elements) {
-          values.add(e.eval(null));
+        for (Expr element : elements) {
+          values.add(element.eval(null));
         }
         return Const.of(Collections.unmodifiableList(values));
       }
