@@ -319,11 +319,11 @@ class HttpShadowIT {
   @Test
   void aBaseUriWithoutAPathGetsTheRequestPathAsItIs() {
     ShadowRequest request = ShadowRequest.of("GET", "/orders/7?expand=items&x=%20y");
-    assertThat(HttpShadow.target(URI.create("http://127.0.0.1:8080"), request))
+    assertThat(ShadowExchange.target(URI.create("http://127.0.0.1:8080"), request))
         .hasToString("http://127.0.0.1:8080/orders/7?expand=items&x=%20y");
-    assertThat(HttpShadow.target(URI.create("http://127.0.0.1:8080/"), request))
+    assertThat(ShadowExchange.target(URI.create("http://127.0.0.1:8080/"), request))
         .hasToString("http://127.0.0.1:8080/orders/7?expand=items&x=%20y");
-    assertThat(HttpShadow.target(URI.create("https://gateway/a/b//"), request))
+    assertThat(ShadowExchange.target(URI.create("https://gateway/a/b//"), request))
         .hasToString("https://gateway/a/b/orders/7?expand=items&x=%20y");
   }
 

@@ -24,10 +24,10 @@ public final class DirectorySource implements FlagSource {
   private final Path directory;
   private final WatchedDocuments watched;
 
-  private DirectorySource(Builder b) {
-    this.directory = b.directory;
-    this.watched = new WatchedDocuments(name(), this::read, b.directory.toAbsolutePath(), b.pollInterval,
-        b.debounce);
+  private DirectorySource(Builder builder) {
+    this.directory = builder.directory;
+    this.watched = new WatchedDocuments(name(), this::read, builder.directory.toAbsolutePath(), builder.pollInterval,
+        builder.debounce);
   }
 
   public static DirectorySource of(Path directory) {
@@ -71,16 +71,16 @@ public final class DirectorySource implements FlagSource {
       entries.filter(DirectorySource::isFlagFile).sorted().forEach(files::add);
     }
     List<FlagDocument> documents = new ArrayList<>(files.size());
-    for (Path f : files) {
-      documents.add(new FlagDocument(f.toString(), BoundedText.read(f)));
+    for (Path file : files) {
+      documents.add(new FlagDocument(file.toString(), BoundedText.read(file)));
     }
     return List.copyOf(documents);
   }
 
-  private static boolean isFlagFile(Path p) {
-    String name = p.getFileName().toString();
+  private static boolean isFlagFile(Path file) {
+    String name = file.getFileName().toString();
     String lower = name.toLowerCase(Locale.ROOT);
-    return !name.startsWith(".") && Files.isRegularFile(p)
+    return !name.startsWith(".") && Files.isRegularFile(file)
         && (lower.endsWith(".json") || lower.endsWith(".yaml") || lower.endsWith(".yml"));
   }
 

@@ -2,28 +2,22 @@ package dev.progressive.toggles.store;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.progressive.toggles.internal.store.ConnectionGate;
+import dev.progressive.toggles.internal.store.AuditedWrite;
+import dev.progressive.toggles.internal.store.ChangePoller;
 import dev.progressive.toggles.internal.store.DatabaseCalls;
 import dev.progressive.toggles.internal.store.FlagTables;
 import dev.progressive.toggles.internal.store.KnownAudit;
 import dev.progressive.toggles.internal.store.OverrideJson;
-import dev.progressive.toggles.internal.store.PostgresListener;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import dev.progressive.toggles.internal.store.OverrideRows;
+import dev.progressive.toggles.internal.store.StorableText;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -75,21 +69,13 @@ public final class JdbcFlagStore implements FlagStore {
   public static final int SCHEMA_VERSION = FlagTables.SCHEMA_VERSION;
 
   private static final Logger LOG = LoggerFactory.getLogger(JdbcFlagStore.class);
-  /** The override columns that {@link #rows} reads, in its order; followed by the table. */
-  private static final String COLUMNS =
-      "SELECT flag_key, override_json, version, change_id, updated_at, updated_by, reason FROM ";
   private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,40}");
-  /** How often an unavailable store checks whether the database is back. */
-  private static final Duration RECHECK = Duration.ofSeconds(1);
 
-  private final DataSource dataSource;
-  private final DataSource listenDataSource;
   private final FlagTables tables;
+  private final OverrideRows rows;
+  private final AuditedWrite auditedWrite;
   private final Duration pollInterval;
-  private final boolean listen;
-  private final Clock clock;
-  private final Duration reconnectMax;
-  private final Duration heartbeat;
+  private final ChangePoller.Settings pollSettings;
   private final DatabaseCalls calls;
   /**
    * The last overrides read or written, by flag: what {@link #read} answers without waiting on the database. Kept
@@ -102,23 +88,19 @@ public final class JdbcFlagStore implements FlagStore {
   private volatile boolean available = true;
   private volatile boolean closed;
   private long lastSeenChange = -1;
-  private volatile long lastPoll;
-  private ScheduledExecutorService poller;
-  private PostgresListener listener;
-  private ConnectionGate listenGate;
+  private volatile ChangePoller poller;
 
-  private JdbcFlagStore(Builder b) {
-    this.dataSource = b.dataSource;
-    this.listenDataSource = b.listenDataSource;
-    this.tables = new FlagTables(b.tablePrefix);
-    this.pollInterval = b.pollInterval;
-    this.listen = b.listen;
-    this.clock = b.clock;
-    this.reconnectMax = b.reconnectMax;
-    this.heartbeat = b.heartbeat;
-    this.calls = new DatabaseCalls("progressive-flag-store-" + b.tablePrefix, b.dataSource, b.timeout,
-        b.retryAttempts, b.retryWait, b.circuitOpenWait, failure -> available = false);
-    this.known = Caffeine.newBuilder().maximumSize(b.maxCachedFlags).build();
+  private JdbcFlagStore(Builder builder) {
+    this.tables = new FlagTables(builder.tablePrefix);
+    this.rows = new OverrideRows(tables);
+    this.auditedWrite = new AuditedWrite(tables, rows, builder.clock);
+    this.pollInterval = builder.pollInterval;
+    this.pollSettings = new ChangePoller.Settings(builder.pollInterval, builder.listen, builder.listenDataSource,
+        builder.heartbeat, builder.reconnectMax);
+    this.calls = new DatabaseCalls("progressive-flag-store-" + builder.tablePrefix, builder.dataSource,
+        builder.timeout, builder.retryAttempts, builder.retryWait, builder.circuitOpenWait,
+        failure -> available = false);
+    this.known = Caffeine.newBuilder().maximumSize(builder.maxCachedFlags).build();
   }
 
   public static Builder builder(DataSource dataSource) {
@@ -137,8 +119,8 @@ public final class JdbcFlagStore implements FlagStore {
 
   /** Whether the LISTEN connection is open and answered its last heartbeat (PostgreSQL only). */
   public boolean isListening() {
-    PostgresListener l = listener;
-    return l != null && l.isListening();
+    ChangePoller changes = poller;
+    return changes != null && changes.isListening();
   }
 
   /**
@@ -148,8 +130,8 @@ public final class JdbcFlagStore implements FlagStore {
    */
   @Override
   public Optional<String> notice() {
-    PostgresListener l = listener;
-    String reason = l == null ? null : l.unavailableBecause();
+    ChangePoller changes = poller;
+    String reason = changes == null ? null : changes.listenUnavailableBecause();
     if (reason == null || closed) {
       return Optional.empty();
     }
@@ -157,8 +139,8 @@ public final class JdbcFlagStore implements FlagStore {
         + reason);
   }
 
-  private static String seconds(Duration d) {
-    return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+  private static String seconds(Duration duration) {
+    return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
   }
 
   /** The budget of each database call, retries included. */
@@ -174,19 +156,19 @@ public final class JdbcFlagStore implements FlagStore {
 
   /** Runs one database call within the budget, the schema created first when needed. */
   private <T> T call(String what, DatabaseCalls.Work<T> body) {
-    return calls.call(what, s -> {
-      ensureSchema(s);
-      return body.run(s);
+    return calls.call(what, session -> {
+      ensureSchema(session);
+      return body.run(session);
     });
   }
 
-  private void ensureSchema(DatabaseCalls.Session s) throws SQLException {
+  private void ensureSchema(DatabaseCalls.Session session) throws SQLException {
     if (schemaReady) {
       return;
     }
     synchronized (tables) {
       if (!schemaReady) {
-        tables.create(s);
+        tables.create(session);
         schemaReady = true;
       }
     }
@@ -201,84 +183,32 @@ public final class JdbcFlagStore implements FlagStore {
 
   /** Reads every override; as a probe past an open circuit when checking whether the database is back. */
   private Collection<StoredOverride> loadAll(boolean probe) {
-    DatabaseCalls.Work<List<StoredOverride>> work = s -> {
-      ensureSchema(s);
-      long seq = lastChange(s);
-      List<StoredOverride> rows;
-      try (PreparedStatement ps = s.prepare(COLUMNS + tables.overrides())) {
-        rows = rows(ps);
-      }
+    DatabaseCalls.Work<List<StoredOverride>> work = session -> {
+      ensureSchema(session);
+      long seq = rows.lastChange(session);
+      List<StoredOverride> all = rows.all(session);
       synchronized (pollLock) {
         lastSeenChange = Math.max(lastSeenChange, seq);
       }
-      return rows;
+      return all;
     };
     List<StoredOverride> all = probe ? calls.probe("reading the overrides", work)
         : calls.call("reading the overrides", work);
     known.invalidateAll();
-    all.forEach(o -> known.put(o.flagKey(), o));
+    all.forEach(override -> known.put(override.flagKey(), override));
     return all;
-  }
-
-  private long lastChange(DatabaseCalls.Session s) throws SQLException {
-    try (Statement st = s.statement();
-        ResultSet rs = st.executeQuery("SELECT last_change FROM " + tables.sequence() + " WHERE id = 1")) {
-      return rs.next() ? rs.getLong(1) : 0;
-    }
-  }
-
-  /** The overrides that a query of the override columns, in table order, answers. */
-  private static List<StoredOverride> rows(PreparedStatement ps) throws SQLException {
-    List<StoredOverride> out = new ArrayList<>();
-    try (ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        out.add(new StoredOverride(rs.getString(1), OverrideJson.read(rs.getString(2)), rs.getLong(3),
-            rs.getLong(4), Instant.ofEpochMilli(rs.getLong(5)), rs.getString(6), rs.getString(7)));
-      }
-    }
-    return out;
   }
 
   @Override
   public List<AuditEntry> history(String flagKey, Instant from, Instant to, int limit) {
     List<AuditEntry> entries;
     try {
-      entries = call("reading the audit", s -> {
-        String sql = "SELECT id, flag_key, version, action, actor, reason, at_millis, before_json, after_json FROM "
-            + tables.audit() + " WHERE at_millis >= ? AND at_millis <= ?" + (flagKey == null ? "" : " AND flag_key = ?")
-            + " ORDER BY id";
-        try (PreparedStatement ps = s.prepare(sql)) {
-          ps.setMaxRows(limit);
-          ps.setLong(1, millis(from));
-          ps.setLong(2, millis(to));
-          if (flagKey != null) {
-            ps.setString(3, flagKey);
-          }
-          List<AuditEntry> out = new ArrayList<>();
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next() && out.size() < limit) {
-              out.add(new AuditEntry(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5),
-                  rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)), rs.getString(8), rs.getString(9)));
-            }
-          }
-          return out;
-        }
-      });
+      entries = call("reading the audit", session -> rows.audit(session, flagKey, from, to, limit));
     } catch (StoreUnavailableException e) {
       throw new StoreUnavailableException(e.getMessage(), e.getCause(), knownAudit.find(flagKey, from, to, limit));
     }
     knownAudit.remember(entries);
     return entries;
-  }
-
-  private static long millis(Instant i) {
-    if (i.isBefore(Instant.ofEpochMilli(Long.MIN_VALUE / 2))) {
-      return Long.MIN_VALUE;
-    }
-    if (i.isAfter(Instant.ofEpochMilli(Long.MAX_VALUE / 2))) {
-      return Long.MAX_VALUE;
-    }
-    return i.toEpochMilli();
   }
 
   // ---- writes ---------------------------------------------------------------------------------------------------
@@ -289,129 +219,12 @@ public final class JdbcFlagStore implements FlagStore {
     Objects.requireNonNull(override, "override");
     Objects.requireNonNull(entry, "entry");
     String json = OverrideJson.write(override);
-    checkStorable(flagKey, json, entry);
-    AuditEntry[] written = new AuditEntry[1];
-    StoredOverride stored = call("writing flag '" + flagKey + "'", s -> {
-      boolean autoCommit = s.connection().getAutoCommit();
-      s.connection().setAutoCommit(false);
-      try {
-        StoredOverride result = writeInTransaction(s, flagKey, override, json, expectedVersion, entry, written);
-        s.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        rollbackQuietly(s);
-        throw e;
-      } finally {
-        s.connection().setAutoCommit(autoCommit);
-      }
-    });
-    known.put(flagKey, stored);
-    knownAudit.remember(List.of(written[0]));
-    return stored;
-  }
-
-  /**
-   * Refuses, before sending anything, what the tables cannot hold, naming the field: the database would refuse it
-   * too, and a refusal is the caller's error, not an outage.
-   */
-  private static void checkStorable(String flagKey, String json, AuditEntry entry) {
-    checkText("key", flagKey, FlagTables.MAX_KEY);
-    checkText("actor", entry.actor(), FlagTables.MAX_ACTOR);
-    checkText("reason", entry.reason(), FlagTables.MAX_REASON);
-    checkText("action", entry.action(), FlagTables.MAX_ACTION);
-    checkText("override", json, FlagTables.MAX_JSON);
-    checkText("before", entry.before(), FlagTables.MAX_JSON);
-    checkText("after", entry.after(), FlagTables.MAX_JSON);
-  }
-
-  private static void checkText(String field, String value, int max) {
-    if (value == null) {
-      return;
-    }
-    if (value.length() > max) {
-      throw new StoreDataException(field, "the " + field + " is " + value.length() + " characters long; the flag "
-          + "store holds at most " + max + "; nothing was stored", null);
-    }
-    int nul = value.indexOf('\u0000');
-    if (nul >= 0) {
-      throw new StoreDataException(field, "the " + field + " holds a NUL character (\\u0000) at index " + nul
-          + ", which the flag store cannot hold; nothing was stored", null);
-    }
-  }
-
-  private StoredOverride writeInTransaction(DatabaseCalls.Session s, String flagKey, FlagOverride override,
-      String json, long expectedVersion, AuditEntry entry, AuditEntry[] written) throws SQLException {
-    long changeId;
-    // The counter's row lock serialises writers, so change ids commit in order and polls never skip one.
-    try (Statement st = s.statement()) {
-      st.executeUpdate("UPDATE " + tables.sequence() + " SET last_change = last_change + 1 WHERE id = 1");
-    }
-    changeId = lastChange(s);
-    long current = 0;
-    try (PreparedStatement ps = s.prepare("SELECT version FROM " + tables.overrides() + " WHERE flag_key = ?")) {
-      ps.setString(1, flagKey);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (rs.next()) {
-          current = rs.getLong(1);
-        }
-      }
-    }
-    if (expectedVersion != ChangeRequest.ANY_VERSION && current != expectedVersion) {
-      throw new VersionConflictException(flagKey, expectedVersion, current);
-    }
-    long version = current + 1;
-    long now = clock.millis();
-    String sql = current == 0
-        ? "INSERT INTO " + tables.overrides() + " (override_json, version, change_id, updated_at, updated_by, reason, "
-            + "flag_key) VALUES (?, ?, ?, ?, ?, ?, ?)"
-        : "UPDATE " + tables.overrides() + " SET override_json = ?, version = ?, change_id = ?, updated_at = ?, "
-            + "updated_by = ?, reason = ? WHERE flag_key = ?";
-    try (PreparedStatement ps = s.prepare(sql)) {
-      ps.setString(1, json);
-      ps.setLong(2, version);
-      ps.setLong(3, changeId);
-      ps.setLong(4, now);
-      ps.setString(5, entry.actor());
-      ps.setString(6, entry.reason());
-      ps.setString(7, flagKey);
-      ps.executeUpdate();
-    }
-    try (PreparedStatement ps = s.prepare("INSERT INTO " + tables.audit() + " (id, flag_key, version, action, "
-        + "actor, reason, at_millis, before_json, after_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      ps.setLong(1, changeId);
-      ps.setString(2, flagKey);
-      ps.setLong(3, version);
-      ps.setString(4, entry.action());
-      ps.setString(5, entry.actor());
-      ps.setString(6, entry.reason());
-      ps.setLong(7, now);
-      ps.setString(8, entry.before());
-      ps.setString(9, entry.after());
-      ps.executeUpdate();
-    }
-    if (isPostgres(s)) {
-      try (PreparedStatement ps = s.prepare("SELECT pg_notify(?, ?)")) {
-        ps.setString(1, tables.channel());
-        ps.setString(2, flagKey);
-        ps.execute();
-      }
-    }
-    Instant at = Instant.ofEpochMilli(now);
-    written[0] = new AuditEntry(changeId, flagKey, version, entry.action(), entry.actor(), entry.reason(), at,
-        entry.before(), entry.after());
-    return new StoredOverride(flagKey, override, version, changeId, at, entry.actor(), entry.reason());
-  }
-
-  private static void rollbackQuietly(DatabaseCalls.Session s) {
-    try {
-      s.connection().rollback();
-    } catch (SQLException | RuntimeException e) {
-      LOG.debug("Rollback failed", e);
-    }
-  }
-
-  private static boolean isPostgres(DatabaseCalls.Session s) throws SQLException {
-    return s.connection().getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
+    StorableText.check(flagKey, json, entry);
+    AuditedWrite.Written written = call("writing flag '" + flagKey + "'",
+        session -> auditedWrite.run(session, flagKey, override, json, expectedVersion, entry));
+    known.put(flagKey, written.override());
+    knownAudit.remember(List.of(written.audit()));
+    return written.override();
   }
 
   // ---- propagation ----------------------------------------------------------------------------------------------
@@ -421,60 +234,9 @@ public final class JdbcFlagStore implements FlagStore {
     if (closed || poller != null) {
       return;
     }
-    poller = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "progressive-flag-store-poll");
-      t.setDaemon(true);
-      return t;
-    });
-    lastPoll = System.nanoTime();
-    long tick = Math.min(pollInterval.toMillis(), RECHECK.toMillis());
-    poller.scheduleWithFixedDelay(() -> tick(storeListener), tick, tick, TimeUnit.MILLISECONDS);
-    if (listen && PostgresListener.driverPresent()) {
-      PostgresListener.Connector connector = calls::connection;
-      if (listenDataSource != null) {
-        ConnectionGate gate = new ConnectionGate("progressive-flag-store-listen", listenDataSource, 1, 1);
-        listenGate = gate;
-        connector = () -> gate.get(System.nanoTime() + calls.timeout().toNanos());
-      }
-      listener = new PostgresListener("progressive-flag-store", connector, tables.channel(), heartbeat, reconnectMax,
-          new PostgresListener.Events() {
-            @Override
-            public void notified() {
-              poll(storeListener, calls.timeout());
-            }
-
-            @Override
-            public void lost(Exception cause) {
-              // Is the database gone, or only this connection? A poll says, within one heartbeat: a healthy
-              // database answers it in milliseconds.
-              pollSoon(storeListener, heartbeat);
-            }
-
-            @Override
-            public void reopened() {
-              pollSoon(storeListener, calls.timeout());
-            }
-          });
-      listener.start();
-    }
-  }
-
-  /** Polls on the poller's thread, now, within the budget given. */
-  private synchronized void pollSoon(StoreListener storeListener, Duration budget) {
-    if (!closed && poller != null) {
-      try {
-        poller.execute(() -> poll(storeListener, budget));
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        LOG.debug("The flag store is closing; no poll", e);
-      }
-    }
-  }
-
-  /** Every second: an unavailable store checks whether the database is back; otherwise polls when one is due. */
-  private void tick(StoreListener storeListener) {
-    if (!available || System.nanoTime() - lastPoll >= pollInterval.toNanos()) {
-      poll(storeListener, calls.timeout());
-    }
+    poller = new ChangePoller(pollSettings, calls, tables.channel(), () -> available,
+        budget -> poll(storeListener, budget));
+    poller.start();
   }
 
   /** Reads what changed since the last read, within the budget; after a failure, everything. Never throws. */
@@ -483,31 +245,24 @@ public final class JdbcFlagStore implements FlagStore {
       return;
     }
     synchronized (pollLock) {
-      lastPoll = System.nanoTime();
       try {
         if (!available) {
           resync(storeListener);
           return;
         }
         long since = lastSeenChange;
-        List<StoredOverride> changed = calls.call("polling for changes", s -> {
-          ensureSchema(s);
-          long seq = lastChange(s);
+        List<StoredOverride> changed = calls.call("polling for changes", session -> {
+          ensureSchema(session);
+          long seq = rows.lastChange(session);
           if (seq <= since) {
             return List.of();
           }
-          List<StoredOverride> rows;
-          try (PreparedStatement ps = s.prepare(COLUMNS + tables.overrides()
-              + " WHERE change_id > ? AND change_id <= ?")) {
-            ps.setLong(1, since);
-            ps.setLong(2, seq);
-            rows = rows(ps);
-          }
+          List<StoredOverride> read = rows.changed(session, since, seq);
           lastSeenChange = seq;
-          return rows;
+          return read;
         }, budget);
         if (!changed.isEmpty()) {
-          changed.forEach(o -> known.put(o.flagKey(), o));
+          changed.forEach(override -> known.put(override.flagKey(), override));
           storeListener.changed(changed, false);
         }
       } catch (StoreUnavailableException e) {
@@ -537,13 +292,7 @@ public final class JdbcFlagStore implements FlagStore {
     }
     closed = true;
     if (poller != null) {
-      poller.shutdownNow();
-    }
-    if (listener != null) {
-      listener.close();
-    }
-    if (listenGate != null) {
-      listenGate.close();
+      poller.close();
     }
     calls.close();
   }
@@ -658,12 +407,12 @@ public final class JdbcFlagStore implements FlagStore {
       return new JdbcFlagStore(this);
     }
 
-    private static Duration positive(Duration d, String name) {
-      Objects.requireNonNull(d, name);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, was " + d);
+    private static Duration positive(Duration duration, String name) {
+      Objects.requireNonNull(duration, name);
+      if (duration.isNegative() || duration.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive, was " + duration);
       }
-      return d;
+      return duration;
     }
   }
 }
