@@ -29,106 +29,29 @@ import org.junit.jupiter.api.Test;
  */
 class FeatureRolloutTest {
 
-  static final String FLAG = "checkout-ui";
-  static final String DEFINITION = """
-      {"flags": {"checkout-ui": {"state": "ENABLED", "variants": {"new": "new", "old": "old"},
-        "defaultVariant": "old"}}}""";
+  private static final String FLAG = RolloutInstance.FLAG;
+  private static final String DEFINITION = RolloutInstance.DEFINITION;
   private static final Duration MINUTE = Duration.ofMinutes(1);
 
   private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
   private final ManualScheduler scheduler = new ManualScheduler(clock);
   private final FlagStore flags = new SharedFlagStore(clock);
   private final FleetStore fleet = FleetStore.inMemory();
-  private final List<Instance> instances = new ArrayList<>();
+  private final List<RolloutInstance> instances = new ArrayList<>();
 
   @AfterEach
   void close() {
-    instances.forEach(Instance::close);
+    instances.forEach(RolloutInstance::close);
   }
 
-  /** One instance: its own toggles and plan on the shared stores; serves calls and records them per variant. */
-  static final class Instance {
-    final String id;
-    final Toggles toggles;
-    final ReleasePlan plan;
-    final List<ReleaseTransition> transitions = new CopyOnWriteArrayList<>();
-    /** One call in this many fails, per variant. */
-    volatile int oldFailsEvery = 20;
-    volatile int newFailsEvery = 20;
-    private long served;
-
-    Instance(String id, Supplier<FlagStore> store, ReleasePlanFactory plan) {
-      this.id = id;
-      this.toggles = Toggles.builder().source(InMemorySource.of(DEFINITION)).store(store.get()).build();
-      this.plan = plan.build(this);
-      this.plan.onTransition(transitions::add);
-    }
-
-    /** Serves {@code n} calls: each evaluates the flag for its user and records outcome and latency per variant. */
-    Map<String, Integer> serve(int n) {
-      int onNew = 0;
-      for (int i = 0; i < n; i++) {
-        long call = served++;
-        String variant = toggles.stringDetails(FLAG, EvaluationContext.builder().targetingKey(id + "-user-" + call)
-            .build(), "old").variant();
-        boolean fails = call % ("new".equals(variant) ? newFailsEvery : oldFailsEvery) == 0;
-        if ((call & 1) == 0) {
-          // the caller's own timing
-          toggles.variantRecording().record(FLAG, variant, !fails, 5_000_000);
-        } else {
-          // the wrapper, which times the work and counts a throw as an error
-          try {
-            toggles.variantRecording().call(FLAG, variant, () -> {
-              if (fails) {
-                throw new IllegalStateException("failed");
-              }
-              return variant;
-            });
-          } catch (IllegalStateException expected) {
-            // the caller's error, recorded
-          }
-        }
-        onNew += "new".equals(variant) ? 1 : 0;
-      }
-      return Map.of("new", onNew, "old", n - onNew);
-    }
-
-    /** The share of 2,000 fresh users that get the new variant, in percent. */
-    double percentOnNew() {
-      int onNew = 0;
-      for (int i = 0; i < 2_000; i++) {
-        String v = toggles.stringValue(FLAG, EvaluationContext.builder().targetingKey("probe-" + i).build(), "old");
-        onNew += "new".equals(v) ? 1 : 0;
-      }
-      return onNew / 20.0;
-    }
-
-    void close() {
-      plan.close();
-      toggles.close();
-    }
-  }
-
-  interface ReleasePlanFactory {
-    ReleasePlan build(Instance i);
-  }
-
-  private Instance instance(String id) {
-    Instance i = new Instance(id, () -> flags, in -> rollout(in.toggles, id).build());
+  private RolloutInstance instance(String id) {
+    RolloutInstance i = new RolloutInstance(id, flags, t -> RolloutInstance.rollout(t, id, clock, scheduler, fleet));
     instances.add(i);
     return i;
   }
 
-  private ReleasePlan.Builder rollout(Toggles toggles, String id) {
-    return ReleasePlan.builder("checkout-ui-rollout", toggles)
-        .stage(Stage.featureRollout(FLAG, "new", "old").steps(10, 50, 100)
-            .metric(Metric.errorRate()).minRequestsPerVariant(1_000).minDuration(Duration.ZERO)
-            .maxInconclusive(Duration.ofMinutes(30)).judge(Judge.statistical()))
-        .clock(clock).scheduler(scheduler).fleet(fleet).instanceId(id).interval(MINUTE);
-  }
-
   /** Both instances serve, then a minute passes (every look runs), until the plan is final or an hour passed. */
-  private void runUntilFinal(Instance a, Instance b, int callsPerMinute) {
+  private void runUntilFinal(RolloutInstance a, RolloutInstance b, int callsPerMinute) {
     for (int minute = 0; minute < 60 && !a.plan.status().state().isFinal(); minute++) {
       a.serve(callsPerMinute);
       b.serve(callsPerMinute);
@@ -138,8 +61,8 @@ class FeatureRolloutTest {
 
   @Test
   void aRolloutOfEqualVariantsIsPromotedStepByStepToEveryoneOnTheNewVariant() {
-    Instance a = instance("a");
-    Instance b = instance("b");
+    RolloutInstance a = instance("a");
+    RolloutInstance b = instance("b");
     assertThat(a.plan.stages()).extracting(Stage::name).containsExactly("rollout-10", "rollout-50", "rollout-100");
 
     a.plan.start("alice", "new checkout deployed");
@@ -168,8 +91,8 @@ class FeatureRolloutTest {
 
   @Test
   void aRolloutWhoseNewVariantFailsFourTimesAsOftenIsRolledBackWithEveryoneOnTheOldVariant() {
-    Instance a = instance("a");
-    Instance b = instance("b");
+    RolloutInstance a = instance("a");
+    RolloutInstance b = instance("b");
     b.newFailsEvery = 5;
     a.plan.start("alice", "new checkout deployed");
 
@@ -192,8 +115,8 @@ class FeatureRolloutTest {
 
   @Test
   void anAbortPutsTheOldVariantBackAtOnceForEveryInstance() {
-    Instance a = instance("a");
-    Instance b = instance("b");
+    RolloutInstance a = instance("a");
+    RolloutInstance b = instance("b");
     a.plan.start("alice", "new checkout deployed");
     assertThat(a.percentOnNew()).isGreaterThan(0);
 
@@ -208,7 +131,7 @@ class FeatureRolloutTest {
 
   @Test
   void callsOutsideARunningStepOrOfOtherVariantsAreNotCountedAndNothingIsPublishedBeforeTheStart() throws Exception {
-    Instance a = instance("a");
+    RolloutInstance a = instance("a");
     a.serve(5_000);
     scheduler.advance(MINUTE);
     assertThat(fleet.windows(new FleetStore.WindowKey("release:checkout-ui-rollout:variants", 0, 0))).isEmpty();
