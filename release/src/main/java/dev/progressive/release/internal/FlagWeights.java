@@ -18,7 +18,7 @@ import java.util.Optional;
  * {@code FlagAdmin}, with the plan's actor and a reason that carries the transition's evidence; a flag already at
  * the weights is not written.
  */
-final class FlagWeights {
+final class FlagWeights implements StageEffects {
 
   private final String release;
   private final List<Stage> stages;
@@ -67,7 +67,17 @@ final class FlagWeights {
    * @param why the transition and its evidence, for the flag's audit
    * @return whether the flag was written
    */
-  boolean ensure(StoredPlan s, String actor, String why) {
+  @Override
+  public void ensure(StoredPlan s, String actor, String why) {
+    write(s, actor, why);
+  }
+
+  @Override
+  public String what() {
+    return "flag '" + flagKey + "'";
+  }
+
+  boolean write(StoredPlan s, String actor, String why) {
     Optional<Integer> percent = percentFor(s);
     if (percent.isEmpty()) {
       return false;

@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * Drives one release plan: routes by the state in force, counts this instance's calls in the current stage, and at
  * every interval publishes them to the fleet store; the instance holding the plan's driver lease checks the gate and
  * alone makes the automatic transitions. Operators' actions are checked against the stage and written by
- * compare-and-set from any instance.
+ * compare-and-set from any instance. What the plan drives is brought in line by its {@link StageEffects}: the
+ * canary's, or for a guarded feature rollout the flag's weights, whose calls per variant a {@link RolloutRecorder}
+ * counts and a {@link RolloutGate} judges.
  */
 public final class PlanDriver {
 
@@ -67,6 +69,8 @@ public final class PlanDriver {
   private volatile StageWindow window;
   private volatile GateStatus lastGate = new GateStatus(GateStatus.Result.WAIT, "not checked yet");
   private volatile boolean driving;
+  /** Makes the canary or the flag match the plan's state. */
+  private final StageEffects effects;
   /** A feature rollout's recorder, weights and registration; null for a plan that drives a canary. */
   private final RolloutRecorder rollout;
   private final FlagWeights weights;
@@ -100,10 +104,12 @@ public final class PlanDriver {
       Stage first = stages.stream().filter(st -> st.kind() == StageKind.FEATURE_ROLLOUT).findFirst().orElseThrow();
       this.rollout = new RolloutRecorder(stages, store::inForce, first.newVariant(), first.oldVariant());
       this.recording = s.toggles().variantRecording().register(first.flagKey(), rollout);
+      this.effects = weights;
     } else {
       this.weights = null;
       this.rollout = null;
       this.recording = null;
+      this.effects = new CanaryEffects(release, stages, canary, this::promoted);
     }
   }
 
@@ -404,42 +410,13 @@ public final class PlanDriver {
     };
   }
 
-  /**
-   * Makes the canary match the plan: started in the canary stage, promoted once the plan is past its promotion,
-   * aborted when the plan is rolled back. Idempotent: the writer of a transition calls it, and the driver at every
-   * look, so an instance that died between the two leaves nothing undone.
-   */
+  /** Brings the canary or the flag in line with the plan's state; when it cannot now, the next look retries. */
   private void ensureEffects(StoredPlan s, String actor, String why) {
-    if (weights != null) {
-      try {
-        weights.ensure(s, actor, why);
-      } catch (RuntimeException e) {
-        log.info("release '{}': flag '{}' could not be brought in line now (retried at the next look): {}", release,
-            weights.flagKey(), e.getMessage());
-      }
-      return;
-    }
     try {
-      CanaryState c = canary.state();
-      if (s.state() == ReleaseState.ROLLED_BACK) {
-        if (!c.isFinal()) {
-          canary.abort(DRIVER, "release plan '" + release + "' was rolled back");
-        }
-        return;
-      }
-      if (s.stage() < 0 || s.state() == ReleaseState.PENDING) {
-        return;
-      }
-      boolean past = s.state() == ReleaseState.COMPLETED || promoted(s);
-      if (past && !c.isFinal()) {
-        canary.promote(DRIVER, "release plan '" + release + "' is past its promotion", true);
-      } else if (!past && stageOf(s).kind() == StageKind.CANARY && c == CanaryState.PENDING
-          && s.state() == ReleaseState.RUNNING) {
-        canary.start(DRIVER, "release plan '" + release + "' entered stage '" + stageName(s) + "'");
-      }
+      effects.ensure(s, actor, why);
     } catch (RuntimeException e) {
-      log.info("release '{}': the canary could not be brought in line now (retried at the next look): {}", release,
-          e.getMessage());
+      log.info("release '{}': {} could not be brought in line now (retried at the next look): {}", release,
+          effects.what(), e.getMessage());
     }
   }
 
