@@ -13,10 +13,10 @@ import org.slf4j.LoggerFactory;
  * flag evaluation itself is not touched.
  *
  * <pre>{@code
- * Evaluation<String> e = toggles.stringDetails("checkout-ui", context, "old");
- * Page page = toggles.variantRecording().call("checkout-ui", e.variant(), () -> render(e.value()));
+ * Evaluation<String> ui = toggles.stringDetails("checkout-ui", context, "old");
+ * String page = toggles.variantRecording().call("checkout-ui", ui.variant(), () -> render(ui.value()));
  * // or, timed by the caller:
- * toggles.variantRecording().record("checkout-ui", e.variant(), ok, elapsedNanos);
+ * toggles.variantRecording().record("checkout-ui", ui.variant(), ok, elapsedNanos);
  * }</pre>
  *
  * <p>One recorder per flag. Thread-safe.
