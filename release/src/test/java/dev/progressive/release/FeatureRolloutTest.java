@@ -114,6 +114,23 @@ class FeatureRolloutTest {
   }
 
   @Test
+  void aStepThatStaysInconclusivePastItsLimitIsRolledBack() {
+    RolloutInstance a = instance("a");
+    a.plan.start("alice", "new checkout deployed");
+    a.serve(200);                                   // far below 1,000 calls per variant: the judge cannot decide
+
+    scheduler.advance(Duration.ofMinutes(30));
+    assertThat(a.plan.status().state()).as("inconclusive for 30 minutes: still waiting")
+        .isEqualTo(ReleaseState.RUNNING);
+    assertThat(a.plan.gate().result()).isEqualTo(GateStatus.Result.WAIT);
+    scheduler.advance(Duration.ofMinutes(2));
+
+    assertThat(a.plan.status().state()).isEqualTo(ReleaseState.ROLLED_BACK);
+    assertThat(a.plan.status().evidence()).contains("verdict INCONCLUSIVE").contains("longer than PT30M");
+    assertThat(a.percentOnNew()).isZero();
+  }
+
+  @Test
   void anAbortPutsTheOldVariantBackAtOnceForEveryInstance() {
     RolloutInstance a = instance("a");
     RolloutInstance b = instance("b");
