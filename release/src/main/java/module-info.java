@@ -18,4 +18,5 @@ module dev.progressive.release {
   requires com.fasterxml.jackson.core;
   requires com.fasterxml.jackson.databind;
   requires org.slf4j;
+  requires HdrHistogram;
 }

@@ -85,6 +85,19 @@ public final class ReleasePlan implements AutoCloseable {
   }
 
   /**
+   * Starts building a guarded feature rollout: a plan of {@link Stage#featureRollout} steps (and approvals) that
+   * drives a flag's {@code fractional} weights instead of a canary. The flag routes, so {@link #decide} and
+   * {@link #call} do not apply; the calls served under each variant are recorded through
+   * {@link dev.progressive.toggles.VariantRecording} of these toggles, which the plan registers for its flag.
+   *
+   * @param name the plan's name: 1 to 100 of {@code [a-z0-9._-]}; its state is the flag {@code release.<name>}
+   * @param toggles the toggles whose store holds the plan's state and the rolled-out flag
+   */
+  public static Builder builder(String name, Toggles toggles) {
+    return new Builder(name, toggles, null);
+  }
+
+  /**
    * Starts building a plan.
    *
    * @param name the plan's name: 1 to 100 of {@code [a-z0-9._-]}; its state is the flag {@code release.<name>}
@@ -104,7 +117,7 @@ public final class ReleasePlan implements AutoCloseable {
     return stages;
   }
 
-  /** The canary the plan drives. */
+  /** The canary the plan drives, or null for a guarded feature rollout. */
   public Canary canary() {
     return canary;
   }
@@ -252,13 +265,13 @@ public final class ReleasePlan implements AutoCloseable {
       }
       this.name = name;
       this.toggles = Objects.requireNonNull(toggles, "toggles");
-      this.canary = Objects.requireNonNull(canary, "canary");
-      this.interval = canary.release().analysisInterval();
+      this.canary = canary;
+      this.interval = canary != null ? canary.release().analysisInterval() : Duration.ofMinutes(1);
     }
 
     /** Adds the next stage. */
     public Builder stage(Stage.Builder stage) {
-      stages.add(Objects.requireNonNull(stage, "stage").build());
+      stages.addAll(Objects.requireNonNull(stage, "stage").buildAll());
       return this;
     }
 
@@ -280,7 +293,10 @@ public final class ReleasePlan implements AutoCloseable {
       return this;
     }
 
-    /** How often the driver checks the gate; the driver lease lasts 1.5 of it. Default: the canary's interval. */
+    /**
+     * How often the driver checks the gate; the driver lease lasts 1.5 of it. Default: the canary's interval, or 1
+     * minute for a feature rollout.
+     */
     public Builder interval(Duration interval) {
       Objects.requireNonNull(interval, "interval");
       if (interval.isNegative() || interval.isZero()) {
@@ -368,6 +384,18 @@ public final class ReleasePlan implements AutoCloseable {
           default -> {
           }
         }
+        if (canary == null && s.kind() != StageKind.FEATURE_ROLLOUT && s.kind() != StageKind.APPROVAL) {
+          throw new IllegalStateException(at + "needs a canary: a plan built without one is a guarded feature "
+              + "rollout, of rollout and approval stages only");
+        }
+        if (canary != null && s.kind() == StageKind.FEATURE_ROLLOUT) {
+          throw new IllegalStateException(at + "rolls out a flag in a plan that drives canary '"
+              + canary.release().name() + "': a plan drives one canary or one flag; build a feature rollout with "
+              + "ReleasePlan.builder(name, toggles)");
+        }
+        if (s.kind() == StageKind.FEATURE_ROLLOUT) {
+          checkRollout(at, s, i);
+        }
         if (s.kind() == StageKind.CANARY && canary.release().dryRun()) {
           throw new IllegalStateException(at + "can never pass: canary '" + canary.release().name()
               + "' is in dry-run and never promotes");
@@ -377,11 +405,61 @@ public final class ReleasePlan implements AutoCloseable {
               + "not know; it knows " + s.runner().experiments().stream().map(e -> "'" + e.name() + "'").toList());
         }
       }
+      if (canary == null) {
+        if (stages.stream().noneMatch(st -> st.kind() == StageKind.FEATURE_ROLLOUT)) {
+          throw new IllegalStateException(plan + "has no rollout stage: a plan without a canary drives a flag's "
+              + "rollout (Stage.featureRollout)");
+        }
+        Stage last = stages.stream().filter(st -> st.kind() == StageKind.FEATURE_ROLLOUT)
+            .reduce((a, b) -> b).orElseThrow();
+        if (last.percent() != 100) {
+          throw new IllegalStateException(plan + "its last rollout stage '" + last.name() + "' is at " + last.percent()
+              + "%: nothing would ever send everyone to the new variant");
+        }
+        var flag = toggles.admin().flag(last.flagKey());
+        if (flag.isEmpty()) {
+          throw new IllegalStateException(plan + "rolls out flag '" + last.flagKey() + "', which the toggles do not "
+              + "define");
+        }
+        for (String variant : List.of(last.newVariant(), last.oldVariant())) {
+          if (!flag.get().variants().contains(variant)) {
+            throw new IllegalStateException(plan + "rolls out variant '" + variant + "' of flag '" + last.flagKey()
+                + "', which has only the variants " + flag.get().variants());
+          }
+        }
+        if (toggles.variantRecording().isRecorded(last.flagKey())) {
+          throw new IllegalStateException(plan + "flag '" + last.flagKey() + "' has a variant recorder already "
+              + "(another plan rolls it out): one rollout at a time per flag");
+        }
+        return new ReleasePlan(this);
+      }
       if (promoting < 0) {
         throw new IllegalStateException(plan + "has no canary or switch stage: nothing would ever send everyone to "
             + "the new implementation");
       }
       return new ReleasePlan(this);
+    }
+
+    /** A rollout stage: one flag and pair of variants per plan, percents increasing. */
+    private void checkRollout(String at, Stage s, int index) {
+      for (int j = index - 1; j >= 0; j--) {
+        Stage earlier = stages.get(j);
+        if (earlier.kind() != StageKind.FEATURE_ROLLOUT) {
+          continue;
+        }
+        if (!earlier.flagKey().equals(s.flagKey()) || !earlier.newVariant().equals(s.newVariant())
+            || !earlier.oldVariant().equals(s.oldVariant())) {
+          throw new IllegalStateException(at + "rolls out flag '" + s.flagKey() + "' from '" + s.oldVariant()
+              + "' to '" + s.newVariant() + "', but stage '" + earlier.name() + "' rolls out flag '"
+              + earlier.flagKey() + "' from '" + earlier.oldVariant() + "' to '" + earlier.newVariant()
+              + "': a plan rolls out one flag");
+        }
+        if (s.percent() <= earlier.percent()) {
+          throw new IllegalStateException(at + "is at " + s.percent() + "%, not above stage '" + earlier.name()
+              + "' at " + earlier.percent() + "%: a rollout's steps increase");
+        }
+        return;
+      }
     }
   }
 }

@@ -1,9 +1,15 @@
 package dev.progressive.release;
 
+import dev.progressive.canary.CanaryRelease;
+import dev.progressive.canary.Judge;
+import dev.progressive.canary.Metric;
 import dev.progressive.parallelrun.ComparisonOutcome;
 import dev.progressive.parallelrun.ParallelRunner;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -20,6 +26,7 @@ import java.util.regex.Pattern;
  * Stage.approval()                                         // a person approves, with a reason
  * Stage.switchover().keepOld(Duration.ofMinutes(30))       // blue-green: everyone at once, the old kept ready
  * Stage.retire().quietPeriod(Duration.ofHours(24))         // the old path unused on every instance for a day
+ * Stage.featureRollout("checkout-ui", "new", "old").steps(1, 5, 25, 100)   // a flag's fractional rollout, judged
  * }</pre>
  *
  * <table>
@@ -34,6 +41,9 @@ import java.util.regex.Pattern;
  * <tr><td>approval</td><td>nothing</td><td>{@code approve(actor, reason)}</td></tr>
  * <tr><td>switch</td><td>everyone on the new one at once</td><td>{@code keepOld} elapsed</td></tr>
  * <tr><td>retire</td><td>nothing</td><td>no instance served the old path for {@code quietPeriod}</td></tr>
+ * <tr><td>rollout (one per step)</td><td>the flag's weights: the new variant at the step's percent</td>
+ *     <td>the judge's PASS on the fleet's calls per variant (a 100% step passes at once); fails on its FAIL, or when
+ *     INCONCLUSIVE past {@code maxInconclusive}; a rollback puts the old variant back at 100%</td></tr>
  * </table>
  *
  * <p>A rollback from any stage sends everyone back to the old implementation at once (see {@link ReleasePlan}).
@@ -54,10 +64,18 @@ public final class Stage {
   private final Set<ComparisonOutcome> noise;
   private final Duration keepOld;
   private final Duration quietPeriod;
+  private final String flagKey;
+  private final String newVariant;
+  private final String oldVariant;
+  private final int percent;
+  private final Judge judge;
+  private final CanaryRelease analysis;
 
-  private Stage(Builder b) {
+  private Stage(Builder b, int percent) {
     this.kind = b.kind;
-    this.name = b.name != null ? b.name : b.kind.label();
+    this.name = b.kind == StageKind.FEATURE_ROLLOUT
+        ? (b.name != null ? b.name : b.kind.label()) + "-" + percent
+        : (b.name != null ? b.name : b.kind.label());
     this.minSuccessfulCalls = b.minSuccessfulCalls;
     this.runner = b.runner;
     this.experiment = b.experiment;
@@ -68,6 +86,12 @@ public final class Stage {
     this.noise = Set.copyOf(b.noise);
     this.keepOld = b.keepOld;
     this.quietPeriod = b.quietPeriod;
+    this.flagKey = b.flagKey;
+    this.newVariant = b.newVariant;
+    this.oldVariant = b.oldVariant;
+    this.percent = percent;
+    this.judge = b.judge;
+    this.analysis = b.kind == StageKind.FEATURE_ROLLOUT && percent < 100 ? b.analysis(percent) : null;
   }
 
   /** A dark stage: weight 0, only explicit cohorts; its gate is manual unless {@link Builder#minSuccessfulCalls}. */
@@ -109,6 +133,37 @@ public final class Stage {
   /** Watches the old path after promotion, until no instance served it for {@link Builder#quietPeriod}. */
   public static Builder retire() {
     return new Builder(StageKind.RETIRE);
+  }
+
+  /**
+   * A guarded feature rollout of a flag's {@code fractional} weights, one stage per step of {@link Builder#steps}
+   * (named {@code rollout-1}, {@code rollout-5}, ...; add it with {@link ReleasePlan.Builder#stage(Builder)}). Each
+   * step's entry writes the flag's weights (the new variant at the step's percent, the old one at the rest) through
+   * the toggles store by compare-and-set, with the plan's actor, reason and evidence; its gate is the judge's verdict
+   * on the calls served with each variant on every instance (recorded through
+   * {@link dev.progressive.toggles.VariantRecording}); a rollback puts the old variant back at 100%.
+   *
+   * @param flagKey the flag whose weights the plan writes; its variants must include both below
+   * @param newVariant the variant being rolled out (the judge's canary side)
+   * @param oldVariant the variant it replaces (the judge's baseline side)
+   */
+  public static Builder featureRollout(String flagKey, String newVariant, String oldVariant) {
+    Objects.requireNonNull(flagKey, "flagKey");
+    Objects.requireNonNull(newVariant, "newVariant");
+    Objects.requireNonNull(oldVariant, "oldVariant");
+    if (flagKey.isBlank() || newVariant.isBlank() || oldVariant.isBlank()) {
+      throw new IllegalArgumentException("a feature rollout needs a flag key and two variants, none blank; was '"
+          + flagKey + "', '" + newVariant + "', '" + oldVariant + "'");
+    }
+    if (newVariant.equals(oldVariant)) {
+      throw new IllegalArgumentException("a feature rollout of flag '" + flagKey + "' needs two different variants; "
+          + "both are '" + newVariant + "'");
+    }
+    Builder b = new Builder(StageKind.FEATURE_ROLLOUT);
+    b.flagKey = flagKey;
+    b.newVariant = newVariant;
+    b.oldVariant = oldVariant;
+    return b;
   }
 
   public StageKind kind() {
@@ -170,6 +225,40 @@ public final class Stage {
     return quietPeriod;
   }
 
+  /** Feature rollout: the flag whose weights the stage writes, or null. */
+  public String flagKey() {
+    return flagKey;
+  }
+
+  /** Feature rollout: the variant being rolled out, or null. */
+  public String newVariant() {
+    return newVariant;
+  }
+
+  /** Feature rollout: the variant it replaces, or null. */
+  public String oldVariant() {
+    return oldVariant;
+  }
+
+  /** Feature rollout: the new variant's percent in this step, 1 to 100; 0 for other kinds. */
+  public int percent() {
+    return percent;
+  }
+
+  /** Feature rollout: the judge of the step. */
+  public Judge judge() {
+    return judge;
+  }
+
+  /**
+   * Feature rollout: what the judge is given as the release of its {@link Judge.Look} (the step with its minimum
+   * duration and requests per variant, the metrics, alpha, the latency samples and the inconclusive limit); null for
+   * a 100% step, which has nothing left to compare, and for other kinds.
+   */
+  public CanaryRelease analysis() {
+    return analysis;
+  }
+
   /** Whether the gate waits for an operator's {@code advance} (or, for approval, {@code approve}). */
   public boolean manualGate() {
     return kind == StageKind.APPROVAL
@@ -195,6 +284,16 @@ public final class Stage {
     private final Set<ComparisonOutcome> noise = EnumSet.noneOf(ComparisonOutcome.class);
     private Duration keepOld = Duration.ofMinutes(30);
     private Duration quietPeriod = Duration.ofHours(24);
+    private String flagKey;
+    private String newVariant;
+    private String oldVariant;
+    private int[] steps = {1, 5, 25, 100};
+    private Judge judge = Judge.statistical();
+    private final List<Metric> metrics = new ArrayList<>();
+    private Duration minDuration = Duration.ofMinutes(10);
+    private long minRequestsPerVariant = 1_000;
+    private Duration maxInconclusive = Duration.ofMinutes(30);
+    private double alpha = 0.005;
 
     private Builder(StageKind kind) {
       this.kind = kind;
@@ -305,9 +404,137 @@ public final class Stage {
       return this;
     }
 
-    /** Builds the stage. */
+    /**
+     * Feature rollout: the new variant's percents, increasing, each in 1 to 100, the last 100; default 1, 5, 25,
+     * 100. Each is a stage of its own.
+     */
+    public Builder steps(int... percents) {
+      only("steps", StageKind.FEATURE_ROLLOUT);
+      if (percents.length == 0) {
+        throw new IllegalArgumentException("a feature rollout needs at least one step");
+      }
+      for (int i = 0; i < percents.length; i++) {
+        if (percents[i] < 1 || percents[i] > 100) {
+          throw new IllegalArgumentException("a rollout step is a percent in 1 to 100, was " + percents[i]
+              + " (step " + (i + 1) + ")");
+        }
+        if (i > 0 && percents[i] <= percents[i - 1]) {
+          throw new IllegalArgumentException("rollout steps must increase: " + percents[i] + "% after "
+              + percents[i - 1] + "%");
+        }
+      }
+      if (percents[percents.length - 1] != 100) {
+        throw new IllegalArgumentException("a feature rollout's last step must be 100 (everyone on the new variant), "
+            + "was " + percents[percents.length - 1]);
+      }
+      this.steps = percents.clone();
+      return this;
+    }
+
+    /** Feature rollout: the judge; default {@link Judge#statistical()}, the canaries' judge. */
+    public Builder judge(Judge judge) {
+      only("judge", StageKind.FEATURE_ROLLOUT);
+      this.judge = Objects.requireNonNull(judge, "judge");
+      return this;
+    }
+
+    /** Feature rollout: a metric the judge compares; default the canaries' (error rate, latency, p99 latency). */
+    public Builder metric(Metric metric) {
+      only("metric", StageKind.FEATURE_ROLLOUT);
+      metrics.add(Objects.requireNonNull(metric, "metric"));
+      return this;
+    }
+
+    /** Feature rollout: how long each step lasts at least before it can pass; default 10 minutes. */
+    public Builder minDuration(Duration minDuration) {
+      only("minDuration", StageKind.FEATURE_ROLLOUT);
+      Objects.requireNonNull(minDuration, "minDuration");
+      if (minDuration.isNegative()) {
+        throw new IllegalArgumentException("minDuration must not be negative, was " + minDuration);
+      }
+      this.minDuration = minDuration;
+      return this;
+    }
+
+    /** Feature rollout: calls each variant must have served on the fleet in a step before it can pass; default 1,000. */
+    public Builder minRequestsPerVariant(long requests) {
+      only("minRequestsPerVariant", StageKind.FEATURE_ROLLOUT);
+      if (requests < 1) {
+        throw new IllegalArgumentException("minRequestsPerVariant must be at least 1, was " + requests);
+      }
+      this.minRequestsPerVariant = requests;
+      return this;
+    }
+
+    /** Feature rollout: how long a step may stay INCONCLUSIVE before the plan is rolled back; default 30 minutes. */
+    public Builder maxInconclusive(Duration maxInconclusive) {
+      only("maxInconclusive", StageKind.FEATURE_ROLLOUT);
+      Objects.requireNonNull(maxInconclusive, "maxInconclusive");
+      if (maxInconclusive.isNegative()) {
+        throw new IllegalArgumentException("maxInconclusive must not be negative, was " + maxInconclusive);
+      }
+      this.maxInconclusive = maxInconclusive;
+      return this;
+    }
+
+    /** Feature rollout: the judge's false-alarm budget per step, in (0, 0.5); default 0.005, as a canary's. */
+    public Builder alpha(double alpha) {
+      only("alpha", StageKind.FEATURE_ROLLOUT);
+      if (!(alpha > 0 && alpha < 0.5)) {
+        throw new IllegalArgumentException("alpha must be in (0, 0.5), was " + alpha);
+      }
+      this.alpha = alpha;
+      return this;
+    }
+
+    /**
+     * Builds the stage. A feature rollout of several steps is several stages: add it with
+     * {@link ReleasePlan.Builder#stage(Builder)}.
+     *
+     * @throws IllegalStateException for a feature rollout of more than one step
+     */
     public Stage build() {
-      return new Stage(this);
+      if (kind == StageKind.FEATURE_ROLLOUT) {
+        if (steps.length != 1) {
+          throw new IllegalStateException("a feature rollout of " + steps.length + " steps is " + steps.length
+              + " stages: add it with ReleasePlan.Builder.stage(Stage.Builder)");
+        }
+        return new Stage(this, steps[0]);
+      }
+      return new Stage(this, 0);
+    }
+
+    /** The stages this builder makes: one per rollout step, else one. */
+    List<Stage> buildAll() {
+      if (kind != StageKind.FEATURE_ROLLOUT) {
+        return List.of(build());
+      }
+      List<Stage> all = new ArrayList<>();
+      for (int percent : steps) {
+        all.add(new Stage(this, percent));
+      }
+      return all;
+    }
+
+    /** The release the judge reads a step's minimums, metrics and alpha from. */
+    private CanaryRelease analysis(int percent) {
+      CanaryRelease.Builder b = CanaryRelease.builder(analysisName(flagKey))
+          .step(percent, minDuration, minRequestsPerVariant)
+          .maxInconclusive(maxInconclusive).alpha(alpha);
+      metrics.forEach(b::metric);
+      try {
+        return b.build();
+      } catch (IllegalStateException e) {
+        throw new IllegalStateException("feature rollout of flag '" + flagKey + "', step " + percent + "%: "
+            + e.getMessage().replace("raise the step's minimum requests", "raise minRequestsPerVariant"), e);
+      }
+    }
+
+    private static String analysisName(String flagKey) {
+      String n = flagKey.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "-");
+      n = n.replaceFirst("^[^a-z0-9]+", "");
+      n = n.length() > 100 ? n.substring(0, 100) : n;
+      return n.isEmpty() ? "rollout" : n;
     }
 
     private void only(String setting, StageKind... kinds) {

@@ -14,11 +14,17 @@ public enum StageKind {
   APPROVAL,
   /** Blue-green's switch: everyone goes to the new version at once, and the old stays ready for a while. */
   SWITCH,
+  /**
+   * One step of a guarded feature rollout: a flag's {@code fractional} weights put the new variant at the step's
+   * percent, and the canary judge compares the calls served with the new variant against the old, pooled over the
+   * fleet.
+   */
+  FEATURE_ROLLOUT,
   /** Watches the old path until no instance has served it for a period: then the old code can be removed. */
   RETIRE;
 
   /** The kind's name as stages and meters show it: lower case. */
   public String label() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return this == FEATURE_ROLLOUT ? "rollout" : name().toLowerCase(java.util.Locale.ROOT);
   }
 }

@@ -72,6 +72,7 @@ public final class Toggles implements AutoCloseable {
   private final TypedResolution resolution;
   private final FlagInputs inputs;
   private final FlagAdmin admin;
+  private final VariantRecording variantRecording = new VariantRecording();
   private final List<Consumer<FlagsChanged>> changeListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<SourceHealth>> healthListeners = new CopyOnWriteArrayList<>();
 
@@ -213,6 +214,11 @@ public final class Toggles implements AutoCloseable {
   /** The write API for ops: change flags at runtime, with actor, reason and version, and read their audit. */
   public FlagAdmin admin() {
     return admin;
+  }
+
+  /** Recording per variant, opt-in per flag: outcome and latency of the work served under each variant. */
+  public VariantRecording variantRecording() {
+    return variantRecording;
   }
 
   /** The generation of the snapshot in force: 0 before any flags, then one more for each swap. */

@@ -31,6 +31,7 @@ final class Gates {
       case APPROVAL -> new GateStatus(Result.WAIT, "waiting for a person to approve");
       case SWITCH -> keepOld(stage, stageStartedAt, nowMillis);
       case RETIRE -> retire(stage, stageStartedAt, fresh, nowMillis);
+      case FEATURE_ROLLOUT -> throw new IllegalArgumentException("a rollout step's gate is the judge's: RolloutGate");
     };
   }
 

@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * Drives one release plan: routes by the state in force, counts this instance's calls in the current stage, and at
  * every interval publishes them to the fleet store; the instance holding the plan's driver lease checks the gate and
  * alone makes the automatic transitions. Operators' actions are checked against the stage and written by
- * compare-and-set from any instance.
+ * compare-and-set from any instance. What the plan drives is brought in line by its {@link StageEffects}: the
+ * canary's, or for a guarded feature rollout the flag's weights, whose calls per variant a {@link RolloutRecorder}
+ * counts and a {@link RolloutGate} judges.
  */
 public final class PlanDriver {
 
@@ -67,13 +69,20 @@ public final class PlanDriver {
   private volatile StageWindow window;
   private volatile GateStatus lastGate = new GateStatus(GateStatus.Result.WAIT, "not checked yet");
   private volatile boolean driving;
+  /** Makes the canary or the flag match the plan's state. */
+  private final StageEffects effects;
+  /** A feature rollout's recorder, weights and registration; null for a plan that drives a canary. */
+  private final RolloutRecorder rollout;
+  private final FlagWeights weights;
+  private final AutoCloseable recording;
 
   public PlanDriver(Setup s) {
     this.release = s.release();
     this.stages = List.copyOf(s.stages());
     int p = -1;
     for (int i = 0; i < stages.size(); i++) {
-      if (stages.get(i).kind() == StageKind.CANARY || stages.get(i).kind() == StageKind.SWITCH) {
+      if (stages.get(i).kind() == StageKind.CANARY || stages.get(i).kind() == StageKind.SWITCH
+          || (stages.get(i).kind() == StageKind.FEATURE_ROLLOUT && stages.get(i).percent() == 100)) {
         p = i;
       }
     }
@@ -90,12 +99,25 @@ public final class PlanDriver {
     this.lease = new DriverLease(fleet, fleetKey, s.instance(), s.interval().plus(s.interval().dividedBy(2)));
     this.metrics = new ReleaseMetrics(release, stages.stream().map(Stage::name).toList(), s.registry(),
         () -> stageTag(store.inForce()));
+    if (stages.stream().anyMatch(st -> st.kind() == StageKind.FEATURE_ROLLOUT)) {
+      this.weights = new FlagWeights(release, stages, s.toggles());
+      Stage first = stages.stream().filter(st -> st.kind() == StageKind.FEATURE_ROLLOUT).findFirst().orElseThrow();
+      this.rollout = new RolloutRecorder(stages, store::inForce, first.newVariant(), first.oldVariant());
+      this.recording = s.toggles().variantRecording().register(first.flagKey(), rollout);
+      this.effects = weights;
+    } else {
+      this.weights = null;
+      this.rollout = null;
+      this.recording = null;
+      this.effects = new CanaryEffects(release, stages, canary, this::promoted);
+    }
   }
 
   // ------------------------------------------------------------------ routing
 
   /** The side for a key by the plan's state in force, with the caller's explicit cohort (null when none). */
   public Cohort decide(String key, Cohort explicit) {
+    requireCanary("decide");
     StoredPlan s = store.inForce();
     switch (s.state()) {
       case PENDING:
@@ -113,6 +135,7 @@ public final class PlanDriver {
 
   /** Routes, runs and records one call: the old implementation is the canary's baseline, the new its canary. */
   public <T> T call(String key, Cohort explicit, Supplier<T> oldImpl, Supplier<T> newImpl) {
+    requireCanary("call");
     Cohort side = decide(key, explicit);
     StageWindow w = window();
     Supplier<T> old = () -> {
@@ -144,6 +167,7 @@ public final class PlanDriver {
 
   /** Records a call that the caller routed by itself with {@link #decide}. */
   public void record(Cohort explicit, Cohort served, boolean success) {
+    requireCanary("record");
     StageWindow w = window();
     if (served == Cohort.BASELINE) {
       w.oldServed(clock.millis());
@@ -152,11 +176,21 @@ public final class PlanDriver {
     }
   }
 
+  private void requireCanary(String what) {
+    if (canary == null) {
+      throw new IllegalStateException("release '" + release + "' rolls out flag '" + weights.flagKey() + "', which "
+          + "routes by itself: " + what + " applies to a plan that drives a canary; record the calls served per "
+          + "variant with Toggles.variantRecording()");
+    }
+  }
+
   private boolean promoted(StoredPlan s) {
     if (s.stage() < 0 || promoting < 0) {
       return false;
     }
-    return s.stage() > promoting || stages.get(s.stage()).kind() == StageKind.SWITCH;
+    Stage at = stages.get(Math.min(s.stage(), stages.size() - 1));
+    return s.stage() > promoting || at.kind() == StageKind.SWITCH
+        || (at.kind() == StageKind.FEATURE_ROLLOUT && at.percent() == 100);
   }
 
   private StageWindow window() {
@@ -271,6 +305,14 @@ public final class PlanDriver {
             log.warn("release '{}': this instance's counts cannot be published: {}", release, e.toString());
           }
         }
+        if (rollout != null) {
+          try {
+            rollout.publish(fleet, variantsKey(s), s, instance, now);
+          } catch (Exception e) {
+            log.warn("release '{}': this instance's calls per variant cannot be published: {}", release,
+                e.toString());
+          }
+        }
       }
       try {
         driving = lease.holdOrTake(now);
@@ -282,7 +324,8 @@ public final class PlanDriver {
       if (!driving) {
         return;
       }
-      ensureEffects(s);
+      ensureEffects(s, DRIVER, "the plan is at stage '" + stageName(s) + "' (" + s.state() + ")"
+          + (s.evidence().isEmpty() ? "" : " | evidence: " + s.evidence()));
       if (s.state() != ReleaseState.RUNNING) {
         return;
       }
@@ -320,6 +363,11 @@ public final class PlanDriver {
     return new FleetStore.WindowKey(fleetKey, s.stage(), s.stageStartedAt());
   }
 
+  /** Where a rollout step's windows per variant are published: a key no canary name and no plan's counts can take. */
+  private FleetStore.WindowKey variantsKey(StoredPlan s) {
+    return new FleetStore.WindowKey(fleetKey + ":variants", s.stage(), s.stageStartedAt());
+  }
+
   /** The current stage's gate, checked now from the fleet's published counts. */
   public GateStatus gate() {
     return gate(store.inForce());
@@ -330,6 +378,9 @@ public final class PlanDriver {
       return new GateStatus(GateStatus.Result.WAIT, "the plan has not started");
     }
     Stage stage = stageOf(s);
+    if (stage.kind() == StageKind.FEATURE_ROLLOUT) {
+      return RolloutGate.check(stage, fleet, variantsKey(s), s.stageStartedAt(), clock.millis());
+    }
     StageWindow.Counts total = StageWindow.Counts.none();
     List<StageWindow.Counts> fresh = new ArrayList<>();
     long now = clock.millis();
@@ -359,33 +410,13 @@ public final class PlanDriver {
     };
   }
 
-  /**
-   * Makes the canary match the plan: started in the canary stage, promoted once the plan is past its promotion,
-   * aborted when the plan is rolled back. Idempotent: the writer of a transition calls it, and the driver at every
-   * look, so an instance that died between the two leaves nothing undone.
-   */
-  private void ensureEffects(StoredPlan s) {
+  /** Brings the canary or the flag in line with the plan's state; when it cannot now, the next look retries. */
+  private void ensureEffects(StoredPlan s, String actor, String why) {
     try {
-      CanaryState c = canary.state();
-      if (s.state() == ReleaseState.ROLLED_BACK) {
-        if (!c.isFinal()) {
-          canary.abort(DRIVER, "release plan '" + release + "' was rolled back");
-        }
-        return;
-      }
-      if (s.stage() < 0 || s.state() == ReleaseState.PENDING) {
-        return;
-      }
-      boolean past = s.state() == ReleaseState.COMPLETED || promoted(s);
-      if (past && !c.isFinal()) {
-        canary.promote(DRIVER, "release plan '" + release + "' is past its promotion", true);
-      } else if (!past && stageOf(s).kind() == StageKind.CANARY && c == CanaryState.PENDING
-          && s.state() == ReleaseState.RUNNING) {
-        canary.start(DRIVER, "release plan '" + release + "' entered stage '" + stageName(s) + "'");
-      }
+      effects.ensure(s, actor, why);
     } catch (RuntimeException e) {
-      log.info("release '{}': the canary could not be brought in line now (retried at the next look): {}", release,
-          e.getMessage());
+      log.info("release '{}': {} could not be brought in line now (retried at the next look): {}", release,
+          effects.what(), e.getMessage());
     }
   }
 
@@ -522,10 +553,14 @@ public final class PlanDriver {
       log.info("release '{}': {} by {}: '{}' -> '{}' ({}): {}{}", release, action.tag(), actor, stageName(from),
           stageName(stored), stored.state(), reason, evidence.isEmpty() ? "" : " | " + evidence);
     }
-    ensureEffects(stored);
+    ensureEffects(stored, actor, audit);
     if (!from.sameStage(stored) || stored.state().isFinal()) {
       quietly(() -> fleet.retainOnly(fleetKey, stored.state().isFinal() ? Optional.empty()
           : Optional.of(key(stored))));
+      if (rollout != null) {
+        quietly(() -> fleet.retainOnly(fleetKey + ":variants", stored.state().isFinal() ? Optional.empty()
+            : Optional.of(variantsKey(stored))));
+      }
     }
     for (Consumer<ReleaseTransition> l : listeners) {
       try {
@@ -550,6 +585,9 @@ public final class PlanDriver {
   }
 
   public void close() {
+    if (recording != null) {
+      quietly(recording::close);
+    }
     store.close();
   }
 }

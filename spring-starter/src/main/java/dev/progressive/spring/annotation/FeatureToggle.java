@@ -24,7 +24,8 @@ import java.lang.annotation.Target;
  *
  * <p>Expressions are SpEL over the method's arguments (by name, or {@code #a0}, {@code #p0}), with {@code #request}
  * (the current {@code HttpServletRequest}, or null outside a request) and {@code #principal} (the authenticated
- * principal, or null). A misconfiguration (an empty flag, an unknown fallback, an expression that does not parse)
+ * principal, or null). With {@code recordVariants = true}, a guarded feature rollout of the flag (a release plan's
+ * {@code Stage.featureRollout}) judges the calls per variant. A misconfiguration (an empty flag, an unknown fallback, an expression that does not parse)
  * fails at startup with a message naming the bean and the method.
  */
 @Target({ElementType.METHOD, ElementType.TYPE})
@@ -50,4 +51,12 @@ public @interface FeatureToggle {
 
   /** Attributes of the evaluation context, each {@code name=expression}, e.g. {@code "tier=#customer.tier"}. */
   String[] attributes() default {};
+
+  /**
+   * Whether the outcome (success, or an exception thrown) and the latency of each call are recorded under the
+   * variant that served it (the method's or the fallback's), through {@code Toggles.variantRecording()}: what a
+   * release plan's guarded feature rollout of this flag judges. Recorded only while something (the rollout) has
+   * registered a recorder for the flag; otherwise, and when false (the default), the call costs what it always did.
+   */
+  boolean recordVariants() default false;
 }

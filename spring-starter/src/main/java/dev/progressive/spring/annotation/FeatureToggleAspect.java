@@ -1,5 +1,6 @@
 package dev.progressive.spring.annotation;
 
+import dev.progressive.toggles.Evaluation;
 import dev.progressive.toggles.EvaluationContext;
 import dev.progressive.toggles.Toggles;
 import java.lang.reflect.InvocationTargetException;
@@ -17,7 +18,9 @@ import org.springframework.core.Ordered;
 /**
  * Applies {@link FeatureToggle}: evaluates the flag for the call and runs the method, its fallback, or throws
  * {@link FeatureDisabledException}. Its order is {@link #DEFAULT_ORDER} unless set otherwise, so that it runs
- * outside transactions and retries: a switched-off feature neither opens a transaction nor is retried.
+ * outside transactions and retries: a switched-off feature neither opens a transaction nor is retried. With
+ * {@link FeatureToggle#recordVariants()}, while the flag's variants are recorded, it also records each call's outcome
+ * and latency under the variant that served it.
  */
 @Aspect
 public class FeatureToggleAspect implements Ordered {
@@ -66,6 +69,9 @@ public class FeatureToggleAspect implements Ordered {
     ToggledMethod toggled = methods.computeIfAbsent(new MethodKey(targetClass, specific),
         k -> ToggledMethod.resolve(targetClass, specific, annotation));
     Object[] args = call.getArgs();
+    if (toggled.recordVariants && toggles.variantRecording().isRecorded(toggled.flag)) {
+      return recorded(call, toggled, target, specific, args);
+    }
     if (enabled(toggled, target, specific, args)) {
       return call.proceed();
     }
@@ -76,6 +82,38 @@ public class FeatureToggleAspect implements Ordered {
       return toggled.fallback.invoke(target, args);
     } catch (InvocationTargetException e) {
       throw e.getTargetException();
+    }
+  }
+
+  /**
+   * The same choice, with the outcome and latency recorded under the variant that served the call. A disabled
+   * feature without a fallback served nothing, and records nothing.
+   */
+  private Object recorded(ProceedingJoinPoint call, ToggledMethod toggled, Object target, Method method,
+      Object[] args) throws Throwable {
+    Evaluation<Boolean> evaluation = toggles.booleanDetails(toggled.flag, context(toggled, target, method, args),
+        false);
+    boolean on = Boolean.TRUE.equals(evaluation.value());
+    if (!on && toggled.fallback == null) {
+      throw new FeatureDisabledException(toggled.flag, toggled.description);
+    }
+    long start = System.nanoTime();
+    boolean success = false;
+    try {
+      Object result;
+      if (on) {
+        result = call.proceed();
+      } else {
+        try {
+          result = toggled.fallback.invoke(target, args);
+        } catch (InvocationTargetException e) {
+          throw e.getTargetException();
+        }
+      }
+      success = true;
+      return result;
+    } finally {
+      toggles.variantRecording().record(toggled.flag, evaluation.variant(), success, System.nanoTime() - start);
     }
   }
 

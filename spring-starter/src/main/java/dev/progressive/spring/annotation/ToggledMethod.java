@@ -22,14 +22,17 @@ final class ToggledMethod {
   final Expression key;
   final Map<String, Expression> attributes;
   final String description;
+  /** Whether calls are recorded per variant ({@link FeatureToggle#recordVariants()}). */
+  final boolean recordVariants;
 
   private ToggledMethod(String flag, Method fallback, Expression key, Map<String, Expression> attributes,
-      String description) {
+      String description, boolean recordVariants) {
     this.flag = flag;
     this.fallback = fallback;
     this.key = key;
     this.attributes = attributes;
     this.description = description;
+    this.recordVariants = recordVariants;
   }
 
   /** The annotation that applies to the method: its own, else its class's; null when none applies. */
@@ -81,7 +84,8 @@ final class ToggledMethod {
       attributes.put(name, MethodExpressions.parse(attribute.substring(eq + 1).trim(),
           "@FeatureToggle on " + description + ": attribute " + name));
     }
-    return new ToggledMethod(toggle.flag(), fallback, key, Map.copyOf(attributes), description);
+    return new ToggledMethod(toggle.flag(), fallback, key, Map.copyOf(attributes), description,
+        toggle.recordVariants());
   }
 
   private static Method findFallback(Class<?> targetClass, Method method, String name) {

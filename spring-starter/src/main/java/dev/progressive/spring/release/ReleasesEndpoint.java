@@ -158,7 +158,9 @@ public class ReleasesEndpoint {
 
   private static ReleaseSummary summary(ReleasePlan plan) {
     ReleaseStatus s = plan.status();
-    return new ReleaseSummary(plan.name(), plan.canary().release().name(), s.state().name(), s.stage(),
+    // a guarded feature rollout drives a flag, not a canary: its summary names no canary
+    String canary = plan.canary() == null ? null : plan.canary().release().name();
+    return new ReleaseSummary(plan.name(), canary, s.state().name(), s.stage(),
         s.stageIndex(), s.stageStartedAt(), s.evidence(), s.oldImplementationRemovable(), s.version());
   }
 
@@ -235,7 +237,7 @@ public class ReleasesEndpoint {
    * One plan's state as this instance last read it.
    *
    * @param name the plan
-   * @param canary the canary it drives
+   * @param canary the canary it drives, or null for a guarded feature rollout (which drives a flag)
    * @param state PENDING, RUNNING, PAUSED, COMPLETED or ROLLED_BACK
    * @param stage the current stage's name, {@code none} before the start
    * @param stageIndex its index, -1 before the start

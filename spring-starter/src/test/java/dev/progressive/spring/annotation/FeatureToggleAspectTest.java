@@ -88,6 +88,32 @@ class FeatureToggleAspectTest {
     }
   }
 
+  public static class RecordedGreeter {
+    private volatile boolean fail;
+
+    /** Set through the proxy, on the bean itself. */
+    public void failing(boolean fail) {
+      this.fail = fail;
+    }
+
+    @FeatureToggle(flag = "new-greeting", fallbackMethod = "oldGreeting", recordVariants = true)
+    public String greet(String name) {
+      if (fail) {
+        throw new IllegalStateException("the new greeting failed");
+      }
+      return "hello " + name;
+    }
+
+    String oldGreeting(String name) {
+      return "good day " + name;
+    }
+
+    @FeatureToggle(flag = "new-greeting", fallbackMethod = "oldGreeting")
+    public String unrecorded(String name) {
+      return "hi " + name;
+    }
+  }
+
   @FeatureToggle(flag = "new-greeting", fallbackMethod = "closed")
   public static class Shop {
     public String open() {
@@ -111,6 +137,34 @@ class FeatureToggleAspectTest {
       assertThat(greeter.greet("ada", 2)).isEqualTo("hello ada hello ada");
       turnOff(context, "new-greeting");
       assertThat(greeter.greet("ada", 2)).isEqualTo("good day ada x2");
+    });
+  }
+
+  @Test
+  void recordVariantsRecordsOutcomeAndLatencyUnderTheVariantThatServedWhileTheFlagIsRecorded() {
+    runner.withBean(RecordedGreeter.class).run(context -> {
+      RecordedGreeter greeter = context.getBean(RecordedGreeter.class);
+      Toggles toggles = context.getBean(Toggles.class);
+      List<String> recorded = new java.util.concurrent.CopyOnWriteArrayList<>();
+      assertThat(greeter.greet("ada")).as("no recorder yet: as always").isEqualTo("hello ada");
+
+      try (AutoCloseable handle = toggles.variantRecording().register("new-greeting",
+          (flag, variant, success, nanos) -> recorded.add(flag + "/" + variant + "/" + success))) {
+        assertThat(greeter.greet("ada")).isEqualTo("hello ada");
+        assertThat(greeter.unrecorded("ada")).as("a method without recordVariants is not recorded")
+            .isEqualTo("hi ada");
+        greeter.failing(true);
+        assertThatThrownBy(() -> greeter.greet("ada")).hasMessage("the new greeting failed");
+        toggles.admin().setDefaultVariant("new-greeting", "off", ChangeRequest.of("test", "old variant",
+            toggles.admin().flag("new-greeting").orElseThrow().version()));
+        assertThat(greeter.greet("ada")).isEqualTo("good day ada");
+        turnOff(context, "new-greeting");
+        assertThat(greeter.greet("ada")).as("a disabled flag served no variant: not recorded")
+            .isEqualTo("good day ada");
+      }
+
+      assertThat(recorded).containsExactly("new-greeting/on/true", "new-greeting/on/false",
+          "new-greeting/off/true");
     });
   }
 

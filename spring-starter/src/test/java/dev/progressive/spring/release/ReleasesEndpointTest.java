@@ -8,6 +8,7 @@ import dev.progressive.release.ReleasePlan;
 import dev.progressive.release.ReleaseState;
 import dev.progressive.release.Stage;
 import dev.progressive.toggles.Toggles;
+import dev.progressive.toggles.source.InMemorySource;
 import dev.progressive.toggles.store.InMemoryFlagStore;
 import java.security.Principal;
 import java.util.List;
@@ -74,5 +75,24 @@ class ReleasesEndpointTest {
         .isEqualTo(ReleasesEndpoint.ANONYMOUS);
     assertThat(endpoint.releases().releases()).extracting(ReleasesEndpoint.ReleaseSummary::state)
         .containsExactly("ROLLED_BACK");
+  }
+
+  @Test
+  void aGuardedFeatureRolloutIsListedWithoutACanary() {
+    try (Toggles flags = Toggles.builder().source(InMemorySource.of("""
+            {"flags": {"checkout-ui": {"state": "ENABLED", "variants": {"new": "new", "old": "old"},
+              "defaultVariant": "old"}}}""")).store(new InMemoryFlagStore()).build();
+        ReleasePlan rollout = ReleasePlan.builder("checkout-ui-rollout", flags)
+            .stage(Stage.featureRollout("checkout-ui", "new", "old").steps(10, 100)).build()) {
+      ReleasesEndpoint endpoint = new ReleasesEndpoint(new ReleaseRegistry(List.of(plan, rollout), List.of()), true,
+          false);
+      assertThat(endpoint.releases().releases())
+          .anySatisfy(summary -> {
+            assertThat(summary.name()).isEqualTo("checkout-ui-rollout");
+            assertThat(summary.canary()).isNull();
+          })
+          .anySatisfy(summary -> assertThat(summary.canary()).isEqualTo("pricing"));
+      assertThat(endpoint.release("checkout-ui-rollout").getStatus()).isEqualTo(200);
+    }
   }
 }

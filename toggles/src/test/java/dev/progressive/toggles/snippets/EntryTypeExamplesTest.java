@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.openfeature.sdk.Client;
 import dev.openfeature.sdk.OpenFeatureAPI;
 import dev.progressive.testing.JavadocExamples;
+import dev.progressive.toggles.Evaluation;
 import dev.progressive.toggles.EvaluationContext;
 import dev.progressive.toggles.EvaluationObservationHook;
 import dev.progressive.toggles.FlagAdmin;
@@ -44,9 +45,10 @@ class EntryTypeExamplesTest {
   @Test
   void everyJavadocExampleIsARegionOfThisFile() throws Exception {
     assertThat(JavadocExamples.checkAll(Path.of("src/main/java"), HERE, Set.of())).containsExactlyInAnyOrderEntriesOf(
-        Map.of("Toggles", 1, "ProgressiveProvider", 2, "EvaluationContext", 1, "InMemorySource", 1, "FileSource", 1,
-            "HttpSource", 1, "EvaluationObservationHook", 1, "FlagAdmin", 1, "JdbcFlagStore", 1,
-            "ChangeRequestRules", 1));
+        Map.ofEntries(Map.entry("Toggles", 1), Map.entry("ProgressiveProvider", 2),
+            Map.entry("EvaluationContext", 1), Map.entry("InMemorySource", 1), Map.entry("FileSource", 1),
+            Map.entry("HttpSource", 1), Map.entry("EvaluationObservationHook", 1), Map.entry("FlagAdmin", 1),
+            Map.entry("JdbcFlagStore", 1), Map.entry("ChangeRequestRules", 1), Map.entry("VariantRecording", 1)));
   }
 
   boolean toggles(MeterRegistry registry, String userId) {
@@ -146,5 +148,19 @@ class EntryTypeExamplesTest {
     Toggles toggles = Toggles.builder().source(InMemorySource.of("{\"flags\": {}}")).store(store).build();
     // @end
     return toggles;
+  }
+
+  String variantRecording(Toggles toggles, EvaluationContext context, boolean ok, long elapsedNanos) {
+    // @start region="VariantRecording"
+    Evaluation<String> ui = toggles.stringDetails("checkout-ui", context, "old");
+    String page = toggles.variantRecording().call("checkout-ui", ui.variant(), () -> render(ui.value()));
+    // or, timed by the caller:
+    toggles.variantRecording().record("checkout-ui", ui.variant(), ok, elapsedNanos);
+    // @end
+    return page;
+  }
+
+  private static String render(String variant) {
+    return "checkout " + variant;
   }
 }
