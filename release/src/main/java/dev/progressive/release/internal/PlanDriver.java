@@ -589,5 +589,6 @@ public final class PlanDriver {
       quietly(recording::close);
     }
     store.close();
+    metrics.close();
   }
 }
