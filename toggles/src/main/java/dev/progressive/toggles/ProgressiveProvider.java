@@ -11,7 +11,7 @@ import dev.openfeature.sdk.exceptions.GeneralError;
 import dev.openfeature.sdk.exceptions.ParseError;
 import dev.openfeature.sdk.exceptions.TypeMismatchError;
 import dev.progressive.toggles.internal.definition.VariantType;
-import dev.progressive.toggles.internal.engine.Outcome;
+import dev.progressive.toggles.internal.engine.EvaluationOutcome;
 import dev.progressive.toggles.internal.engine.TypedResolution;
 import dev.progressive.toggles.source.FlagSource;
 import dev.progressive.toggles.source.SourceHealth;
@@ -185,21 +185,21 @@ public final class ProgressiveProvider extends EventProvider {
 
   @Override
   public ProviderEvaluation<Boolean> getBooleanEvaluation(String key, Boolean defaultValue, EvaluationContext ctx) {
-    Outcome o = resolve(key, VariantType.BOOLEAN, ctx);
+    EvaluationOutcome o = resolve(key, VariantType.BOOLEAN, ctx);
     Boolean value = TypedResolution.booleanOf(o);
     return result(o, value == null ? defaultValue : value);
   }
 
   @Override
   public ProviderEvaluation<String> getStringEvaluation(String key, String defaultValue, EvaluationContext ctx) {
-    Outcome o = resolve(key, VariantType.STRING, ctx);
+    EvaluationOutcome o = resolve(key, VariantType.STRING, ctx);
     String value = TypedResolution.stringOf(o);
     return result(o, value == null ? defaultValue : value);
   }
 
   @Override
   public ProviderEvaluation<Integer> getIntegerEvaluation(String key, Integer defaultValue, EvaluationContext ctx) {
-    Outcome o = resolve(key, VariantType.INTEGER, ctx);
+    EvaluationOutcome o = resolve(key, VariantType.INTEGER, ctx);
     if (TypedResolution.exceedsInteger(o)) {
       throw new TypeMismatchError(TypedResolution.exceedsIntegerMessage(o) + "; read it as a long");
     }
@@ -209,29 +209,29 @@ public final class ProgressiveProvider extends EventProvider {
 
   @Override
   public ProviderEvaluation<Long> getLongEvaluation(String key, Long defaultValue, EvaluationContext ctx) {
-    Outcome o = resolve(key, VariantType.INTEGER, ctx);
+    EvaluationOutcome o = resolve(key, VariantType.INTEGER, ctx);
     Long value = TypedResolution.longOf(o);
     return result(o, value == null ? defaultValue : value);
   }
 
   @Override
   public ProviderEvaluation<Double> getDoubleEvaluation(String key, Double defaultValue, EvaluationContext ctx) {
-    Outcome o = resolve(key, VariantType.FLOAT, ctx);
+    EvaluationOutcome o = resolve(key, VariantType.FLOAT, ctx);
     Double value = TypedResolution.doubleOf(o);
     return result(o, value == null ? defaultValue : value);
   }
 
   @Override
   public ProviderEvaluation<Value> getObjectEvaluation(String key, Value defaultValue, EvaluationContext ctx) {
-    Outcome o = resolve(key, VariantType.OBJECT, ctx);
+    EvaluationOutcome o = resolve(key, VariantType.OBJECT, ctx);
     Object value = TypedResolution.objectOf(o);
     // A new Value each time: OpenFeature's structures are mutable, so none is shared between callers.
     return result(o, value == null ? defaultValue : Value.objectToValue(value));
   }
 
   /** Resolves through the typed resolution that the native API uses; an error becomes OpenFeature's typed one. */
-  private Outcome resolve(String key, VariantType type, EvaluationContext ctx) {
-    Outcome o = resolution.resolve(key, type, ctx);
+  private EvaluationOutcome resolve(String key, VariantType type, EvaluationContext ctx) {
+    EvaluationOutcome o = resolution.resolve(key, type, ctx);
     ErrorCode error = o.errorCode();
     if (error != null) {
       switch (error) {
@@ -250,7 +250,7 @@ public final class ProgressiveProvider extends EventProvider {
    * builder on purpose: measured through a named client, the JIT then removes the result (160 B per call with an
    * empty prebuilt context), and it does not with the all-arguments constructor (200 B).
    */
-  private <T> ProviderEvaluation<T> result(Outcome o, T value) {
+  private <T> ProviderEvaluation<T> result(EvaluationOutcome o, T value) {
     Reason reason = o.reason();
     String reasonName = reason != Reason.DISABLED && toggles.isStale(o.flagKey()) ? Reason.STALE.name()
         : reason.name();

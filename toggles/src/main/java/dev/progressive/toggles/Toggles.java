@@ -13,7 +13,7 @@ import dev.progressive.toggles.internal.definition.VariantType;
 import dev.progressive.toggles.internal.engine.Engine;
 import dev.progressive.toggles.internal.engine.EvaluationMeters;
 import dev.progressive.toggles.internal.engine.FlagCompiler;
-import dev.progressive.toggles.internal.engine.Outcome;
+import dev.progressive.toggles.internal.engine.EvaluationOutcome;
 import dev.progressive.toggles.internal.engine.SourceCompiler;
 import dev.progressive.toggles.internal.engine.SourceState;
 import dev.progressive.toggles.internal.engine.TypedResolution;
@@ -166,7 +166,7 @@ public final class Toggles implements AutoCloseable {
 
   /** An integer flag's evaluation; TYPE_MISMATCH with the caller's default when the value does not fit an int. */
   public Evaluation<Integer> integerDetails(String key, EvaluationContext context, int defaultValue) {
-    Outcome o = resolution.resolve(key, VariantType.INTEGER, context);
+    EvaluationOutcome o = resolution.resolve(key, VariantType.INTEGER, context);
     if (TypedResolution.exceedsInteger(o)) {
       return new Evaluation<>(key, defaultValue, null, Reason.ERROR, ErrorCode.TYPE_MISMATCH,
           TypedResolution.exceedsIntegerMessage(o), o.metadata());
@@ -176,7 +176,7 @@ public final class Toggles implements AutoCloseable {
 
   public Evaluation<Double> doubleDetails(String key, EvaluationContext context, double defaultValue) {
     // One outcome, read once: its value and its float value come from the same snapshot.
-    Outcome o = resolution.resolve(key, VariantType.FLOAT, context);
+    EvaluationOutcome o = resolution.resolve(key, VariantType.FLOAT, context);
     if (o.value() instanceof Double || o.value() == null) {
       return o.evaluation(defaultValue);
     }

@@ -10,7 +10,7 @@ import dev.progressive.toggles.internal.engine.CompiledFlag;
 import dev.progressive.toggles.internal.engine.Engine;
 import dev.progressive.toggles.internal.engine.EvaluationMeters;
 import dev.progressive.toggles.internal.engine.FlagCompiler;
-import dev.progressive.toggles.internal.engine.Outcome;
+import dev.progressive.toggles.internal.engine.EvaluationOutcome;
 import dev.progressive.toggles.internal.engine.Snapshot;
 import dev.progressive.toggles.internal.engine.SourceState;
 import dev.progressive.toggles.internal.store.Overrides;
@@ -124,7 +124,7 @@ public final class SnapshotAssembler {
   public void assemble(String origin) {
     Map<String, CompiledFlag> merged = new LinkedHashMap<>();
     Map<String, String> owner = new LinkedHashMap<>();
-    Map<String, Outcome> broken = new HashMap<>();
+    Map<String, EvaluationOutcome> broken = new HashMap<>();
     for (SourceState s : sources) {
       String name = s.source().name();
       for (Map.Entry<String, CompiledFlag> e : s.flags().entrySet()) {
@@ -169,7 +169,7 @@ public final class SnapshotAssembler {
     swap(merged, broken, origin);
   }
 
-  private void swap(Map<String, CompiledFlag> flags, Map<String, Outcome> broken, String origin) {
+  private void swap(Map<String, CompiledFlag> flags, Map<String, EvaluationOutcome> broken, String origin) {
     Snapshot before = engine.snapshot();
     Snapshot next = new Snapshot(flags, broken, before.generation() + 1);
     Set<String> changed = before.changedKeys(next);

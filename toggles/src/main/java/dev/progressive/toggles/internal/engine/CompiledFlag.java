@@ -21,14 +21,14 @@ public final class CompiledFlag {
   private final Expr targeting;
   private final Map<String, Object> metadata;
   private final Object fingerprint;
-  private final Outcome disabled;
-  private final Outcome noTargeting;
-  private final Outcome noMatch;
-  private final Map<String, Outcome> matches;
-  private final Map<String, Outcome> splits;
-  private final EnumMap<VariantType, Outcome> mismatches = new EnumMap<>(VariantType.class);
+  private final EvaluationOutcome disabled;
+  private final EvaluationOutcome noTargeting;
+  private final EvaluationOutcome noMatch;
+  private final Map<String, EvaluationOutcome> matches;
+  private final Map<String, EvaluationOutcome> splits;
+  private final EnumMap<VariantType, EvaluationOutcome> mismatches = new EnumMap<>(VariantType.class);
   private final EvaluationMeters meters;
-  private final Outcome parseError;
+  private final EvaluationOutcome parseError;
   private final Map<String, Object> setMetadata;
   private final Map<String, com.fasterxml.jackson.databind.JsonNode> evaluators;
 
@@ -56,23 +56,23 @@ public final class CompiledFlag {
     this.evaluators = evaluators;
     String key = definition.key();
     this.parseError = parseError == null ? null
-        : Outcome.error(key, ErrorCode.PARSE_ERROR, parseError, this.metadata, meters);
-    this.disabled = Outcome.codeDefault(key, Reason.DISABLED, this.metadata, meters);
+        : EvaluationOutcome.error(key, ErrorCode.PARSE_ERROR, parseError, this.metadata, meters);
+    this.disabled = EvaluationOutcome.codeDefault(key, Reason.DISABLED, this.metadata, meters);
     String dv = definition.defaultVariant();
-    this.noTargeting = dv == null ? Outcome.codeDefault(key, Reason.DEFAULT, this.metadata, meters)
-        : Outcome.variant(key, dv, definition.variants().get(dv), Reason.STATIC, this.metadata, meters);
-    this.noMatch = dv == null ? Outcome.codeDefault(key, Reason.DEFAULT, this.metadata, meters)
-        : Outcome.variant(key, dv, definition.variants().get(dv), Reason.DEFAULT, this.metadata, meters);
+    this.noTargeting = dv == null ? EvaluationOutcome.codeDefault(key, Reason.DEFAULT, this.metadata, meters)
+        : EvaluationOutcome.variant(key, dv, definition.variants().get(dv), Reason.STATIC, this.metadata, meters);
+    this.noMatch = dv == null ? EvaluationOutcome.codeDefault(key, Reason.DEFAULT, this.metadata, meters)
+        : EvaluationOutcome.variant(key, dv, definition.variants().get(dv), Reason.DEFAULT, this.metadata, meters);
     this.matches = new HashMap<>();
     this.splits = new HashMap<>();
     for (Map.Entry<String, Object> v : definition.variants().entrySet()) {
       matches.put(v.getKey(),
-          Outcome.variant(key, v.getKey(), v.getValue(), Reason.TARGETING_MATCH, this.metadata, meters));
-      splits.put(v.getKey(), Outcome.variant(key, v.getKey(), v.getValue(), Reason.SPLIT, this.metadata, meters));
+          EvaluationOutcome.variant(key, v.getKey(), v.getValue(), Reason.TARGETING_MATCH, this.metadata, meters));
+      splits.put(v.getKey(), EvaluationOutcome.variant(key, v.getKey(), v.getValue(), Reason.SPLIT, this.metadata, meters));
     }
     for (VariantType wanted : VariantType.values()) {
       if (!accepts(wanted)) {
-        mismatches.put(wanted, Outcome.error(key, ErrorCode.TYPE_MISMATCH, "flag '" + key + "' has "
+        mismatches.put(wanted, EvaluationOutcome.error(key, ErrorCode.TYPE_MISMATCH, "flag '" + key + "' has "
             + definition.variantType().label() + " variants, not " + wanted.label(), this.metadata, meters));
       }
     }
@@ -117,7 +117,7 @@ public final class CompiledFlag {
   }
 
   /** The TYPE_MISMATCH outcome for a type that {@link #accepts} refuses. */
-  public Outcome mismatch(VariantType wanted) {
+  public EvaluationOutcome mismatch(VariantType wanted) {
     return mismatches.get(wanted);
   }
 
@@ -134,7 +134,7 @@ public final class CompiledFlag {
    *
    * @param data what targeting reads; may be null when {@link #readsContext()} is false
    */
-  public Outcome resolve(RootData data) {
+  public EvaluationOutcome resolve(RootData data) {
     if (!definition.enabled()) {
       return disabled;
     }
@@ -158,9 +158,9 @@ public final class CompiledFlag {
   }
 
   /** The outcome of the targeting's answer. */
-  private Outcome outcomeOf(Object answer) {
+  private EvaluationOutcome outcomeOf(Object answer) {
     Object result = answer;
-    Map<String, Outcome> table = matches;
+    Map<String, EvaluationOutcome> table = matches;
     if (result instanceof Split split) {
       table = splits;
       result = split.value();
@@ -177,12 +177,12 @@ public final class CompiledFlag {
       double d = n.doubleValue();
       variant = d == Math.rint(d) && !Double.isInfinite(d) ? Long.toString((long) d) : Double.toString(d);
     } else {
-      return Outcome.error(key(), ErrorCode.GENERAL, "flag '" + key() + "': targeting returned "
+      return EvaluationOutcome.error(key(), ErrorCode.GENERAL, "flag '" + key() + "': targeting returned "
           + ErrorMessages.describe(result) + ", not a variant name", metadata, meters);
     }
-    Outcome outcome = table.get(variant);
+    EvaluationOutcome outcome = table.get(variant);
     if (outcome == null) {
-      return Outcome.error(key(), ErrorCode.GENERAL, "flag '" + key() + "': targeting chose variant '"
+      return EvaluationOutcome.error(key(), ErrorCode.GENERAL, "flag '" + key() + "': targeting chose variant '"
           + ErrorMessages.truncate(variant) + "', which is not one of "
           + ErrorMessages.truncate(String.valueOf(definition.variants().keySet())), metadata, meters);
     }
@@ -190,8 +190,8 @@ public final class CompiledFlag {
   }
 
   /** The error outcome of a targeting that threw; builds its message without ever throwing. */
-  private Outcome failed(Throwable e) {
-    return Outcome.error(key(), ErrorCode.GENERAL, "flag '" + key() + "': targeting failed: "
+  private EvaluationOutcome failed(Throwable e) {
+    return EvaluationOutcome.error(key(), ErrorCode.GENERAL, "flag '" + key() + "': targeting failed: "
         + ErrorMessages.describe(e), metadata, meters);
   }
 }

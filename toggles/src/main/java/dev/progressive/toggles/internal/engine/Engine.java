@@ -44,16 +44,16 @@ public final class Engine {
   }
 
   /** Resolves and counts a flag for a native context. */
-  public Outcome evaluate(String key, VariantType wanted, EvaluationContext context) {
+  public EvaluationOutcome evaluate(String key, VariantType wanted, EvaluationContext context) {
     if (layer != null) {
-      Outcome layered = layer.answer(key, wanted);
+      EvaluationOutcome layered = layer.answer(key, wanted);
       if (layered != null) {
         return layered;
       }
     }
     Snapshot current = snapshot;
     CompiledFlag flag = current.get(key);
-    Outcome outcome = withoutContext(key, flag, wanted, current);
+    EvaluationOutcome outcome = withoutContext(key, flag, wanted, current);
     if (outcome == null) {
       outcome = resolve(flag, data.get().bind(key, context == null ? EvaluationContext.empty() : context));
     }
@@ -62,16 +62,16 @@ public final class Engine {
   }
 
   /** Resolves and counts a flag for an OpenFeature context. */
-  public Outcome evaluate(String key, VariantType wanted, dev.openfeature.sdk.EvaluationContext context) {
+  public EvaluationOutcome evaluate(String key, VariantType wanted, dev.openfeature.sdk.EvaluationContext context) {
     if (layer != null) {
-      Outcome layered = layer.answer(key, wanted);
+      EvaluationOutcome layered = layer.answer(key, wanted);
       if (layered != null) {
         return layered;
       }
     }
     Snapshot current = snapshot;
     CompiledFlag flag = current.get(key);
-    Outcome outcome = withoutContext(key, flag, wanted, current);
+    EvaluationOutcome outcome = withoutContext(key, flag, wanted, current);
     if (outcome == null) {
       outcome = resolve(flag, data.get().bind(key, context));
     }
@@ -83,17 +83,17 @@ public final class Engine {
    * Resolves and counts a flag for a native context, as the type its variants have: the snapshot is read once, so
    * a flag whose type changes meanwhile is never read as the wrong type.
    */
-  public Outcome evaluateAsDefined(String key, EvaluationContext context) {
+  public EvaluationOutcome evaluateAsDefined(String key, EvaluationContext context) {
     Snapshot current = snapshot;
     CompiledFlag flag = current.get(key);
     VariantType type = flag == null ? VariantType.OBJECT : flag.definition().variantType();
     if (layer != null) {
-      Outcome layered = layer.answer(key, flag == null ? VariantType.STRING : type);
+      EvaluationOutcome layered = layer.answer(key, flag == null ? VariantType.STRING : type);
       if (layered != null) {
         return layered;
       }
     }
-    Outcome outcome = withoutContext(key, flag, type, current);
+    EvaluationOutcome outcome = withoutContext(key, flag, type, current);
     if (outcome == null) {
       outcome = resolve(flag, data.get().bind(key, context == null ? EvaluationContext.empty() : context));
     }
@@ -105,9 +105,9 @@ public final class Engine {
    * The outcome when it does not depend on the context (not found, could not be compiled, wrong type, no targeting),
    * or null.
    */
-  private Outcome withoutContext(String key, CompiledFlag flag, VariantType wanted, Snapshot current) {
+  private EvaluationOutcome withoutContext(String key, CompiledFlag flag, VariantType wanted, Snapshot current) {
     if (flag == null) {
-      Outcome broken = current.broken(key);
+      EvaluationOutcome broken = current.broken(key);
       return broken != null ? broken : notFound(key);
     }
     if (!flag.accepts(wanted)) {
@@ -116,7 +116,7 @@ public final class Engine {
     return flag.readsContext() ? null : flag.resolve(null);
   }
 
-  private static Outcome resolve(CompiledFlag flag, TargetingData data) {
+  private static EvaluationOutcome resolve(CompiledFlag flag, TargetingData data) {
     try {
       return flag.resolve(data);
     } finally {
@@ -124,7 +124,7 @@ public final class Engine {
     }
   }
 
-  private Outcome notFound(String key) {
-    return Outcome.error(key, ErrorCode.FLAG_NOT_FOUND, "flag '" + key + "' not found", Map.of(), meters);
+  private EvaluationOutcome notFound(String key) {
+    return EvaluationOutcome.error(key, ErrorCode.FLAG_NOT_FOUND, "flag '" + key + "' not found", Map.of(), meters);
   }
 }

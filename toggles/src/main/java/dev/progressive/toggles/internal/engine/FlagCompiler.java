@@ -70,8 +70,8 @@ public final class FlagCompiler {
   }
 
   /** The outcome of a flag that could not be compiled and has no good definition: PARSE_ERROR with the reason. */
-  public Outcome broken(String key, String message) {
-    return Outcome.error(key, dev.progressive.toggles.ErrorCode.PARSE_ERROR, message, Map.of(), meters);
+  public EvaluationOutcome broken(String key, String message) {
+    return EvaluationOutcome.error(key, dev.progressive.toggles.ErrorCode.PARSE_ERROR, message, Map.of(), meters);
   }
 
   /** Compiles one flag with its set's metadata and shared evaluators. */

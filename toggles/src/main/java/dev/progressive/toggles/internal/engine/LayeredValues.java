@@ -28,12 +28,12 @@ final class LayeredValues {
    * @param key the flag's key, not null
    * @param wanted the type asked for
    */
-  Outcome answer(String key, VariantType wanted) {
+  EvaluationOutcome answer(String key, VariantType wanted) {
     String text;
     try {
       text = layer.value(key);
     } catch (RuntimeException e) { // a test's layer may throw; the evaluation still answers
-      return Outcome.error(key, ErrorCode.GENERAL, "the flag value layer failed for flag '" + key + "': " + e,
+      return EvaluationOutcome.error(key, ErrorCode.GENERAL, "the flag value layer failed for flag '" + key + "': " + e,
           Map.of(), null);
     }
     if (text == null) {
@@ -41,10 +41,10 @@ final class LayeredValues {
     }
     Object value = read(text, wanted);
     if (value == null) {
-      return Outcome.error(key, ErrorCode.TYPE_MISMATCH, "flag '" + key + "': the value layer's value '" + text
+      return EvaluationOutcome.error(key, ErrorCode.TYPE_MISMATCH, "flag '" + key + "': the value layer's value '" + text
           + "' is not " + article(wanted), Map.of(), null);
     }
-    return Outcome.variant(key, FlagValueLayer.VARIANT, value, Reason.STATIC, Map.of(), null);
+    return EvaluationOutcome.variant(key, FlagValueLayer.VARIANT, value, Reason.STATIC, Map.of(), null);
   }
 
   /** The text as the type, or null when it is not one. */

@@ -16,7 +16,7 @@ public final class Snapshot {
   public static final Snapshot EMPTY = new Snapshot(Map.of(), 0);
 
   private final Map<String, CompiledFlag> flags;
-  private final Map<String, Outcome> broken;
+  private final Map<String, EvaluationOutcome> broken;
   private final long generation;
 
   public Snapshot(Map<String, CompiledFlag> flags, long generation) {
@@ -29,9 +29,9 @@ public final class Snapshot {
    *     no good definition to keep, by key; a key in {@code flags} is never broken
    * @param generation see {@link #generation()}
    */
-  public Snapshot(Map<String, CompiledFlag> flags, Map<String, Outcome> broken, long generation) {
+  public Snapshot(Map<String, CompiledFlag> flags, Map<String, EvaluationOutcome> broken, long generation) {
     this.flags = Collections.unmodifiableMap(new HashMap<>(flags));
-    Map<String, Outcome> b = new HashMap<>(broken);
+    Map<String, EvaluationOutcome> b = new HashMap<>(broken);
     b.keySet().removeAll(flags.keySet());
     this.broken = Collections.unmodifiableMap(b);
     this.generation = generation;
@@ -43,7 +43,7 @@ public final class Snapshot {
   }
 
   /** The PARSE_ERROR outcome of a flag that could not be compiled and has no good definition, or null. */
-  public Outcome broken(String key) {
+  public EvaluationOutcome broken(String key) {
     return broken.get(key);
   }
 
@@ -52,7 +52,7 @@ public final class Snapshot {
   }
 
   /** The flags that answer PARSE_ERROR because they could not be compiled, by key. */
-  public Map<String, Outcome> broken() {
+  public Map<String, EvaluationOutcome> broken() {
     return broken;
   }
 
@@ -75,8 +75,8 @@ public final class Snapshot {
         changed.add(key);
       }
     }
-    for (Map.Entry<String, Outcome> e : next.broken.entrySet()) {
-      Outcome before = broken.get(e.getKey());
+    for (Map.Entry<String, EvaluationOutcome> e : next.broken.entrySet()) {
+      EvaluationOutcome before = broken.get(e.getKey());
       if (before == null || !Objects.equals(before.errorMessage(), e.getValue().errorMessage())) {
         changed.add(e.getKey());
       }

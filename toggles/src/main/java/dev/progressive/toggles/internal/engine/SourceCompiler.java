@@ -41,7 +41,7 @@ public final class SourceCompiler {
    * @param kept the keys in force whose definition is not what the source now gives (a last good one)
    * @param refusedWhole whether the whole read was refused (only when {@code wholeSource})
    */
-  public record Result(Map<String, CompiledFlag> flags, Map<String, Outcome> broken,
+  public record Result(Map<String, CompiledFlag> flags, Map<String, EvaluationOutcome> broken,
       List<FlagDefinitionException> errors, Set<String> kept, boolean refusedWhole) {
 
     /** Whether everything the source gave is in force. */
@@ -109,7 +109,7 @@ public final class SourceCompiler {
           true);
     }
     Map<String, CompiledFlag> flags = new LinkedHashMap<>(fresh);
-    Map<String, Outcome> broken = new LinkedHashMap<>();
+    Map<String, EvaluationOutcome> broken = new LinkedHashMap<>();
     Set<String> kept = new LinkedHashSet<>();
     for (Map.Entry<String, FlagDefinitionException> e : refused.entrySet()) {
       CompiledFlag good = lastGood.get(e.getKey());

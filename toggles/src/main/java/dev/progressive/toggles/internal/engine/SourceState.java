@@ -23,7 +23,7 @@ public final class SourceState {
 
   private final FlagSource source;
   private volatile Map<String, CompiledFlag> flags = Map.of();
-  private volatile Map<String, Outcome> broken = Map.of();
+  private volatile Map<String, EvaluationOutcome> broken = Map.of();
   private volatile Set<String> kept = Set.of();
   private List<FlagDefinitionException> errors = List.of();
   private boolean refusedWhole;
@@ -51,7 +51,7 @@ public final class SourceState {
   }
 
   /** The PARSE_ERROR outcomes of its flags that could not be compiled and have no last good definition. */
-  public Map<String, Outcome> broken() {
+  public Map<String, EvaluationOutcome> broken() {
     return broken;
   }
 

@@ -14,7 +14,7 @@ import java.util.Map;
 public final class TypedResolution {
 
   /** The answer to a null key. Not counted: a meter's tag cannot be null. */
-  private static final Outcome NULL_KEY = Outcome.error(null, ErrorCode.FLAG_NOT_FOUND, "the flag key is null",
+  private static final EvaluationOutcome NULL_KEY = EvaluationOutcome.error(null, ErrorCode.FLAG_NOT_FOUND, "the flag key is null",
       Map.of(), null);
 
   private final Engine engine;
@@ -24,17 +24,17 @@ public final class TypedResolution {
   }
 
   /** Evaluates and counts; a null key answers the caller's default with FLAG_NOT_FOUND (and is not counted). */
-  public Outcome resolve(String key, VariantType type, EvaluationContext context) {
+  public EvaluationOutcome resolve(String key, VariantType type, EvaluationContext context) {
     return key == null ? NULL_KEY : engine.evaluate(key, type, context);
   }
 
   /** Evaluates and counts for an OpenFeature context, which the engine reads in place. */
-  public Outcome resolve(String key, VariantType type, dev.openfeature.sdk.EvaluationContext context) {
+  public EvaluationOutcome resolve(String key, VariantType type, dev.openfeature.sdk.EvaluationContext context) {
     return engine.evaluate(key, type, context);
   }
 
   /** Evaluates and counts as the type the flag's variants have; a null key answers FLAG_NOT_FOUND. */
-  public Outcome resolveAsDefined(String key, EvaluationContext context) {
+  public EvaluationOutcome resolveAsDefined(String key, EvaluationContext context) {
     return key == null ? NULL_KEY : engine.evaluateAsDefined(key, context);
   }
 
@@ -44,42 +44,42 @@ public final class TypedResolution {
   }
 
   /** A boolean flag's value, or null when the caller's default applies. */
-  public static Boolean booleanOf(Outcome o) {
+  public static Boolean booleanOf(EvaluationOutcome o) {
     return (Boolean) o.value();
   }
 
   /** A string flag's value, or null when the caller's default applies. */
-  public static String stringOf(Outcome o) {
+  public static String stringOf(EvaluationOutcome o) {
     return (String) o.value();
   }
 
   /** An integer flag's value as an int, or null when the caller's default applies or it does not fit an int. */
-  public static Integer integerOf(Outcome o) {
+  public static Integer integerOf(EvaluationOutcome o) {
     return o.integerValue();
   }
 
   /** Whether an integer flag has a value (the caller's default does not apply) that does not fit an int. */
-  public static boolean exceedsInteger(Outcome o) {
+  public static boolean exceedsInteger(EvaluationOutcome o) {
     return o.value() != null && o.integerValue() == null;
   }
 
   /** Why an integer flag's value cannot be read as an int, naming the flag and its variant. */
-  public static String exceedsIntegerMessage(Outcome o) {
+  public static String exceedsIntegerMessage(EvaluationOutcome o) {
     return "flag '" + o.flagKey() + "': variant '" + o.variant() + "' does not fit an int";
   }
 
   /** An integer flag's value as a long, or null when the caller's default applies. */
-  public static Long longOf(Outcome o) {
+  public static Long longOf(EvaluationOutcome o) {
     return o.longValue();
   }
 
   /** A number flag's value (float or integer) as a double, or null when the caller's default applies. */
-  public static Double doubleOf(Outcome o) {
+  public static Double doubleOf(EvaluationOutcome o) {
     return o.floatValue();
   }
 
   /** An object flag's value, an unmodifiable Map or List, or null when the caller's default applies. */
-  public static Object objectOf(Outcome o) {
+  public static Object objectOf(EvaluationOutcome o) {
     return o.value();
   }
 }

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.LongAdder;
  * outcomes of a flag are built once per snapshot, so the evaluation path returns a shared object and allocates
  * nothing. Each outcome counts itself in {@code progressive.toggle.evaluations}, its counter resolved on first use.
  */
-public final class Outcome {
+public final class EvaluationOutcome {
 
   private final String flagKey;
   private final String variant;
@@ -32,7 +32,7 @@ public final class Outcome {
   private LongAdder counter; // racy lazy init is benign: the meters return the same adder for the same id
   private ImmutableMetadata openFeatureMetadata; // likewise: equal values, built at most a few times
 
-  Outcome(String flagKey, String variant, Object value, Reason reason, ErrorCode errorCode, String errorMessage,
+  EvaluationOutcome(String flagKey, String variant, Object value, Reason reason, ErrorCode errorCode, String errorMessage,
       Map<String, Object> metadata, EvaluationMeters meters) {
     this.flagKey = flagKey;
     this.variant = variant;
@@ -49,20 +49,20 @@ public final class Outcome {
         : new Evaluation<>(flagKey, value, variant, reason, errorCode, errorMessage, metadata);
   }
 
-  static Outcome variant(String flagKey, String variant, Object value, Reason reason, Map<String, Object> metadata,
+  static EvaluationOutcome variant(String flagKey, String variant, Object value, Reason reason, Map<String, Object> metadata,
       EvaluationMeters meters) {
-    return new Outcome(flagKey, variant, value, reason, null, null, metadata, meters);
+    return new EvaluationOutcome(flagKey, variant, value, reason, null, null, metadata, meters);
   }
 
   /** The caller's default, for a reason that is not an error (DISABLED, or DEFAULT without a default variant). */
-  static Outcome codeDefault(String flagKey, Reason reason, Map<String, Object> metadata, EvaluationMeters meters) {
-    return new Outcome(flagKey, null, null, reason, null, null, metadata, meters);
+  static EvaluationOutcome codeDefault(String flagKey, Reason reason, Map<String, Object> metadata, EvaluationMeters meters) {
+    return new EvaluationOutcome(flagKey, null, null, reason, null, null, metadata, meters);
   }
 
   /** The caller's default because of an error. */
-  public static Outcome error(String flagKey, ErrorCode code, String message, Map<String, Object> metadata,
+  public static EvaluationOutcome error(String flagKey, ErrorCode code, String message, Map<String, Object> metadata,
       EvaluationMeters meters) {
-    return new Outcome(flagKey, null, null, Reason.ERROR, code, message, metadata, meters);
+    return new EvaluationOutcome(flagKey, null, null, Reason.ERROR, code, message, metadata, meters);
   }
 
   /** Counts this outcome in {@code progressive.toggle.evaluations}. Allocates nothing after the first call. */
