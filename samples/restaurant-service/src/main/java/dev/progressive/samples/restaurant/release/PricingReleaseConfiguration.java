@@ -1,0 +1,107 @@
+package dev.progressive.samples.restaurant.release;
+
+import dev.progressive.canary.Canary;
+import dev.progressive.canary.CanaryScheduler;
+import dev.progressive.parallelrun.ComparisonOutcome;
+import dev.progressive.parallelrun.Experiment;
+import dev.progressive.parallelrun.ParallelRunner;
+import dev.progressive.release.ReleasePlan;
+import dev.progressive.release.Stage;
+import dev.progressive.samples.restaurant.RestaurantProperties;
+import dev.progressive.samples.restaurant.pricing.ClassicPricingEngine;
+import dev.progressive.samples.restaurant.pricing.PriceRequest;
+import dev.progressive.samples.restaurant.pricing.RulesPricingEngine;
+import dev.progressive.samples.restaurant.pricing.Subtotal;
+import dev.progressive.spring.canary.CanaryRegistry;
+import dev.progressive.toggles.Toggles;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The release plan {@value #PLAN} of the rules pricing engine, on with {@code restaurant.release.enabled=true} (the
+ * {@code release} profile): dark (testers' successful calls) → verify (the parallel run {@value #EXPERIMENT}) →
+ * canary (the steps of the canary {@code pricing-engine}, which must not start by itself) → approval.
+ *
+ * <p>The plan is a bean, not {@code progressive.releases.*} properties, because its verify stage needs the
+ * experiment to exist when the plan is built: it is built here, on the runner, before the plan.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "restaurant.release.enabled", havingValue = "true")
+public class PricingReleaseConfiguration {
+
+  /** The plan's name. */
+  public static final String PLAN = "pricing-v2";
+
+  /** The parallel run of the verify stage: the classic engine answers, the rules engine is compared. */
+  public static final String EXPERIMENT = "pricing";
+
+  /** The canary the plan drives. */
+  public static final String CANARY = "pricing-engine";
+
+  /** The index of the canary stage in the plan. */
+  static final int CANARY_STAGE = 2;
+
+  /** The plan's driver thread; not a default candidate, so that Boot's own scheduler does not back off. */
+  @Bean(destroyMethod = "shutdownNow", defaultCandidate = false)
+  ScheduledExecutorService pricingReleaseExecutor() {
+    return Executors.newSingleThreadScheduledExecutor(task -> {
+      Thread thread = new Thread(task, "pricing-release");
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  /** The parallel run {@value #EXPERIMENT}: equal when the lines and the subtotal are equal (not the engine's name). */
+  @Bean
+  Experiment<PriceRequest, Subtotal, Subtotal> pricingExperiment(ParallelRunner runner,
+      ClassicPricingEngine classic, RulesPricingEngine rules) {
+    return Experiment.<PriceRequest, Subtotal, Subtotal>builder(EXPERIMENT, runner)
+        .control(classic::priceClassic)
+        .candidate("rules", rules::price)
+        .comparator((control, candidate) -> control != null && candidate != null
+            && Objects.equals(control.lines(), candidate.lines())
+            && control.subtotal().compareTo(candidate.subtotal()) == 0)
+        .keepMismatches(50)
+        .build();
+  }
+
+  /** The plan, built after the experiment it verifies with. */
+  @Bean(destroyMethod = "close")
+  ReleasePlan pricingReleasePlan(RestaurantProperties properties, Toggles toggles, CanaryRegistry canaries,
+      ParallelRunner runner, Experiment<PriceRequest, Subtotal, Subtotal> pricingExperiment,
+      ObjectProvider<MeterRegistry> meters, @Qualifier("pricingReleaseExecutor") ScheduledExecutorService pricingReleaseExecutor) {
+    RestaurantProperties.Release settings = properties.getRelease();
+    Canary canary = canaries.find(CANARY).orElseThrow(() -> new IllegalStateException(
+        "restaurant.release.enabled: the plan " + PLAN + " needs the canary " + CANARY
+            + " (progressive.canary.canaries." + CANARY + ")"));
+    ReleasePlan.Builder plan = ReleasePlan.builder(PLAN, toggles, canary)
+        .stage(Stage.dark().minSuccessfulCalls(settings.getTesterCalls()))
+        .stage(Stage.verify(runner, pricingExperiment.name())
+            .minComparisons(settings.getMinComparisons())
+            .minMatchRate(settings.getMinMatchRate())
+            .failAboveMismatchRate(settings.getFailAboveMismatchRate())
+            // A candidate that timed out or found the runner full says something about load, not about prices.
+            .noise(ComparisonOutcome.TIMEOUT, ComparisonOutcome.REJECTED))
+        .stage(Stage.canary())
+        .stage(Stage.approval())
+        .interval(settings.getInterval())
+        .scheduler(CanaryScheduler.of(pricingReleaseExecutor));
+    meters.ifUnique(plan::meterRegistry);
+    return plan.build();
+  }
+
+  /** Quotes priced through the plan. */
+  @Bean
+  PricingRelease pricingRelease(ReleasePlan pricingReleasePlan,
+      Experiment<PriceRequest, Subtotal, Subtotal> pricingExperiment, ClassicPricingEngine classic,
+      RulesPricingEngine rules) {
+    return new PricingRelease(pricingReleasePlan, pricingExperiment, classic, rules, CANARY_STAGE);
+  }
+}
