@@ -81,20 +81,30 @@ public class PricingReleaseConfiguration {
     Canary canary = canaries.find(CANARY).orElseThrow(() -> new IllegalStateException(
         "restaurant.release.enabled: the plan " + PLAN + " needs the canary " + CANARY
             + " (progressive.canary.canaries." + CANARY + ")"));
+    Stage.Builder dark = Stage.dark();
+    named("restaurant.release.tester-calls", () -> dark.minSuccessfulCalls(settings.getTesterCalls()));
+    Stage.Builder verify = Stage.verify(runner, pricingExperiment.name())
+        // A candidate that timed out or found the runner full says something about load, not about prices.
+        .noise(ComparisonOutcome.TIMEOUT, ComparisonOutcome.REJECTED);
+    named("restaurant.release.min-comparisons", () -> verify.minComparisons(settings.getMinComparisons()));
+    named("restaurant.release.min-match-rate", () -> verify.minMatchRate(settings.getMinMatchRate()));
+    named("restaurant.release.fail-above-mismatch-rate",
+        () -> verify.failAboveMismatchRate(settings.getFailAboveMismatchRate()));
     ReleasePlan.Builder plan = ReleasePlan.builder(PLAN, toggles, canary)
-        .stage(Stage.dark().minSuccessfulCalls(settings.getTesterCalls()))
-        .stage(Stage.verify(runner, pricingExperiment.name())
-            .minComparisons(settings.getMinComparisons())
-            .minMatchRate(settings.getMinMatchRate())
-            .failAboveMismatchRate(settings.getFailAboveMismatchRate())
-            // A candidate that timed out or found the runner full says something about load, not about prices.
-            .noise(ComparisonOutcome.TIMEOUT, ComparisonOutcome.REJECTED))
-        .stage(Stage.canary())
-        .stage(Stage.approval())
-        .interval(settings.getInterval())
+        .stage(dark).stage(verify).stage(Stage.canary()).stage(Stage.approval())
         .scheduler(CanaryScheduler.of(pricingReleaseExecutor));
+    named("restaurant.release.interval", () -> plan.interval(settings.getInterval()));
     meters.ifUnique(plan::meterRegistry);
     return plan.build();
+  }
+
+  /** Applies one setting; a value the plan refuses fails startup naming the property. */
+  private static void named(String property, Runnable apply) {
+    try {
+      apply.run();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(property + ": " + e.getMessage(), e);
+    }
   }
 
   /** Quotes priced through the plan. */
