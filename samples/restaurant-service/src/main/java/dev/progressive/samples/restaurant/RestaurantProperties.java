@@ -22,6 +22,9 @@ public class RestaurantProperties {
   /** Synthetic traffic that the service sends to itself. */
   private final Demo demo = new Demo();
 
+  /** The release plan {@code pricing-v2} of the rules pricing engine (the {@code release} profile). */
+  private final Release release = new Release();
+
   public Duration getPricingWork() {
     return pricingWork;
   }
@@ -40,6 +43,10 @@ public class RestaurantProperties {
 
   public Demo getDemo() {
     return demo;
+  }
+
+  public Release getRelease() {
+    return release;
   }
 
   /** Faults of one new version. */
@@ -113,6 +120,87 @@ public class RestaurantProperties {
 
     public void setReportInterval(Duration reportInterval) {
       this.reportInterval = reportInterval;
+    }
+  }
+
+  /** The release plan {@code pricing-v2}: its gates and how often its driver looks. */
+  public static class Release {
+
+    /** Whether quotes are priced through the plan (then the canary {@code pricing-engine} must not auto-start). */
+    private boolean enabled;
+
+    /** Dark: the successful calls of testers ({@code X-Canary-Cohort: canary}) to the rules engine it needs. */
+    private long testerCalls = 100;
+
+    /** Verify: the comparisons of the parallel run {@code pricing} it needs. */
+    private long minComparisons = 1_000;
+
+    /** Verify: the match rate it needs. */
+    private double minMatchRate = 0.99;
+
+    /** Verify: a mismatch rate above this rolls the plan back. */
+    private double failAboveMismatchRate = 0.05;
+
+    /** How often the plan's driver checks the gate. */
+    private Duration interval = Duration.ofSeconds(2);
+
+    /** Demo: one quote in this many is sent by a tester, with {@code X-Canary-Cohort: canary}. */
+    private int testerEvery = 20;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public long getTesterCalls() {
+      return testerCalls;
+    }
+
+    public void setTesterCalls(long testerCalls) {
+      this.testerCalls = testerCalls;
+    }
+
+    public long getMinComparisons() {
+      return minComparisons;
+    }
+
+    public void setMinComparisons(long minComparisons) {
+      this.minComparisons = minComparisons;
+    }
+
+    public double getMinMatchRate() {
+      return minMatchRate;
+    }
+
+    public void setMinMatchRate(double minMatchRate) {
+      this.minMatchRate = minMatchRate;
+    }
+
+    public double getFailAboveMismatchRate() {
+      return failAboveMismatchRate;
+    }
+
+    public void setFailAboveMismatchRate(double failAboveMismatchRate) {
+      this.failAboveMismatchRate = failAboveMismatchRate;
+    }
+
+    public Duration getInterval() {
+      return interval;
+    }
+
+    public void setInterval(Duration interval) {
+      this.interval = interval;
+    }
+
+    public int getTesterEvery() {
+      return testerEvery;
+    }
+
+    public void setTesterEvery(int testerEvery) {
+      this.testerEvery = testerEvery;
     }
   }
 }

@@ -2,7 +2,12 @@ package dev.progressive.samples.restaurant.demo;
 
 import dev.progressive.canary.Canary;
 import dev.progressive.canary.event.VerdictReported;
+import dev.progressive.release.GateStatus;
+import dev.progressive.release.ReleasePlan;
+import dev.progressive.release.ReleaseState;
+import dev.progressive.release.ReleaseStatus;
 import dev.progressive.samples.restaurant.RestaurantProperties;
+import dev.progressive.samples.restaurant.release.PricingRelease;
 import dev.progressive.spring.canary.CanaryRegistry;
 import io.micrometer.core.instrument.Measurement;
 import io.micrometer.core.instrument.Meter;
@@ -28,6 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationListener;
@@ -39,6 +46,10 @@ import org.springframework.stereotype.Component;
  * collect requests on both sides, the tax parallel run compares, and the menu is shadowed. Every
  * {@code restaurant.demo.report-interval} it logs one line: each canary's state, weight and last verdict, each
  * parallel run's match rate, and the share of the menu searches since the previous line that the new search served.
+ *
+ * <p>With the release plan {@code pricing-v2} on ({@code restaurant.release.enabled}), the demo starts the plan, one
+ * quote in {@code restaurant.release.tester-every} comes from a tester ({@code X-Canary-Cohort: canary}), and the
+ * line shows the plan's state, stage and the evidence of its gate.
  *
  * <p>On with {@code restaurant.demo.enabled=true} (the README's run command); off by default.
  */
@@ -54,6 +65,8 @@ public class DemoTraffic implements ApplicationListener<WebServerInitializedEven
   private final RestaurantProperties.Demo settings;
   private final CanaryRegistry canaries;
   private final MeterRegistry meters;
+  private final ReleasePlan plan;
+  private final int testerEvery;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final Map<String, VerdictReported> lastVerdicts = new ConcurrentHashMap<>();
   private final AtomicLong sent = new AtomicLong();
@@ -67,8 +80,25 @@ public class DemoTraffic implements ApplicationListener<WebServerInitializedEven
   private double lastSearchesOn;
   private double lastSearches;
 
+  @Autowired
+  DemoTraffic(RestaurantProperties properties, CanaryRegistry canaries, MeterRegistry meters,
+      ObjectProvider<PricingRelease> release) {
+    this(properties, canaries, meters, release.getIfAvailable() == null ? null : release.getObject().plan());
+  }
+
+  /** The demo without a release plan. */
   DemoTraffic(RestaurantProperties properties, CanaryRegistry canaries, MeterRegistry meters) {
+    this(properties, canaries, meters, (ReleasePlan) null);
+  }
+
+  private DemoTraffic(RestaurantProperties properties, CanaryRegistry canaries, MeterRegistry meters,
+      ReleasePlan plan) {
     this.settings = properties.getDemo();
+    this.plan = plan;
+    this.testerEvery = properties.getRelease().getTesterEvery();
+    if (plan != null && testerEvery < 1) {
+      throw new IllegalArgumentException("restaurant.release.tester-every must be at least 1, was " + testerEvery);
+    }
     if (settings.getRate() < 1 || settings.getThreads() < 1) {
       throw new IllegalArgumentException("restaurant.demo.rate and restaurant.demo.threads must be at least 1, were "
           + settings.getRate() + " and " + settings.getThreads());
@@ -99,6 +129,9 @@ public class DemoTraffic implements ApplicationListener<WebServerInitializedEven
     executor.scheduleAtFixedRate(this::report, report, report, TimeUnit.MILLISECONDS);
     LOG.info("demo traffic: {} requests per second to {}; stop it with restaurant.demo.enabled=false",
         settings.getRate(), base);
+    if (plan != null && plan.status().state() == ReleaseState.PENDING) {
+      plan.start("demo", "the rules pricing engine is deployed dark; testers send X-Canary-Cohort: canary");
+    }
   }
 
   private void sendOne(String base) {
@@ -122,9 +155,13 @@ public class DemoTraffic implements ApplicationListener<WebServerInitializedEven
       }
       String body = "{\"restaurantId\":\"" + restaurant + "\",\"customerId\":\"" + customerId + "\",\"items\":["
           + items + "],\"distanceKm\":" + String.format(Locale.ROOT, "%.1f", random.nextDouble(0.5, 12)) + "}";
-      request = HttpRequest.newBuilder(URI.create(base + (kind == 9 ? "/orders" : "/quotes")))
+      HttpRequest.Builder quote = HttpRequest.newBuilder(URI.create(base + (kind == 9 ? "/orders" : "/quotes")))
           .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
-          .timeout(Duration.ofSeconds(5)).build();
+          .timeout(Duration.ofSeconds(5));
+      if (plan != null && customer % testerEvery == 0) {
+        quote.header("X-Canary-Cohort", "canary");
+      }
+      request = quote.build();
     }
     try {
       HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
@@ -156,6 +193,9 @@ public class DemoTraffic implements ApplicationListener<WebServerInitializedEven
     line.append(String.format(Locale.ROOT, "%.0f req/s, %d failed", (total - lastSent) / seconds, failed.get()));
     lastSent = total;
     lastReport = now;
+    if (plan != null) {
+      line.append(" | ").append(describe(plan));
+    }
     canaries.all().forEach((name, canary) -> line.append(" | canary ").append(describe(name, canary)));
     Map<String, Map<String, Double>> outcomes = new TreeMap<>();
     for (Meter meter : meters.find("progressive.parallelrun.comparisons").meters()) {
@@ -201,6 +241,28 @@ public class DemoTraffic implements ApplicationListener<WebServerInitializedEven
       }
     }
     return count;
+  }
+
+  /** The plan: {@code release pricing-v2 RUNNING at verify (gate WAIT: 412 of 1000 comparisons, ...)}. */
+  private static String describe(ReleasePlan plan) {
+    ReleaseStatus status = plan.status();
+    StringBuilder text = new StringBuilder("release ").append(plan.name()).append(' ').append(status.state());
+    if (status.state() == ReleaseState.RUNNING || status.state() == ReleaseState.PAUSED) {
+      text.append(" at ").append(status.stage());
+      GateStatus gate = plan.gate();
+      text.append(" (gate ").append(gate.result()).append(": ").append(abbreviate(gate.evidence())).append(')');
+      if ("approval".equals(status.stage())) {
+        text.append(", waiting for ops: POST /actuator/releases/").append(plan.name())
+            .append(" {\"action\":\"approve\",\"reason\":\"...\"}");
+      }
+    } else if (status.evidence() != null && !status.evidence().isEmpty()) {
+      text.append(" (").append(abbreviate(status.evidence())).append(')');
+    }
+    return text.toString();
+  }
+
+  private static String abbreviate(String text) {
+    return text == null ? "" : text.length() > 160 ? text.substring(0, 160) + "..." : text;
   }
 
   private String describe(String name, Canary canary) {

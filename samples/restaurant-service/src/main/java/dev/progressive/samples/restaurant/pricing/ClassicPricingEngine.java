@@ -31,6 +31,14 @@ public class ClassicPricingEngine {
   /** Prices validated lines. */
   @CanaryRouted(name = "pricing-engine", candidate = "rulesPricingEngine", key = "#order.customerId")
   public Subtotal price(PriceRequest order) {
+    return priceClassic(order);
+  }
+
+  /**
+   * Prices validated lines with this engine alone, not routed by the canary: the old side of the release plan
+   * {@code pricing-v2} and the control of its parallel run {@code pricing}.
+   */
+  public Subtotal priceClassic(PriceRequest order) {
     Knobs.pause(properties.getPricingWork());
     List<PricedLine> lines = new ArrayList<>();
     BigDecimal subtotal = BigDecimal.ZERO;

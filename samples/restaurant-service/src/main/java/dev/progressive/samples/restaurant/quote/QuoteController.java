@@ -1,6 +1,8 @@
 package dev.progressive.samples.restaurant.quote;
 
+import dev.progressive.canary.Cohort;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -11,6 +13,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
@@ -22,6 +25,9 @@ import org.springframework.web.server.ResponseStatusException;
 public class QuoteController {
 
   static final int KEPT_ORDERS = 10_000;
+
+  /** The header by which testers ask for the new pricing engine while the plan {@code pricing-v2} is dark. */
+  static final String COHORT_HEADER = "X-Canary-Cohort";
 
   private final QuoteService quotes;
   private final Map<String, Order> orders = new LinkedHashMap<>(16, 0.75f, false) {
@@ -38,13 +44,15 @@ public class QuoteController {
   }
 
   @PostMapping("/quotes")
-  Quote quote(@RequestBody QuoteRequest request) {
-    return quotes.quote(request);
+  Quote quote(@RequestBody QuoteRequest request,
+      @RequestHeader(name = COHORT_HEADER, required = false) String cohort) {
+    return quotes.quote(request, cohort(cohort));
   }
 
   @PostMapping("/orders")
-  ResponseEntity<Order> place(@RequestBody QuoteRequest request) {
-    Order order = new Order(UUID.randomUUID().toString(), Instant.now(), quotes.quote(request));
+  ResponseEntity<Order> place(@RequestBody QuoteRequest request,
+      @RequestHeader(name = COHORT_HEADER, required = false) String cohort) {
+    Order order = new Order(UUID.randomUUID().toString(), Instant.now(), quotes.quote(request, cohort(cohort)));
     synchronized (orders) {
       orders.put(order.id(), order);
     }
@@ -61,6 +69,19 @@ public class QuoteController {
       throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no order '" + id + "'");
     }
     return order;
+  }
+
+  /** The cohort a tester asks for: {@code canary} or {@code baseline}; absent or blank is none. */
+  static Cohort cohort(String header) {
+    if (header == null || header.isBlank()) {
+      return null;
+    }
+    return switch (header.strip().toLowerCase(Locale.ROOT)) {
+      case "canary" -> Cohort.CANARY;
+      case "baseline" -> Cohort.BASELINE;
+      default -> throw new IllegalArgumentException(COHORT_HEADER + " must be canary or baseline, was '" + header
+          + "'");
+    };
   }
 
   @ExceptionHandler(IllegalArgumentException.class)

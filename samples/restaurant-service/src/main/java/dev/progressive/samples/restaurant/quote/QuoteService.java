@@ -1,5 +1,6 @@
 package dev.progressive.samples.restaurant.quote;
 
+import dev.progressive.canary.Cohort;
 import dev.progressive.samples.restaurant.catalog.MenuItem;
 import dev.progressive.samples.restaurant.catalog.Restaurant;
 import dev.progressive.samples.restaurant.catalog.RestaurantCatalog;
@@ -9,16 +10,18 @@ import dev.progressive.samples.restaurant.pricing.PriceRequest;
 import dev.progressive.samples.restaurant.pricing.PricedLine;
 import dev.progressive.samples.restaurant.pricing.PricingServiceClient;
 import dev.progressive.samples.restaurant.pricing.Subtotal;
+import dev.progressive.samples.restaurant.release.PricingRelease;
 import dev.progressive.samples.restaurant.tax.TaxBreakdown;
 import dev.progressive.samples.restaurant.tax.TaxCalculator;
 import dev.progressive.samples.restaurant.tax.TaxRequest;
 import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 
 /**
  * Prices an order: the lines by the pricing engine (the in-process canary {@code pricing-engine}), the delivery
  * fee by the downstream pricing service (the HTTP canary {@code pricing-service}), the tax by the tax calculator
- * (the parallel run {@code tax}).
+ * (the parallel run {@code tax}). With the release plan {@code pricing-v2} on, the plan routes the lines instead.
  */
 @Service
 public class QuoteService {
@@ -27,9 +30,11 @@ public class QuoteService {
   private final ClassicPricingEngine pricing;
   private final PricingServiceClient pricingService;
   private final TaxCalculator tax;
+  private final PricingRelease release;
 
   QuoteService(RestaurantCatalog catalog, ClassicPricingEngine pricing, PricingServiceClient pricingService,
-      TaxCalculator tax) {
+      TaxCalculator tax, ObjectProvider<PricingRelease> release) {
+    this.release = release.getIfAvailable();
     this.catalog = catalog;
     this.pricing = pricing;
     this.pricingService = pricingService;
@@ -42,8 +47,19 @@ public class QuoteService {
    * @throws IllegalArgumentException naming what is wrong with the request
    */
   public Quote quote(QuoteRequest request) {
+    return quote(request, null);
+  }
+
+  /**
+   * Prices a request for a caller who may ask for a cohort ({@code X-Canary-Cohort}: testers of the new engine).
+   *
+   * @param explicitCohort the cohort asked for, or {@code null}
+   * @throws IllegalArgumentException naming what is wrong with the request
+   */
+  public Quote quote(QuoteRequest request, Cohort explicitCohort) {
     Restaurant restaurant = validate(request);
-    Subtotal subtotal = pricing.price(new PriceRequest(request.customerId(), restaurant, request.items()));
+    PriceRequest lines = new PriceRequest(request.customerId(), restaurant, request.items());
+    Subtotal subtotal = release != null ? release.price(lines, explicitCohort) : pricing.price(lines);
     PricingServiceClient.DeliveryFee fee = pricingService.deliveryFee(request.customerId(), request.distanceKm());
     TaxBreakdown taxes = tax.tax(new TaxRequest(restaurant.region(),
         subtotal.lines().stream().map(PricedLine::amount).toList()));

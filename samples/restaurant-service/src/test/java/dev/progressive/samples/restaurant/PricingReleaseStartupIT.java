@@ -1,0 +1,21 @@
+package dev.progressive.samples.restaurant;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+
+/** A gate of the release plan {@code pricing-v2} that cannot be met fails startup, naming the sample's property. */
+class PricingReleaseStartupIT {
+
+  @Test
+  void aMatchRateAboveOneFailsStartupNamingTheProperty() {
+    SpringApplicationBuilder app = new SpringApplicationBuilder(RestaurantServiceApplication.class)
+        .profiles("release");
+
+    // As arguments: they outrank application-release.properties (default properties would not).
+    assertThatThrownBy(() -> app.run("--server.port=0", "--restaurant.demo.enabled=false",
+        "--restaurant.release.min-match-rate=1.5").close())
+        .hasStackTraceContaining("restaurant.release.min-match-rate: minMatchRate must be in (0, 1], was 1.5");
+  }
+}
