@@ -1,5 +1,5 @@
 // Progressive's ops console: the page's entry module. It asks who is looking (GET me), then reads and changes
-// everything through the actuator endpoints (toggles, canaries, parallelruns), polling them. Each section of the page
+// everything through the actuator endpoints (toggles, canaries, releases, parallelruns), polling them. Each section of the page
 // is a module of js/ with a refresh(); a new section is one more module and one more line in SECTIONS below (and its
 // <section> in index.html). docs/console.md describes the modules.
 
@@ -10,11 +10,13 @@ import {byId, showAlert} from './js/dom.js';
 import * as experiments from './js/experiments.js';
 import * as flags from './js/flags.js';
 import {startPolling} from './js/polling.js';
+import * as releases from './js/releases.js';
 import {canWrite, startSession, userName} from './js/store.js';
 
 /** What a poll reads, in order: the canaries first, whose names take their state flags out of the flag list. */
 const SECTIONS = [
   {label: 'canaries', refresh: canaries.refresh},
+  {label: 'release plans', refresh: releases.refresh},
   {label: 'flags', refresh: flags.refresh},
   {label: 'flag', refresh: flags.refreshDetail},
   {label: 'parallel runs', refresh: experiments.refresh},

@@ -15,7 +15,10 @@ import dev.progressive.canary.CanaryState;
 import dev.progressive.parallelrun.Experiment;
 import dev.progressive.parallelrun.http.HttpShadow;
 import dev.progressive.parallelrun.http.ShadowReport;
+import dev.progressive.release.ReleasePlan;
+import dev.progressive.release.ReleaseState;
 import dev.progressive.spring.canary.CanaryRegistry;
+import dev.progressive.spring.release.ReleaseRegistry;
 import dev.progressive.toggles.Toggles;
 import dev.progressive.toggles.store.AuditEntry;
 import dev.progressive.toggles.store.FlagView;
@@ -67,7 +70,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @EnabledIf(value = "dev.progressive.spring.console.Browser#available", disabledReason = Browser.MISSING)
 @SpringBootTest(classes = ConsoleTestApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
-        "management.endpoints.web.exposure.include=health,toggles,canaries,parallelruns",
+        "management.endpoints.web.exposure.include=health,toggles,canaries,parallelruns,releases",
         "progressive.toggles.sources[0].location=console-flags.json",
         "progressive.toggles.open-feature.enabled=false",
         "progressive.console.enabled=true",
@@ -83,12 +86,31 @@ import org.springframework.test.context.DynamicPropertySource;
         "progressive.canary.canaries.search-v3.steps[0].weight=10",
         "progressive.canary.canaries.search-v3.steps[1].weight=50",
         "progressive.canary.canaries.search-v3.auto-start=true",
+        // Two release plans, each on a canary of its own: one to approve, one to abort.
+        "progressive.canary.canaries.pricing-canary.steps[0].weight=50",
+        "progressive.canary.canaries.pricing-canary.steps[0].min-duration=1h",
+        "progressive.releases." + ProgressiveConsoleIT.APPROVED_PLAN + ".canary=pricing-canary",
+        "progressive.releases." + ProgressiveConsoleIT.APPROVED_PLAN + ".auto-start=true",
+        "progressive.releases." + ProgressiveConsoleIT.APPROVED_PLAN + ".stages[0].kind=dark",
+        "progressive.releases." + ProgressiveConsoleIT.APPROVED_PLAN + ".stages[1].kind=approval",
+        "progressive.releases." + ProgressiveConsoleIT.APPROVED_PLAN + ".stages[2].kind=canary",
+        "progressive.canary.canaries.search-canary.steps[0].weight=50",
+        "progressive.releases." + ProgressiveConsoleIT.ABORTED_PLAN + ".canary=search-canary",
+        "progressive.releases." + ProgressiveConsoleIT.ABORTED_PLAN + ".auto-start=true",
+        "progressive.releases." + ProgressiveConsoleIT.ABORTED_PLAN + ".stages[0].kind=dark",
+        "progressive.releases." + ProgressiveConsoleIT.ABORTED_PLAN + ".stages[1].kind=approval",
+        "progressive.releases." + ProgressiveConsoleIT.ABORTED_PLAN + ".stages[2].kind=canary",
         // Generous: neither the shadow's nor the candidates' timeout is what these tests check (issue 14, part 7).
         "progressive.parallel-run.timeout=60s",
         "progressive.parallel-run.shadow.timeout=60s",
         "progressive.parallel-run.shadow.routes[0].name=get-order",
         "progressive.parallel-run.shadow.routes[0].path=/orders/*"})
 class ProgressiveConsoleIT {
+
+  /** The release plan that the page advances and approves. */
+  static final String APPROVED_PLAN = "pricing-v2";
+  /** The release plan that the page aborts, with a reason that is markup. */
+  static final String ABORTED_PLAN = "search-v4";
 
   private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
   private static final Duration WAIT = Duration.ofSeconds(60);
@@ -108,6 +130,9 @@ class ProgressiveConsoleIT {
 
   @Autowired
   HttpShadow shadow;
+
+  @Autowired
+  ReleaseRegistry releases;
 
   @Autowired
   Experiment<Integer, Map<String, Object>, Map<String, Object>> pricing;
@@ -448,7 +473,143 @@ class ProgressiveConsoleIT {
     screenshot(null, "narrow.png");
   }
 
+  @Test
+  void aReleasePlanIsAdvancedAndApprovedFromThePageAndItsHistoryShowsTheReasons() throws Exception {
+    login(ConsoleTestApp.OPS);
+    String id = "release-pricing-v2";
+    eventually().until(() -> currentStage(id).equals("dark"));
+    assertThat(driver.findElements(By.cssSelector("#" + id + "-stages li")))
+        .extracting(li -> li.getAttribute("data-stage-state")).containsExactly("current", "pending", "pending");
+    eventually().until(() -> text(By.id(id + "-gate-evidence")).equals(plan(APPROVED_PLAN).gate().evidence()));
+    eventually().until(() -> !driver.findElement(By.id(id + "-approve")).isEnabled()
+        && driver.findElement(By.id(id + "-advance")).isEnabled());
+
+    // Without a reason nothing is sent.
+    driver.findElement(By.id(id + "-advance")).click();
+    assertThat(text(By.id(id + "-message"))).contains("Give a reason first");
+    assertThat(plan(APPROVED_PLAN).status().stage()).isEqualTo("dark");
+
+    String testers = "testers in the beta cohort are happy (OPS-31)";
+    driver.findElement(By.id(id + "-reason")).sendKeys(testers);
+    driver.findElement(By.id(id + "-advance")).click();
+    confirm(testers);
+    eventually().until(() -> currentStage(id).equals("approval"));
+    assertThat(plan(APPROVED_PLAN).status().stage()).isEqualTo("approval");
+
+    // The approval's reason becomes the plan's evidence: markup in it is shown as text in both places.
+    String board = "change board agreed <img src=x onerror=\"window.__xss='evidence'\">";
+    eventually().until(() -> driver.findElement(By.id(id + "-approve")).isEnabled());
+    driver.findElement(By.id(id + "-reason")).sendKeys(board);
+    driver.findElement(By.id(id + "-approve")).click();
+    confirm(board);
+    eventually().until(() -> currentStage(id).equals("canary"));
+    eventually().until(() -> text(By.id(id + "-message")).startsWith("Approve: pricing-v2 is RUNNING at stage canary"));
+    assertThat(driver.findElements(By.cssSelector("#" + id + "-stages li")))
+        .extracting(li -> li.getAttribute("data-stage-state")).containsExactly("done", "done", "current");
+    assertThat(text(By.id(id + "-evidence"))).isEqualTo("approved by ops: " + board);
+    eventually().until(() -> historyRow(id, 0).contains("approve"));
+    assertThat(historyRow(id, 0)).contains("approve").contains("ops").contains(board);
+    assertThat(historyRow(id, 1)).contains("advance").contains("ops").contains(testers);
+
+    JsonNode read = actuator("/actuator/releases/" + APPROVED_PLAN);
+    assertThat(read.path("status").path("stage").asText()).isEqualTo("canary");
+    JsonNode last = read.path("history").get(read.path("history").size() - 1);
+    assertThat(last.path("action").asText()).isEqualTo("approve");
+    assertThat(last.path("actor").asText()).isEqualTo("ops");
+    assertThat(last.path("reason").asText()).contains(board);
+    assertThat(plan(APPROVED_PLAN).canary().state()).isEqualTo(CanaryState.PROGRESSING);
+
+    assertThat(Browser.errors(driver)).as("script errors, policy violations or failed loads").isEmpty();
+
+    // Approve again: no approval is pending, the endpoint's 409 is shown in the page's words.
+    driver.findElement(By.id(id + "-reason")).sendKeys("once more");
+    // The button forced on and clicked in one go: a poll in between could disable it again.
+    ((JavascriptExecutor) driver).executeScript("const b = document.getElementById(arguments[0]);"
+        + "b.disabled = false; b.click()", id + "-approve");
+    confirm("once more");
+    eventually().until(() -> text(By.id(id + "-message")).startsWith("Not done:"));
+    assertThat(text(By.id(id + "-message"))).contains("stage 'canary'").contains("Nothing changed");
+    JavascriptExecutor js = (JavascriptExecutor) driver;
+    assertThat(js.executeScript("return typeof window.__xss")).as("a payload ran").isEqualTo("undefined");
+    assertThat(js.executeScript("return document.querySelectorAll('#releases img').length"))
+        .as("markup became elements").isEqualTo(0L);
+    screenshot(driver.findElement(By.id("releases")), "releases.png");
+  }
+
+  @Test
+  void aReleasePlanAbortedFromThePageRollsBackAndMarkupInItsReasonIsShownAsText() throws Exception {
+    login(ConsoleTestApp.OPS);
+    String id = "release-search-v4";
+    eventually().until(() -> currentStage(id).equals("dark")
+        && driver.findElement(By.id(id + "-abort")).isEnabled());
+    String reason = "<img src=x onerror=\"window.__xss='release'\"><script>window.__xss='release'</script>";
+    driver.findElement(By.id(id + "-reason")).sendKeys(reason);
+    driver.findElement(By.id(id + "-abort")).click();
+    confirm(reason, "ROLLED_BACK");
+    eventually().until(() -> text(By.id(id + "-state")).equals("ROLLED_BACK"));
+    assertThat(plan(ABORTED_PLAN).status().state()).isEqualTo(ReleaseState.ROLLED_BACK);
+    assertThat(driver.findElements(By.cssSelector("#" + id + "-stages li")))
+        .extracting(li -> li.getAttribute("data-stage-state")).containsExactly("rolled back", "pending", "pending");
+    eventually().until(() -> historyRow(id, 0).contains("abort"));
+    assertThat(historyRow(id, 0)).contains("ops").contains(reason);
+    assertThat(text(By.id(id + "-evidence"))).isEqualTo(plan(ABORTED_PLAN).status().evidence())
+        .isEqualTo("aborted by ops");
+    assertThat(driver.findElement(By.id(id + "-abort")).isEnabled()).isFalse();
+
+    JavascriptExecutor js = (JavascriptExecutor) driver;
+    assertThat(js.executeScript("return typeof window.__xss")).as("a payload ran").isEqualTo("undefined");
+    assertThat(js.executeScript("return document.querySelectorAll('#releases img, #releases script').length"))
+        .as("markup became elements").isEqualTo(0L);
+  }
+
+  @Test
+  void aViewerSeesNoReleaseActionsAndAForcedActionIsRefused() throws Exception {
+    login(ConsoleTestApp.VIEWER);
+    String id = "release-search-v4";
+    eventually().until(() -> !text(By.id(id + "-stages")).isEmpty());
+    assertThat(text(By.id(id + "-read-only"))).contains("You can look but not change release plans");
+    assertThat(driver.findElements(By.cssSelector("#releases button, #releases input")))
+        .as("release controls shown to a viewer").isEmpty();
+
+    long before = plan(ABORTED_PLAN).status().version();
+    Object status = ((JavascriptExecutor) driver).executeAsyncScript(
+        "const done = arguments[arguments.length - 1];"
+            + "const token = document.cookie.split('; ').find(c => c.startsWith('XSRF-TOKEN=')).split('=')[1];"
+            + "fetch('/actuator/releases/" + ABORTED_PLAN + "', {method: 'POST', headers: {'Content-Type':"
+            + " 'application/json', 'X-XSRF-TOKEN': token}, body: JSON.stringify({action: 'abort', reason: 'forced'})})"
+            + ".then(r => done(r.status), e => done(String(e)));");
+    assertThat(status).isEqualTo(403L);
+    assertThat(plan(ABORTED_PLAN).status().version()).isEqualTo(before);
+  }
+
   // ---------------------------------------------------------------- helpers
+
+  private ReleasePlan plan(String name) {
+    return releases.find(name).orElseThrow();
+  }
+
+  /** The name of the stage that the plan's timeline marks current (empty when none is). */
+  private String currentStage(String id) {
+    return driver.findElements(By.cssSelector("#" + id + "-stages li[data-stage-state=current] .stage-name"))
+        .stream().map(WebElement::getText).findFirst().orElse("");
+  }
+
+  /** A row of the plan's history table, newest first. */
+  private String historyRow(String id, int index) {
+    List<WebElement> rows = driver.findElements(By.cssSelector("#" + id + "-history tr"));
+    return rows.size() > index ? rows.get(index).getText() : "";
+  }
+
+  /** Confirms the open dialog, which shows the reason and what is said to happen. */
+  private void confirm(String reason, String... says) {
+    WebElement dialog = waitFor(By.id("confirm"));
+    eventually().until(dialog::isDisplayed);
+    assertThat(text(By.id("confirm-body"))).contains(reason);
+    for (String said : says) {
+      assertThat(text(By.id("confirm-body"))).contains(said);
+    }
+    driver.findElement(By.id("confirm-ok")).click();
+  }
 
   private void login(String user) {
     driver.get(base("/progressive/").toString());
