@@ -5,7 +5,7 @@ import {call, endpoint} from './api.js';
 import {byId, clear, el} from './dom.js';
 import {closeFlag, initFlagDetail, openFlag, refreshOpenFlag} from './flag-detail.js';
 import {overrideText} from './flag-json.js';
-import {canaryNameList, isCanaryFlag} from './store.js';
+import {canaryNameList, isStateFlag, releaseNameList} from './store.js';
 
 let flags = [];
 let selectedKey = null;
@@ -40,7 +40,7 @@ export function refreshDetail() {
 function visibleFlags() {
   const query = byId('flag-search').value.trim().toLowerCase();
   return flags
-    .filter(f => !isCanaryFlag(f.key))
+    .filter(f => !isStateFlag(f.key))
     .filter(f => !query || [f.key, f.state, f.source || 'store', f.defaultVariant || '']
       .some(v => String(v).toLowerCase().includes(query)));
 }
@@ -48,7 +48,7 @@ function visibleFlags() {
 /** Rebuilt only when the flags, the search, the open flag or the canaries changed; the focus stays on its key. */
 function renderTable() {
   const rows = byId('flag-rows');
-  const signature = JSON.stringify([flags, byId('flag-search').value, selectedKey, canaryNameList()]);
+  const signature = JSON.stringify([flags, byId('flag-search').value, selectedKey, canaryNameList(), releaseNameList()]);
   if (tableSignature === signature) {
     return;
   }
@@ -75,9 +75,9 @@ function renderTable() {
       open.focus();
     }
   }
-  const hidden = flags.filter(f => isCanaryFlag(f.key)).length;
+  const hidden = flags.filter(f => isStateFlag(f.key)).length;
   byId('flag-count').textContent = shown.length + ' of ' + (flags.length - hidden) + ' flags'
-    + (hidden ? ' (canary state flags are under Canaries)' : '');
+    + (hidden ? ' (canary and release state flags are under Canaries and Releases)' : '');
 }
 
 /** Opens a flag's panel, or closes it when that flag is the open one. */

@@ -6,7 +6,7 @@ import {call, endpoint, refusal} from './api.js';
 import {confirmDialog, reasonOrComplain} from './ask.js';
 import {byId, clear, el, idPart} from './dom.js';
 import {time} from './format.js';
-import {canWrite} from './store.js';
+import {canWrite, setReleaseNames} from './store.js';
 
 const LIVE = ['PENDING', 'RUNNING', 'PAUSED'];
 
@@ -37,9 +37,11 @@ export async function refresh() {
       ? 'The releases endpoint is not exposed (management.endpoints.web.exposure.include).'
       : 'Cannot read release plans: ' + e.message;
     empty.hidden = false;
+    setReleaseNames([]);
     return;
   }
   const plans = report.releases || [];
+  setReleaseNames(plans.map(p => p.name));
   empty.textContent = 'No release plans.';
   empty.hidden = plans.length > 0;
   const details = await Promise.all(plans.map(p => call('GET', endpoint('releases', p.name))

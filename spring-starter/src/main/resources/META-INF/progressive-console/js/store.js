@@ -4,6 +4,7 @@
 
 const session = {name: null, canWrite: false, actuator: '/actuator', pollMillis: 5000};
 let canaryNames = new Set();
+let releaseNames = new Set();
 
 /** Takes the answer of GET me; the page calls it once, before the first read. */
 export function startSession(me) {
@@ -44,4 +45,19 @@ export function canaryNameList() {
 /** Whether a flag holds a canary's state ('canary.<name>' of a canary that exists). */
 export function isCanaryFlag(key) {
   return key.startsWith('canary.') && canaryNames.has(key.substring('canary.'.length));
+}
+
+export function setReleaseNames(names) {
+  releaseNames = new Set(names);
+}
+
+/** The release plans' names, in the order the endpoint listed them (for comparing two states of the page). */
+export function releaseNameList() {
+  return [...releaseNames];
+}
+
+/** Whether a flag holds a canary's or a release plan's state, which their own sections show. */
+export function isStateFlag(key) {
+  return isCanaryFlag(key)
+    || (key.startsWith('release.') && releaseNames.has(key.substring('release.'.length)));
 }

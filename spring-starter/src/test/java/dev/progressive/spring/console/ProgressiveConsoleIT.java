@@ -478,6 +478,10 @@ class ProgressiveConsoleIT {
     login(ConsoleTestApp.OPS);
     String id = "release-pricing-v2";
     eventually().until(() -> currentStage(id).equals("dark"));
+    // the plan's own state flag is shown under Releases, not among the flags ops edit
+    assertThat(toggles.admin().flag("release.pricing-v2")).isPresent();
+    eventually().until(() -> text(By.id("flag-count")).contains("release state flags are under"));
+    assertThat(driver.findElements(By.cssSelector("#flag-rows [data-flag-key^='release.']"))).isEmpty();
     assertThat(driver.findElements(By.cssSelector("#" + id + "-stages li")))
         .extracting(li -> li.getAttribute("data-stage-state")).containsExactly("current", "pending", "pending");
     eventually().until(() -> text(By.id(id + "-gate-evidence")).equals(plan(APPROVED_PLAN).gate().evidence()));
