@@ -29,10 +29,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drives one release plan: routes by the state in force, counts this instance's calls in the current stage, and at
- * every interval publishes them to the fleet store; the instance holding the plan's driver lease checks the gate and
- * alone makes the automatic transitions. Operators' actions are checked against the stage and written by
- * compare-and-set from any instance. What the plan drives is brought in line by its {@link StageEffects}: the
+ * Drives one release plan: its {@link PlanRouter} routes by the state in force and counts this instance's calls in the
+ * current stage; at every interval the driver publishes them to the fleet store, and the instance holding the plan's
+ * driver lease checks the gate and alone makes the automatic transitions. Operators' actions are checked against the
+ * stage and written by compare-and-set from any instance. What the plan drives is brought in line by its {@link StageEffects}: the
  * canary's, or for a guarded feature rollout the flag's weights, whose calls per variant a {@link RolloutRecorder}
  * counts and a {@link RolloutGate} judges.
  */
@@ -73,6 +73,8 @@ public final class PlanDriver {
   private final StageEffects effects;
   /** A feature rollout's recorder, weights and registration; null for a plan that drives a canary. */
   private final RolloutRecorder rollout;
+  /** Routes and counts the calls of a plan that drives a canary. */
+  private final PlanRouter router;
   private final FlagWeights weights;
   private final AutoCloseable recording;
 
@@ -111,77 +113,25 @@ public final class PlanDriver {
       this.recording = null;
       this.effects = new CanaryEffects(release, stages, canary, this::promoted);
     }
+    this.router = new PlanRouter(release, stages, canary, weights == null ? null : weights.flagKey(), store::inForce,
+        this::window, this::promoted, clock);
   }
 
   // ------------------------------------------------------------------ routing
 
   /** The side for a key by the plan's state in force, with the caller's explicit cohort (null when none). */
   public Cohort decide(String key, Cohort explicit) {
-    requireCanary("decide");
-    StoredPlan s = store.inForce();
-    switch (s.state()) {
-      case PENDING:
-      case ROLLED_BACK:
-        return Cohort.BASELINE;
-      case COMPLETED:
-        return explicit != null ? explicit : Cohort.CANARY;
-      default:
-        if (promoted(s)) {
-          return explicit != null ? explicit : Cohort.CANARY;
-        }
-        return canary.decide(key, explicit);
-    }
+    return router.decide(key, explicit);
   }
 
   /** Routes, runs and records one call: the old implementation is the canary's baseline, the new its canary. */
   public <T> T call(String key, Cohort explicit, Supplier<T> oldImpl, Supplier<T> newImpl) {
-    requireCanary("call");
-    Cohort side = decide(key, explicit);
-    StageWindow w = window();
-    Supplier<T> old = () -> {
-      w.oldServed(clock.millis());
-      return oldImpl.get();
-    };
-    Supplier<T> neu = newImpl;
-    if (side == Cohort.CANARY && (explicit == Cohort.CANARY || darkStage(store.inForce()))) {
-      neu = () -> {
-        T value = newImpl.get();
-        w.explicitSuccess();
-        return value;
-      };
-    }
-    return canary.call(key, side, old, neu);
-  }
-
-  /** Whether the plan is in a dark or preview stage, where only explicit cohorts (header, allow-list) reach the new. */
-  private boolean darkStage(StoredPlan s) {
-    if (s.stage() < 0 || s.state().isFinal() || s.state() == ReleaseState.PENDING) {
-      return false;
-    }
-    if (s.stage() >= stages.size()) {
-      return false;
-    }
-    StageKind kind = stages.get(s.stage()).kind();
-    return kind == StageKind.DARK || kind == StageKind.PREVIEW;
+    return router.call(key, explicit, oldImpl, newImpl);
   }
 
   /** Records a call that the caller routed by itself with {@link #decide}. */
   public void record(Cohort explicit, Cohort served, boolean success) {
-    requireCanary("record");
-    StageWindow w = window();
-    if (served == Cohort.BASELINE) {
-      w.oldServed(clock.millis());
-    } else if (success && (explicit == Cohort.CANARY || darkStage(store.inForce()))) {
-      w.explicitSuccess();
-    }
-  }
-
-  private void requireCanary(String what) {
-    if (canary == null) {
-      throw new IllegalStateException("release '" + release + "' rolls out flag '" + weights.flagKey() + "', which "
-          + "routes by itself: " + what + " applies to a plan that drives a canary; record the calls served per "
-          + "variant with Toggles.variantRecording()");
-    }
+    router.record(explicit, served, success);
   }
 
   private boolean promoted(StoredPlan s) {
