@@ -32,9 +32,9 @@ import org.slf4j.LoggerFactory;
  * Drives one release plan: its {@link PlanRouter} routes by the state in force and counts this instance's calls in the
  * current stage; at every interval the driver publishes them to the fleet store, and the instance holding the plan's
  * driver lease checks the gate and alone makes the automatic transitions. Operators' actions are checked against the
- * stage and written by compare-and-set from any instance. What the plan drives is brought in line by its {@link StageEffects}: the
- * canary's, or for a guarded feature rollout the flag's weights, whose calls per variant a {@link RolloutRecorder}
- * counts and a {@link RolloutGate} judges.
+ * stage and written by compare-and-set from any instance. What the plan drives is brought in line by its
+ * {@link StageEffects}: the canary's, or for a guarded feature rollout the flag's weights, whose calls per variant a
+ * {@link RolloutRecorder} counts and a {@link RolloutGate} judges.
  */
 public final class PlanDriver {
 
