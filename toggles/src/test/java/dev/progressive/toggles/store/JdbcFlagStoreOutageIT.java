@@ -104,14 +104,18 @@ class JdbcFlagStoreOutageIT {
     }
   }
 
+  /**
+   * A database that answers, but later than the store's budget (2 s): twice the budget, so that no answer can come
+   * in just inside it (a delay equal to the budget made the audit read a coin toss).
+   */
   @Test
-  void aDatabaseThatAnswersInTwoSeconds(TestPostgres.Database database, DataSource direct) throws Exception {
+  void aDatabaseThatAnswersInFourSeconds(TestPostgres.Database database, DataSource direct) throws Exception {
     try (PostgresProxy proxy = PostgresProxy.to(database);
         HikariDataSource pool = hikari(proxy.jdbcUrl(), database.user(), database.password())) {
       outage(pool, direct, "slow_", new Fault() {
         @Override
         public void begin() {
-          proxy.delay(Duration.ofSeconds(2));
+          proxy.delay(Duration.ofSeconds(4));
         }
 
         @Override
