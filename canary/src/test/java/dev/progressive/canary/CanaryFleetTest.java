@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import dev.progressive.canary.Verdict.Result;
 import dev.progressive.canary.event.CanaryTransition;
 import dev.progressive.canary.internal.FleetWindow;
+import dev.progressive.testing.ManualScheduler;
 import dev.progressive.testing.MutableClock;
 import dev.progressive.toggles.store.AuditEntry;
 import dev.progressive.toggles.store.FlagOverride;
@@ -105,7 +106,7 @@ class CanaryFleetTest {
       Duration skew = Duration.ofSeconds(i - 5);
       ManualScheduler scheduler = new ManualScheduler(new MutableClock(Fleet.T0.plus(skew)));
       schedulers[i] = scheduler;
-      fleet.add("i" + i, skew, release, judge, b -> b.scheduler(scheduler));
+      fleet.add("i" + i, skew, release, judge, b -> b.scheduler(scheduler::every));
     }
     fleet.members.get(0).canary.start("alice", "go");
     Duration quarter = MINUTE.dividedBy(4);

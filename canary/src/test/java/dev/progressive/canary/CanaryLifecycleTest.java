@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.progressive.canary.Verdict.Result;
 import dev.progressive.canary.event.CanaryTransition;
 import dev.progressive.canary.event.VerdictReported;
+import dev.progressive.testing.ManualScheduler;
 import dev.progressive.testing.MutableClock;
 import dev.progressive.toggles.Toggles;
 import dev.progressive.toggles.store.AuditEntry;
@@ -42,7 +43,7 @@ class CanaryLifecycleTest {
         .analysisInterval(MINUTE)
         .dryRun(dryRun)
         .build();
-    canary = Canary.builder(release, toggles).clock(clock).scheduler(scheduler).meterRegistry(registry)
+    canary = Canary.builder(release, toggles).clock(clock).scheduler(scheduler::every).meterRegistry(registry)
         .judge(judge).build();
     canary.onTransition(transitions::add);
     canary.onVerdict(verdicts::add);
@@ -286,7 +287,7 @@ class CanaryLifecycleTest {
   @Test
   void aFailingMetricSourceIsInconclusiveNeverPass() {
     CanaryRelease release = CanaryRelease.builder("pricing").step(10, Duration.ZERO, 1).build();
-    canary = Canary.builder(release, toggles).clock(clock).scheduler(scheduler).meterRegistry(registry)
+    canary = Canary.builder(release, toggles).clock(clock).scheduler(scheduler::every).meterRegistry(registry)
         .metricSource((name, from, to) -> {
           throw new java.io.IOException("down");
         }).build();

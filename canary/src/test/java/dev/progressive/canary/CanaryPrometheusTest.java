@@ -2,6 +2,7 @@ package dev.progressive.canary;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.progressive.testing.ManualScheduler;
 import dev.progressive.testing.MutableClock;
 import dev.progressive.toggles.Toggles;
 import dev.progressive.toggles.store.InMemoryFlagStore;
@@ -45,7 +46,7 @@ class CanaryPrometheusTest {
   private Canary canary(PrometheusMeterRegistry registry, MetricSource source) {
     CanaryRelease release = CanaryRelease.builder("pricing").step(10, Duration.ofMinutes(2), 1_000)
         .metric(Metric.errorRate()).metric(Metric.latency()).metric(Metric.latencyQuantile(0.99)).build();
-    Canary.Builder b = Canary.builder(release, toggles).clock(clock).scheduler(scheduler).meterRegistry(registry);
+    Canary.Builder b = Canary.builder(release, toggles).clock(clock).scheduler(scheduler::every).meterRegistry(registry);
     if (source != null) {
       b.metricSource(source);
     }

@@ -1,5 +1,6 @@
 package dev.progressive.canary;
 
+import dev.progressive.testing.ManualScheduler;
 import dev.progressive.testing.MutableClock;
 import dev.progressive.toggles.Toggles;
 import dev.progressive.toggles.store.InMemoryFlagStore;
@@ -195,7 +196,7 @@ final class CanarySimulator {
     ManualScheduler scheduler = new ManualScheduler(clock);
     try (Toggles toggles = Toggles.builder().store(new InMemoryFlagStore(clock, 100)).clock(clock).build()) {
       Traffic traffic = new Traffic(scenario, release.latencySamples(), new SplittableRandom(seed));
-      Canary canary = Canary.builder(release, toggles).clock(clock).scheduler(scheduler).judge(judge)
+      Canary canary = Canary.builder(release, toggles).clock(clock).scheduler(scheduler::every).judge(judge)
           .metricSource(traffic).build();
       traffic.weight = canary::weight;
       long[] minStepCanary = {Long.MAX_VALUE};

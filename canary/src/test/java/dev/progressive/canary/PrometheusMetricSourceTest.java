@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.http.Fault;
 import dev.progressive.canary.event.VerdictReported;
+import dev.progressive.testing.ManualScheduler;
 import dev.progressive.testing.MutableClock;
 import dev.progressive.toggles.Toggles;
 import dev.progressive.toggles.store.InMemoryFlagStore;
@@ -223,7 +224,7 @@ class PrometheusMetricSourceTest {
     ManualScheduler scheduler = new ManualScheduler(clock);
     List<Verdict> verdicts = new ArrayList<>();
     try (Toggles toggles = Toggles.builder().store(new InMemoryFlagStore()).clock(clock).build();
-        Canary canary = Canary.builder(release, toggles).clock(clock).scheduler(scheduler).metricSource(source)
+        Canary canary = Canary.builder(release, toggles).clock(clock).scheduler(scheduler::every).metricSource(source)
             .build()) {
       canary.onVerdict(v -> verdicts.add(v.verdict()));
       canary.start("alice", "go");
@@ -355,7 +356,7 @@ class PrometheusMetricSourceTest {
         .metric(Metric.errorRate()).maxInconclusive(Duration.ofMinutes(5)).build();
     List<VerdictReported> verdicts = new ArrayList<>();
     try (Toggles toggles = Toggles.builder().store(new InMemoryFlagStore()).clock(clock).build()) {
-      Canary canary = Canary.builder(release, toggles).clock(clock).scheduler(scheduler).metricSource(source)
+      Canary canary = Canary.builder(release, toggles).clock(clock).scheduler(scheduler::every).metricSource(source)
           .build();
       canary.onVerdict(verdicts::add);
       canary.start("alice", "go");

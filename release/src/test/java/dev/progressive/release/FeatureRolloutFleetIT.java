@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.progressive.canary.FleetStore;
 import dev.progressive.canary.JdbcFleetStore;
 import dev.progressive.release.event.ReleaseTransition;
+import dev.progressive.testing.ManualScheduler;
 import dev.progressive.testing.MutableClock;
 import dev.progressive.testing.postgres.PostgresExtension;
 import dev.progressive.toggles.store.JdbcFlagStore;
@@ -45,7 +46,7 @@ class FeatureRolloutFleetIT {
     JdbcFlagStore flags = JdbcFlagStore.builder(db).tablePrefix(prefix).pollInterval(Duration.ofMillis(200))
         .retryWait(Duration.ofMillis(20)).circuitOpenWait(Duration.ofMillis(200)).build();
     FleetStore fleet = JdbcFleetStore.builder(db).tablePrefix(prefix).build();
-    RolloutInstance i = new RolloutInstance(id, flags, t -> RolloutInstance.rollout(t, id, clock, scheduler, fleet));
+    RolloutInstance i = new RolloutInstance(id, flags, t -> RolloutInstance.rollout(t, id, clock, scheduler::every, fleet));
     instances.add(i);
     return i;
   }

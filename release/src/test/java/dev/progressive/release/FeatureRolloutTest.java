@@ -7,6 +7,7 @@ import dev.progressive.canary.FleetStore;
 import dev.progressive.canary.Judge;
 import dev.progressive.canary.Metric;
 import dev.progressive.release.event.ReleaseTransition;
+import dev.progressive.testing.ManualScheduler;
 import dev.progressive.testing.MutableClock;
 import dev.progressive.toggles.EvaluationContext;
 import dev.progressive.toggles.Toggles;
@@ -45,7 +46,7 @@ class FeatureRolloutTest {
   }
 
   private RolloutInstance instance(String id) {
-    RolloutInstance i = new RolloutInstance(id, flags, t -> RolloutInstance.rollout(t, id, clock, scheduler, fleet));
+    RolloutInstance i = new RolloutInstance(id, flags, t -> RolloutInstance.rollout(t, id, clock, scheduler::every, fleet));
     instances.add(i);
     return i;
   }

@@ -10,6 +10,7 @@ import dev.progressive.parallelrun.Experiment;
 import dev.progressive.parallelrun.Mode;
 import dev.progressive.parallelrun.ParallelRunner;
 import dev.progressive.release.event.ReleaseTransition;
+import dev.progressive.testing.ManualScheduler;
 import dev.progressive.testing.MutableClock;
 import dev.progressive.toggles.Toggles;
 import dev.progressive.toggles.store.FlagStore;
@@ -114,7 +115,7 @@ final class Rig implements AutoCloseable {
       this.id = id;
       this.toggles = Toggles.builder().store(rig.flags.get()).clock(rig.clock).build();
       this.fleet = rig.fleet.get();
-      this.canary = Canary.builder(rig.release(), toggles).clock(rig.clock).scheduler(rig.scheduler)
+      this.canary = Canary.builder(rig.release(), toggles).clock(rig.clock).scheduler(rig.scheduler::every)
           .fleet(fleet).instanceId(id).judge(rig.judge()).build();
       this.runner = ParallelRunner.builder().name(id).clock(rig.clock).build();
       this.experiment = Experiment.<Integer, Integer, Integer>builder("pricing", runner).mode(Mode.SEQUENTIAL)
@@ -130,7 +131,7 @@ final class Rig implements AutoCloseable {
     }
 
     ReleasePlan.Builder builder(String name) {
-      return ReleasePlan.builder(name, toggles, canary).clock(rig.clock).scheduler(rig.scheduler).fleet(fleet)
+      return ReleasePlan.builder(name, toggles, canary).clock(rig.clock).scheduler(rig.scheduler::every).fleet(fleet)
           .instanceId(id).meterRegistry(registry);
     }
 
