@@ -9,14 +9,10 @@ import dev.progressive.testing.ManualScheduler;
 import dev.progressive.testing.MutableClock;
 import dev.progressive.testing.postgres.PostgresExtension;
 import dev.progressive.toggles.store.JdbcFlagStore;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +27,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class FeatureRolloutFleetIT {
 
   private static final Duration MINUTE = Duration.ofMinutes(1);
-  private static final Duration WAIT = Duration.ofSeconds(30);
 
   private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
   private final ManualScheduler scheduler = new ManualScheduler(clock);
@@ -43,26 +38,12 @@ class FeatureRolloutFleetIT {
   }
 
   private RolloutInstance instance(DataSource db, String prefix, String id) {
-    JdbcFlagStore flags = JdbcFlagStore.builder(db).tablePrefix(prefix).pollInterval(Duration.ofMillis(200))
-        .retryWait(Duration.ofMillis(20)).circuitOpenWait(Duration.ofMillis(200)).build();
+    JdbcFlagStore flags = Rig.jdbcFlags(db, prefix);
     FleetStore fleet = JdbcFleetStore.builder(db).tablePrefix(prefix).build();
-    RolloutInstance i = new RolloutInstance(id, flags, t -> RolloutInstance.rollout(t, id, clock, scheduler::every, fleet));
+    RolloutInstance i = new RolloutInstance(id, flags,
+        t -> RolloutInstance.rollout(t, id, clock, scheduler::every, fleet));
     instances.add(i);
     return i;
-  }
-
-  /** Waits for an instance to hear of a change through the store (LISTEN/NOTIFY or polling). */
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    Object signal = new Object();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      synchronized (signal) {
-        signal.wait(20);
-      }
-    }
   }
 
   /** Both serve, a minute passes, and both hear what the driver wrote, until the plan is final or an hour passed. */
@@ -72,24 +53,9 @@ class FeatureRolloutFleetIT {
       b.serve(callsPerMinute);
       scheduler.advance(MINUTE);
       long version = Math.max(a.plan.status().version(), b.plan.status().version());
-      await(() -> a.plan.status().version() >= version && b.plan.status().version() >= version,
+      Rig.await(() -> a.plan.status().version() >= version && b.plan.status().version() >= version,
           "both instances at plan version " + version);
     }
-  }
-
-  private static List<String> flagAudit(DataSource db, String prefix) throws Exception {
-    List<String> reasons = new ArrayList<>();
-    try (Connection c = db.getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT actor, reason FROM " + prefix + "flag_audit WHERE "
-            + "flag_key = ? ORDER BY id")) {
-      ps.setString(1, RolloutInstance.FLAG);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          reasons.add(rs.getString(1) + ": " + rs.getString(2));
-        }
-      }
-    }
-    return reasons;
   }
 
   @Test
@@ -97,18 +63,18 @@ class FeatureRolloutFleetIT {
     RolloutInstance a = instance(db, "fr1_", "a");
     RolloutInstance b = instance(db, "fr1_", "b");
     a.plan.start("alice", "new checkout deployed");
-    await(() -> b.percentOnNew() > 5, "b routing by the first step's weights");
+    Rig.await(() -> b.percentOnNew() > 5, "b routing by the first step's weights");
 
     run(a, b, 20_000);
 
-    await(() -> b.plan.status().state() == ReleaseState.COMPLETED, "b hearing the completion");
+    Rig.await(() -> b.plan.status().state() == ReleaseState.COMPLETED, "b hearing the completion");
     assertThat(a.plan.status().state()).isEqualTo(ReleaseState.COMPLETED);
-    await(() -> a.percentOnNew() == 100.0 && b.percentOnNew() == 100.0, "everyone on the new variant");
+    Rig.await(() -> a.percentOnNew() == 100.0 && b.percentOnNew() == 100.0, "everyone on the new variant");
     List<ReleaseTransition> all = new ArrayList<>(a.transitions);
     all.addAll(b.transitions);
     assertThat(all.stream().filter(t -> t.action() == ReleaseAction.ADVANCE).map(ReleaseTransition::toStage))
         .containsExactly("rollout-50", "rollout-100");
-    List<String> audit = flagAudit(db, "fr1_");
+    List<String> audit = Rig.audit(db, "fr1_", RolloutInstance.FLAG);
     assertThat(audit).as("the store's own audit of the flag: each step's weights, with the evidence").hasSize(3);
     assertThat(audit.get(0)).startsWith("alice: ").contains("'new' at 10%");
     assertThat(audit.get(1)).startsWith("release-driver: ").contains("'new' at 50%").contains("verdict PASS")
@@ -123,15 +89,15 @@ class FeatureRolloutFleetIT {
     a.newFailsEvery = 5;
     b.newFailsEvery = 5;
     a.plan.start("alice", "new checkout deployed");
-    await(() -> b.percentOnNew() > 5, "b routing by the first step's weights");
+    Rig.await(() -> b.percentOnNew() > 5, "b routing by the first step's weights");
 
     run(a, b, 20_000);
 
-    await(() -> b.plan.status().state() == ReleaseState.ROLLED_BACK, "b hearing the rollback");
+    Rig.await(() -> b.plan.status().state() == ReleaseState.ROLLED_BACK, "b hearing the rollback");
     assertThat(a.plan.status().stage()).isEqualTo("rollout-10");
     assertThat(a.plan.status().evidence()).contains("verdict FAIL");
-    await(() -> a.percentOnNew() == 0 && b.percentOnNew() == 0, "everyone back on the old variant");
-    List<String> audit = flagAudit(db, "fr2_");
+    Rig.await(() -> a.percentOnNew() == 0 && b.percentOnNew() == 0, "everyone back on the old variant");
+    List<String> audit = Rig.audit(db, "fr2_", RolloutInstance.FLAG);
     assertThat(audit).hasSize(2);
     assertThat(audit.get(1)).startsWith("release-driver: ").contains("'new' at 0%").contains("verdict FAIL");
   }

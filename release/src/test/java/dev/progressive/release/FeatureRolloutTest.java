@@ -46,7 +46,8 @@ class FeatureRolloutTest {
   }
 
   private RolloutInstance instance(String id) {
-    RolloutInstance i = new RolloutInstance(id, flags, t -> RolloutInstance.rollout(t, id, clock, scheduler::every, fleet));
+    RolloutInstance i = new RolloutInstance(id, flags,
+        t -> RolloutInstance.rollout(t, id, clock, scheduler::every, fleet));
     instances.add(i);
     return i;
   }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.progressive.canary.CanaryState;
 import dev.progressive.canary.Cohort;
-import dev.progressive.canary.FleetStore;
 import dev.progressive.canary.JdbcFleetStore;
 import dev.progressive.release.event.ReleaseTransition;
 import dev.progressive.testing.postgres.PostgresExtension;
@@ -13,15 +12,10 @@ import dev.progressive.testing.postgres.PostgresProxy;
 import dev.progressive.testing.postgres.TestPostgres;
 import dev.progressive.toggles.store.JdbcFlagStore;
 import dev.progressive.toggles.store.StoreUnavailableException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -36,52 +30,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ReleasePlanFleetIT {
 
   private static final Duration MINUTE = Duration.ofMinutes(1);
-  private static final Duration WAIT = Duration.ofSeconds(30);
-
-  private static JdbcFlagStore flags(DataSource db, String prefix) {
-    return JdbcFlagStore.builder(db).tablePrefix(prefix).pollInterval(Duration.ofMillis(200))
-        .retryWait(Duration.ofMillis(20)).circuitOpenWait(Duration.ofMillis(200)).build();
-  }
-
-  /** Waits for another instance to hear of a change through the store (LISTEN/NOTIFY or polling). */
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    Object signal = new Object();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      synchronized (signal) {
-        signal.wait(20);
-      }
-    }
-  }
-
-  private static void awaitStage(Rig rig, String stage) throws InterruptedException {
-    for (Rig.Node n : rig.nodes) {
-      await(() -> n.plan.status().stage().equals(stage), n.id + " at stage " + stage);
-    }
-  }
-
-  /** The release transitions in the flag's audit table: the store's own record, not an instance's. */
-  private static List<String> audited(DataSource db, String prefix, String plan) throws Exception {
-    List<String> reasons = new ArrayList<>();
-    try (Connection c = db.getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT reason FROM " + prefix + "flag_audit WHERE flag_key = ? "
-            + "ORDER BY id")) {
-      ps.setString(1, "release." + plan);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          reasons.add(rs.getString(1));
-        }
-      }
-    }
-    return reasons;
-  }
-
-  private static Rig rig(DataSource flagsDb, DataSource fleetDb, String prefix) {
-    return new Rig(() -> flags(flagsDb, prefix), () -> JdbcFleetStore.builder(fleetDb).tablePrefix(prefix).build());
-  }
 
   private static Function<Rig.Node, ReleasePlan.Builder> twoDarkStages() {
     return n -> n.builder("p").stage(Stage.dark().minSuccessfulCalls(1).name("d1"))
@@ -91,11 +39,11 @@ class ReleasePlanFleetIT {
   @Test
   void anotherInstanceTakesOverTheDrivingWithinTwoIntervalsWithNoStageSkippedOrRepeated(DataSource db)
       throws Exception {
-    try (Rig rig = rig(db, db, "it1_")) {
+    try (Rig rig = Rig.onPostgres(db, "it1_")) {
       Rig.Node a = rig.node("a", n -> n.plan(twoDarkStages().apply(n)));
       Rig.Node b = rig.node("b", n -> n.plan(twoDarkStages().apply(n)));
       a.plan.start("alice", "v2 deployed");
-      awaitStage(rig, "d1");
+      rig.awaitStage("d1");
       rig.advance(MINUTE);
       assertThat(a.plan.driving() ^ b.plan.driving()).as("exactly one instance drives").isTrue();
       Rig.Node driver = a.plan.driving() ? a : b;
@@ -103,7 +51,7 @@ class ReleasePlanFleetIT {
       other.calls(1, Cohort.CANARY);
       rig.advance(MINUTE);
       rig.advance(MINUTE);
-      awaitStage(rig, "d2");
+      rig.awaitStage("d2");
 
       driver.plan.close();                       // the driving instance dies mid-stage
       other.calls(1, Cohort.CANARY);
@@ -112,12 +60,12 @@ class ReleasePlanFleetIT {
       rig.advance(MINUTE);
 
       assertThat(other.plan.driving()).as("taken over within two intervals").isTrue();
-      await(() -> other.plan.status().stage().equals("canary"), "the new driver's advance");
-      await(() -> other.canary.state() == CanaryState.PROGRESSING, "the canary started by the stage's entry");
+      Rig.await(() -> other.plan.status().stage().equals("canary"), "the new driver's advance");
+      Rig.await(() -> other.canary.state() == CanaryState.PROGRESSING, "the canary started by the stage's entry");
       List<ReleaseAction> actions = rig.nodes.stream().flatMap(n -> n.transitions.stream())
           .map(ReleaseTransition::action).toList();
       assertThat(actions).containsExactly(ReleaseAction.START, ReleaseAction.ADVANCE, ReleaseAction.ADVANCE);
-      assertThat(audited(db, "it1_", "p")).hasSize(4)
+      assertThat(Rig.audit(db, "it1_", "release.p")).hasSize(4)
           .satisfies(r -> assertThat(r.get(0)).contains("[release define]"))
           .satisfies(r -> assertThat(r.get(1)).contains("[release start] 'none' -> 'd1'"))
           .satisfies(r -> assertThat(r.get(2)).contains("[release advance] 'd1' -> 'd2'"))
@@ -128,13 +76,13 @@ class ReleasePlanFleetIT {
 
   @Test
   void twoOperatorsActingAtOnceOnTwoInstancesOneWinsAndNothingIsWrittenTwice(DataSource db) throws Exception {
-    try (Rig rig = rig(db, db, "it2_")) {
+    try (Rig rig = Rig.onPostgres(db, "it2_")) {
       Function<Rig.Node, ReleasePlan.Builder> plan = n -> n.builder("p").stage(Stage.approval())
           .stage(Stage.canary());
       Rig.Node a = rig.node("a", n -> n.plan(plan.apply(n)));
       Rig.Node b = rig.node("b", n -> n.plan(plan.apply(n)));
       a.plan.start("alice", "go");
-      awaitStage(rig, "approval");
+      rig.awaitStage("approval");
 
       CyclicBarrier barrier = new CyclicBarrier(2);
       List<Object> outcomes = new CopyOnWriteArrayList<>();
@@ -163,10 +111,10 @@ class ReleasePlanFleetIT {
       ReleaseStatus won = (ReleaseStatus) outcomes.stream().filter(ReleaseStatus.class::isInstance).findFirst()
           .orElseThrow();
       for (Rig.Node n : rig.nodes) {
-        await(() -> n.plan.status().version() == won.version(), n.id + " hears the winner");
+        Rig.await(() -> n.plan.status().version() == won.version(), n.id + " hears the winner");
         assertThat(n.plan.status().state()).isEqualTo(won.state());
       }
-      assertThat(audited(db, "it2_", "p")).as("define, start and one action").hasSize(3);
+      assertThat(Rig.audit(db, "it2_", "release.p")).as("define, start and one action").hasSize(3);
     }
   }
 
@@ -177,7 +125,7 @@ class ReleasePlanFleetIT {
       DataSource cut = proxy.dataSource();
       List<DataSource> perNode = List.of(db, cut);
       int[] next = {0};
-      try (Rig rig = new Rig(() -> flags(perNode.get(next[0]), "it3_"),
+      try (Rig rig = new Rig(() -> Rig.jdbcFlags(perNode.get(next[0]), "it3_"),
           () -> JdbcFleetStore.builder(perNode.get(next[0]++)).tablePrefix("it3_").build())) {
         Function<Rig.Node, ReleasePlan.Builder> plan = n -> n.builder("bg").stage(Stage.preview())
             .stage(Stage.switchover().keepOld(Duration.ofMinutes(30)))
@@ -186,7 +134,7 @@ class ReleasePlanFleetIT {
         Rig.Node b = rig.node("b", n -> n.plan(plan.apply(n)));
         a.plan.start("alice", "green deployed");
         a.plan.advance("alice", "preview ok", false);
-        awaitStage(rig, "switch");
+        rig.awaitStage("switch");
         assertThat(b.plan.decide("k", null)).isEqualTo(Cohort.CANARY);
 
         proxy.cut();
@@ -199,8 +147,8 @@ class ReleasePlanFleetIT {
 
         proxy.restore();
         assertThat(a.plan.status().stage()).isEqualTo("switch");
-        assertThat(audited(db, "it3_", "bg")).as("nothing half-written: define, start, advance").hasSize(3);
-        await(() -> {
+        assertThat(Rig.audit(db, "it3_", "release.bg")).as("nothing half-written: define, start, advance").hasSize(3);
+        Rig.await(() -> {
           try {
             b.plan.abort("bob", "green misbehaves");
             return true;
@@ -209,7 +157,7 @@ class ReleasePlanFleetIT {
           }
         }, "the abort, once the store is back");
         for (Rig.Node n : rig.nodes) {
-          await(() -> n.plan.decide("k", null) == Cohort.BASELINE, n.id + " back on the old implementation");
+          Rig.await(() -> n.plan.decide("k", null) == Cohort.BASELINE, n.id + " back on the old implementation");
         }
       }
     }
