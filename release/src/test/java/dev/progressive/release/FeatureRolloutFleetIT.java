@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.progressive.canary.FleetStore;
 import dev.progressive.canary.JdbcFleetStore;
 import dev.progressive.release.event.ReleaseTransition;
+import dev.progressive.testing.Await;
 import dev.progressive.testing.ManualScheduler;
 import dev.progressive.testing.MutableClock;
 import dev.progressive.testing.postgres.PostgresExtension;
@@ -53,7 +54,7 @@ class FeatureRolloutFleetIT {
       b.serve(callsPerMinute);
       scheduler.advance(MINUTE);
       long version = Math.max(a.plan.status().version(), b.plan.status().version());
-      Rig.await(() -> a.plan.status().version() >= version && b.plan.status().version() >= version,
+      Await.until(() -> a.plan.status().version() >= version && b.plan.status().version() >= version,
           "both instances at plan version " + version);
     }
   }
@@ -63,13 +64,13 @@ class FeatureRolloutFleetIT {
     RolloutInstance a = instance(db, "fr1_", "a");
     RolloutInstance b = instance(db, "fr1_", "b");
     a.plan.start("alice", "new checkout deployed");
-    Rig.await(() -> b.percentOnNew() > 5, "b routing by the first step's weights");
+    Await.until(() -> b.percentOnNew() > 5, "b routing by the first step's weights");
 
     run(a, b, 20_000);
 
-    Rig.await(() -> b.plan.status().state() == ReleaseState.COMPLETED, "b hearing the completion");
+    Await.until(() -> b.plan.status().state() == ReleaseState.COMPLETED, "b hearing the completion");
     assertThat(a.plan.status().state()).isEqualTo(ReleaseState.COMPLETED);
-    Rig.await(() -> a.percentOnNew() == 100.0 && b.percentOnNew() == 100.0, "everyone on the new variant");
+    Await.until(() -> a.percentOnNew() == 100.0 && b.percentOnNew() == 100.0, "everyone on the new variant");
     List<ReleaseTransition> all = new ArrayList<>(a.transitions);
     all.addAll(b.transitions);
     assertThat(all.stream().filter(t -> t.action() == ReleaseAction.ADVANCE).map(ReleaseTransition::toStage))
@@ -89,14 +90,14 @@ class FeatureRolloutFleetIT {
     a.newFailsEvery = 5;
     b.newFailsEvery = 5;
     a.plan.start("alice", "new checkout deployed");
-    Rig.await(() -> b.percentOnNew() > 5, "b routing by the first step's weights");
+    Await.until(() -> b.percentOnNew() > 5, "b routing by the first step's weights");
 
     run(a, b, 20_000);
 
-    Rig.await(() -> b.plan.status().state() == ReleaseState.ROLLED_BACK, "b hearing the rollback");
+    Await.until(() -> b.plan.status().state() == ReleaseState.ROLLED_BACK, "b hearing the rollback");
     assertThat(a.plan.status().stage()).isEqualTo("rollout-10");
     assertThat(a.plan.status().evidence()).contains("verdict FAIL");
-    Rig.await(() -> a.percentOnNew() == 0 && b.percentOnNew() == 0, "everyone back on the old variant");
+    Await.until(() -> a.percentOnNew() == 0 && b.percentOnNew() == 0, "everyone back on the old variant");
     List<String> audit = Rig.audit(db, "fr2_", RolloutInstance.FLAG);
     assertThat(audit).hasSize(2);
     assertThat(audit.get(1)).startsWith("release-driver: ").contains("'new' at 0%").contains("verdict FAIL");

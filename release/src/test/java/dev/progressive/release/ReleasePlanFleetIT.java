@@ -7,6 +7,7 @@ import dev.progressive.canary.CanaryState;
 import dev.progressive.canary.Cohort;
 import dev.progressive.canary.JdbcFleetStore;
 import dev.progressive.release.event.ReleaseTransition;
+import dev.progressive.testing.Await;
 import dev.progressive.testing.postgres.PostgresExtension;
 import dev.progressive.testing.postgres.PostgresProxy;
 import dev.progressive.testing.postgres.TestPostgres;
@@ -60,8 +61,8 @@ class ReleasePlanFleetIT {
       rig.advance(MINUTE);
 
       assertThat(other.plan.driving()).as("taken over within two intervals").isTrue();
-      Rig.await(() -> other.plan.status().stage().equals("canary"), "the new driver's advance");
-      Rig.await(() -> other.canary.state() == CanaryState.PROGRESSING, "the canary started by the stage's entry");
+      Await.until(() -> other.plan.status().stage().equals("canary"), "the new driver's advance");
+      Await.until(() -> other.canary.state() == CanaryState.PROGRESSING, "the canary started by the stage's entry");
       List<ReleaseAction> actions = rig.nodes.stream().flatMap(n -> n.transitions.stream())
           .map(ReleaseTransition::action).toList();
       assertThat(actions).containsExactly(ReleaseAction.START, ReleaseAction.ADVANCE, ReleaseAction.ADVANCE);
@@ -111,7 +112,7 @@ class ReleasePlanFleetIT {
       ReleaseStatus won = (ReleaseStatus) outcomes.stream().filter(ReleaseStatus.class::isInstance).findFirst()
           .orElseThrow();
       for (Rig.Node n : rig.nodes) {
-        Rig.await(() -> n.plan.status().version() == won.version(), n.id + " hears the winner");
+        Await.until(() -> n.plan.status().version() == won.version(), n.id + " hears the winner");
         assertThat(n.plan.status().state()).isEqualTo(won.state());
       }
       assertThat(Rig.audit(db, "it2_", "release.p")).as("define, start and one action").hasSize(3);
@@ -148,7 +149,7 @@ class ReleasePlanFleetIT {
         proxy.restore();
         assertThat(a.plan.status().stage()).isEqualTo("switch");
         assertThat(Rig.audit(db, "it3_", "release.bg")).as("nothing half-written: define, start, advance").hasSize(3);
-        Rig.await(() -> {
+        Await.until(() -> {
           try {
             b.plan.abort("bob", "green misbehaves");
             return true;
@@ -157,7 +158,7 @@ class ReleasePlanFleetIT {
           }
         }, "the abort, once the store is back");
         for (Rig.Node n : rig.nodes) {
-          Rig.await(() -> n.plan.decide("k", null) == Cohort.BASELINE, n.id + " back on the old implementation");
+          Await.until(() -> n.plan.decide("k", null) == Cohort.BASELINE, n.id + " back on the old implementation");
         }
       }
     }

@@ -1,5 +1,7 @@
 package dev.progressive.release;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.progressive.canary.Canary;
 import dev.progressive.canary.CanaryRelease;
 import dev.progressive.canary.CanaryState;
@@ -13,6 +15,7 @@ import dev.progressive.parallelrun.Experiment;
 import dev.progressive.parallelrun.Mode;
 import dev.progressive.parallelrun.ParallelRunner;
 import dev.progressive.release.event.ReleaseTransition;
+import dev.progressive.testing.Await;
 import dev.progressive.testing.ManualScheduler;
 import dev.progressive.testing.MutableClock;
 import dev.progressive.toggles.Toggles;
@@ -30,6 +33,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 
@@ -43,8 +47,6 @@ final class Rig implements AutoCloseable {
   static final Duration INTERVAL = Duration.ofMinutes(1);
   /** A key on every instance's canary allow-list: a tester who reaches the new implementation without a header. */
   static final String ALLOW_LISTED = "allow-listed-tester";
-  /** How long an instance may take to hear of another's write through the store (LISTEN/NOTIFY, else polling). */
-  private static final Duration HEARING = Duration.ofSeconds(30);
 
   final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
   final ManualScheduler scheduler = new ManualScheduler(clock);
@@ -88,23 +90,6 @@ final class Rig implements AutoCloseable {
         .retryWait(Duration.ofMillis(20)).circuitOpenWait(Duration.ofMillis(200)).build();
   }
 
-  /**
-   * Waits for an instance to hear of a change through the store, which tells it on a thread of its own: the only
-   * wait on real time in these tests, bounded so that a change never heard fails the test instead of hanging it.
-   */
-  static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + HEARING.toNanos();
-    Object signal = new Object();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      synchronized (signal) {
-        signal.wait(20);
-      }
-    }
-  }
-
   /** A flag's audit as the database holds it, oldest first: "actor: reason" (the store's record, not an instance's). */
   static List<String> audit(DataSource db, String prefix, String flagKey) throws SQLException {
     List<String> entries = new ArrayList<>();
@@ -139,6 +124,44 @@ final class Rig implements AutoCloseable {
     return n;
   }
 
+  /**
+   * Two instances on PostgreSQL ({@link #onPostgres}), {@link #a()} and {@link #b()}, with the same plan; a starts it,
+   * and both have heard of the start. Closed again if that fails.
+   */
+  static Rig startedOnTwo(DataSource db, String prefix, Function<Node, ReleasePlan.Builder> plan)
+      throws InterruptedException {
+    Rig rig = onPostgres(db, prefix);
+    try {
+      Node a = rig.node("a", n -> n.plan(plan.apply(n)));
+      rig.node("b", n -> n.plan(plan.apply(n)));
+      a.plan.start("alice", "v2 deployed");
+      rig.awaitAgreement();
+      return rig;
+    } catch (InterruptedException | RuntimeException | Error e) {
+      rig.close();
+      throw e;
+    }
+  }
+
+  /** The first instance. */
+  Node a() {
+    return nodes.get(0);
+  }
+
+  /** The second instance. */
+  Node b() {
+    return nodes.get(1);
+  }
+
+  /** The plan's last transition in the store's history, which every instance reads alike through its own store. */
+  String lastTransition() {
+    List<String> first = nodes.get(0).history();
+    for (Node n : nodes) {
+      assertThat(n.history()).as(n.id + "'s read of the history").isEqualTo(first);
+    }
+    return first.get(first.size() - 1);
+  }
+
   /** Moves the clock, running every look that falls due. */
   void advance(Duration d) {
     scheduler.advance(d);
@@ -169,28 +192,28 @@ final class Rig implements AutoCloseable {
   void awaitAgreement() throws InterruptedException {
     long newest = nodes.stream().mapToLong(n -> n.plan.status().version()).max().orElse(0);
     for (Node n : nodes) {
-      await(() -> n.plan.status().version() >= newest, n.id + " at plan version " + newest);
+      Await.until(() -> n.plan.status().version() >= newest, n.id + " at plan version " + newest);
     }
   }
 
   /** Waits until every instance's plan is at the stage. */
   void awaitStage(String stage) throws InterruptedException {
     for (Node n : nodes) {
-      await(() -> n.plan.status().stage().equals(stage), n.id + " at stage " + stage);
+      Await.until(() -> n.plan.status().stage().equals(stage), n.id + " at stage " + stage);
     }
   }
 
   /** Waits until every instance's plan is in the state. */
   void awaitState(ReleaseState state) throws InterruptedException {
     for (Node n : nodes) {
-      await(() -> n.plan.status().state() == state, n.id + " " + state);
+      Await.until(() -> n.plan.status().state() == state, n.id + " " + state);
     }
   }
 
   /** Waits until every instance's canary is in the state. */
   void awaitCanary(CanaryState state) throws InterruptedException {
     for (Node n : nodes) {
-      await(() -> n.canary.state() == state, n.id + "'s canary " + state);
+      Await.until(() -> n.canary.state() == state, n.id + "'s canary " + state);
     }
   }
 

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -25,6 +26,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(PostgresExtension.class)
 class RollbackFleetIT {
+
+  private Rig rig;
+
+  @AfterEach
+  void close() {
+    if (rig != null) {
+      rig.close();
+    }
+  }
 
   /** A canary plan with a stage of every kind before and after its promotion. */
   private static ReleasePlan.Builder canaryPlan(Rig.Node n) {
@@ -62,61 +72,57 @@ class RollbackFleetIT {
   void anAbortReturnsEveryInstanceToTheOldImplementationAtOnceAndTheHistoryKeepsWhoAndWhy(String kind,
       Function<Rig.Node, ReleasePlan.Builder> plan, String stage, DataSource db) throws Exception {
     String prefix = "rb_" + (kind.startsWith("canary") ? "c" : "bg") + "_" + stage + "_";
-    try (Rig rig = Rig.onPostgres(db, prefix)) {
-      Rig.Node a = rig.node("a", n -> n.plan(plan.apply(n)));
-      Rig.Node b = rig.node("b", n -> n.plan(plan.apply(n)));
-      a.plan.start("alice", "v2 deployed");
+    rig = Rig.startedOnTwo(db, prefix, plan);
+    Rig.Node a = rig.a();
+    Rig.Node b = rig.b();
+    while (!a.plan.status().stage().equals(stage)) {
+      a.plan.advance("alice", "on to the next stage", true);
       rig.awaitAgreement();
-      while (!a.plan.status().stage().equals(stage)) {
-        a.plan.advance("alice", "on to the next stage", true);
-        rig.awaitAgreement();
-      }
-      rig.awaitStage(stage);
-      boolean promoted = List.of("switch", "after", "retire").contains(stage);
-      if (stage.equals("canary")) {
-        rig.awaitCanary(CanaryState.PROGRESSING);
-      } else if (promoted) {
-        rig.awaitCanary(CanaryState.PROMOTED);
-      }
-      for (Rig.Node n : rig.nodes) {
-        assertThat(n.calls(5, Cohort.CANARY)).as(n.id + ": testers reach the new one before").isEqualTo(5);
-        assertThat(n.allowListedCall()).as(n.id).isTrue();
-        assertThat(n.calls(20, null) > 0).as(n.id + ": the public reaches it before").isEqualTo(promoted
-            || stage.equals("canary"));
-      }
-      Instant before = rig.clock.instant();
-
-      b.plan.abort("bob", "v2 corrupts carts");
-
-      assertThat(b.plan.status().state()).as("b, which aborted").isEqualTo(ReleaseState.ROLLED_BACK);
-      rig.awaitState(ReleaseState.ROLLED_BACK);   // a hears it through the store, with no look
-      assertThat(rig.clock.instant()).as("no interval passed").isEqualTo(before);
-      for (Rig.Node n : rig.nodes) {
-        assertThat(n.plan.status().stage()).as(n.id + ": the stage it was rolled back from").isEqualTo(stage);
-        assertThat(n.calls(20, null)).as(n.id + ": everyone on the old one").isZero();
-        assertThat(n.calls(5, Cohort.CANARY)).as(n.id + ": testers with the header too").isZero();
-        assertThat(n.plan.decide("tester", Cohort.CANARY)).isEqualTo(Cohort.BASELINE);
-        assertThat(n.allowListedCall()).as(n.id + ": allow-listed ones too").isFalse();
-      }
-      List<String> history = a.history();
-      assertThat(b.history()).isEqualTo(history);
-      assertThat(history.get(history.size() - 1))
-          .isEqualTo("bob: [release abort] '" + stage + "' -> '" + stage + "' (ROLLED_BACK): v2 corrupts carts"
-              + " | evidence: aborted by bob");
-      assertThat(b.registry.get("progressive.release.transitions").tag("release", a.plan.name())
-          .tag("action", "abort").counter().count()).isEqualTo(1);
-
-      rig.awaitCanary(promoted ? CanaryState.PROMOTED : CanaryState.ROLLED_BACK);
-      rig.ticks(3);                                 // the driver does not bring anything back
-      for (Rig.Node n : rig.nodes) {
-        assertThat(n.plan.status().state()).isEqualTo(ReleaseState.ROLLED_BACK);
-        assertThat(n.calls(20, null)).as(n.id).isZero();
-        assertThat(n.registry.get("progressive.release.stage").tag("release", a.plan.name())
-            .tag("stage", "rolled_back").gauge().value()).as(n.id).isEqualTo(1);
-      }
-      assertThat(a.history()).as("nothing written after the abort").isEqualTo(history);
-      assertThatThrownBy(() -> a.plan.advance("alice", "again", true)).isInstanceOf(ReleaseActionException.class)
-          .hasMessageContaining("stage '" + stage + "' (ROLLED_BACK)");
     }
+    rig.awaitStage(stage);
+    boolean promoted = List.of("switch", "after", "retire").contains(stage);
+    if (stage.equals("canary")) {
+      rig.awaitCanary(CanaryState.PROGRESSING);
+    } else if (promoted) {
+      rig.awaitCanary(CanaryState.PROMOTED);
+    }
+    for (Rig.Node n : rig.nodes) {
+      assertThat(n.calls(5, Cohort.CANARY)).as(n.id + ": testers reach the new one before").isEqualTo(5);
+      assertThat(n.allowListedCall()).as(n.id).isTrue();
+      assertThat(n.calls(20, null) > 0).as(n.id + ": the public reaches it before").isEqualTo(promoted
+          || stage.equals("canary"));
+    }
+    Instant before = rig.clock.instant();
+
+    b.plan.abort("bob", "v2 corrupts carts");
+
+    assertThat(b.plan.status().state()).as("b, which aborted").isEqualTo(ReleaseState.ROLLED_BACK);
+    rig.awaitState(ReleaseState.ROLLED_BACK);   // a hears it through the store, with no look
+    assertThat(rig.clock.instant()).as("no interval passed").isEqualTo(before);
+    for (Rig.Node n : rig.nodes) {
+      assertThat(n.plan.status().stage()).as(n.id + ": the stage it was rolled back from").isEqualTo(stage);
+      assertThat(n.calls(20, null)).as(n.id + ": everyone on the old one").isZero();
+      assertThat(n.calls(5, Cohort.CANARY)).as(n.id + ": testers with the header too").isZero();
+      assertThat(n.plan.decide("tester", Cohort.CANARY)).isEqualTo(Cohort.BASELINE);
+      assertThat(n.allowListedCall()).as(n.id + ": allow-listed ones too").isFalse();
+    }
+    List<String> history = a.history();
+    assertThat(rig.lastTransition())
+        .isEqualTo("bob: [release abort] '" + stage + "' -> '" + stage + "' (ROLLED_BACK): v2 corrupts carts"
+            + " | evidence: aborted by bob");
+    assertThat(b.registry.get("progressive.release.transitions").tag("release", a.plan.name())
+        .tag("action", "abort").counter().count()).isEqualTo(1);
+
+    rig.awaitCanary(promoted ? CanaryState.PROMOTED : CanaryState.ROLLED_BACK);
+    rig.ticks(3);                                 // the driver does not bring anything back
+    for (Rig.Node n : rig.nodes) {
+      assertThat(n.plan.status().state()).isEqualTo(ReleaseState.ROLLED_BACK);
+      assertThat(n.calls(20, null)).as(n.id).isZero();
+      assertThat(n.registry.get("progressive.release.stage").tag("release", a.plan.name())
+          .tag("stage", "rolled_back").gauge().value()).as(n.id).isEqualTo(1);
+    }
+    assertThat(a.history()).as("nothing written after the abort").isEqualTo(history);
+    assertThatThrownBy(() -> a.plan.advance("alice", "again", true)).isInstanceOf(ReleaseActionException.class)
+        .hasMessageContaining("stage '" + stage + "' (ROLLED_BACK)");
   }
 }
