@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -22,14 +22,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(PostgresExtension.class)
 class BlueGreenFleetIT {
 
+  /** The instances of the test, closed after it. */
+  @AutoClose
   private Rig rig;
-
-  @AfterEach
-  void close() {
-    if (rig != null) {
-      rig.close();
-    }
-  }
 
   private static final Duration KEEP_OLD = Duration.ofMinutes(30);
   private static final Duration QUIET = Duration.ofHours(1);

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -27,14 +27,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 @ExtendWith(PostgresExtension.class)
 class RollbackFleetIT {
 
+  /** The instances of the test, closed after it. */
+  @AutoClose
   private Rig rig;
-
-  @AfterEach
-  void close() {
-    if (rig != null) {
-      rig.close();
-    }
-  }
 
   /** A canary plan with a stage of every kind before and after its promotion. */
   private static ReleasePlan.Builder canaryPlan(Rig.Node n) {

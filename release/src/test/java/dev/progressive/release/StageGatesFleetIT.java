@@ -9,7 +9,7 @@ import dev.progressive.parallelrun.ComparisonOutcome;
 import dev.progressive.testing.postgres.PostgresExtension;
 import java.time.Duration;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -22,14 +22,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(PostgresExtension.class)
 class StageGatesFleetIT {
 
+  /** The instances of the test, closed after it. */
+  @AutoClose
   private Rig rig;
-
-  @AfterEach
-  void close() {
-    if (rig != null) {
-      rig.close();
-    }
-  }
 
   private static void gateOnBoth(Rig rig, GateStatus.Result result, String... evidence) {
     for (Rig.Node n : rig.nodes) {
