@@ -22,7 +22,7 @@ public class RestaurantProperties {
   /** Synthetic traffic that the service sends to itself. */
   private final Demo demo = new Demo();
 
-  /** The release plan {@code pricing-v2} of the rules pricing engine (the {@code release} profile). */
+  /** The release plan {@code pricing-v2} of the rules pricing engine, the demo's plan unless turned off. */
   private final Release release = new Release();
 
   public Duration getPricingWork() {
@@ -126,14 +126,24 @@ public class RestaurantProperties {
   /** The release plan {@code pricing-v2}: its gates and how often its driver looks. */
   public static class Release {
 
-    /** Whether quotes are priced through the plan (then the canary {@code pricing-engine} must not auto-start). */
-    private boolean enabled;
+    /**
+     * Whether quotes are priced through the plan (then the canary {@code pricing-engine} must not auto-start: the plan
+     * starts it); off, they are priced through {@code @CanaryRouted} on the canary alone.
+     */
+    private boolean enabled = true;
 
     /** Dark: the successful calls of testers ({@code X-Canary-Cohort: canary}) to the rules engine it needs. */
-    private long testerCalls = 100;
+    private long testerCalls = 300;
+
+    /**
+     * Dark: a share of the testers' calls to the rules engine that fail, from 0 to 1, above which the plan rolls back,
+     * judged once as many calls as the gate needs ({@link #testerCalls}, failed ones included) were made on this
+     * instance.
+     */
+    private double testerFailAboveErrorRate = 0.05;
 
     /** Verify: the comparisons of the parallel run {@code pricing} it needs. */
-    private long minComparisons = 1_000;
+    private long minComparisons = 6_000;
 
     /** Verify: the match rate it needs. */
     private double minMatchRate = 0.99;
@@ -161,6 +171,14 @@ public class RestaurantProperties {
 
     public void setTesterCalls(long testerCalls) {
       this.testerCalls = testerCalls;
+    }
+
+    public double getTesterFailAboveErrorRate() {
+      return testerFailAboveErrorRate;
+    }
+
+    public void setTesterFailAboveErrorRate(double testerFailAboveErrorRate) {
+      this.testerFailAboveErrorRate = testerFailAboveErrorRate;
     }
 
     public long getMinComparisons() {

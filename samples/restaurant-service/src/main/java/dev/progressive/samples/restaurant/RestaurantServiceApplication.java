@@ -5,9 +5,10 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 
 /**
- * The sample service: restaurants, menus, quotes and orders, released step by step with Progressive. A new menu
- * search behind a flag, two canaries on pricing (in process and over HTTP), a parallel run on tax, and HTTP
- * shadowing of the menu; see the README's tour.
+ * The sample service: restaurants, menus, quotes and orders, released step by step with Progressive. The release plan
+ * {@code pricing-v2} of a new pricing engine (dark, verify, canary, approval), a new menu search behind a flag, an HTTP
+ * canary of the downstream pricing service, a parallel run on tax, and HTTP shadowing of the menu; see the README's
+ * tour.
  */
 @SpringBootApplication
 @EnableConfigurationProperties(RestaurantProperties.class)

@@ -19,12 +19,14 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 
 /**
- * The sample with both canaries on short steps (two steps of 25% and 50%, one second and 1,000 requests per side
+ * The canary-only sample ({@code restaurant.release.enabled=false}, as the {@code canary} profile runs it: quotes are
+ * priced through {@code @CanaryRouted}, not through the release plan) with both canaries on short steps (two steps of 25% and 50%, one second and 1,000 requests per side
  * each, judged every 200 ms), started by ops through the actuator, and a driver that sends quotes from many customers
  * until the canary reaches a final state. 1,000 requests per side is what the judge's default p99 test needs.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
     "restaurant.demo.enabled=false",
+    "restaurant.release.enabled=false",
     "progressive.canary.canaries.pricing-engine.auto-start=false",
     "progressive.canary.canaries.pricing-engine.analysis-interval=200ms",
     "progressive.canary.canaries.pricing-engine.steps[0].weight=25",

@@ -74,7 +74,10 @@ class DashboardIT {
       assertThat(client.sum("progressive_parallelrun_comparisons_total", "experiment=\"tax\"")).isPositive();
       assertThat(client.sum("progressive_parallelrun_comparisons_total", "experiment=\"menu\"")).isPositive();
       assertThat(client.sum("progressive_canary_verdicts_total")).isPositive();
-      assertThat(output.getOut()).containsPattern("req/s, \\d+ failed \\| canary pricing-engine PROGRESSING")
+      // The demo's release plan, its canary waiting for the plan's canary stage, and the HTTP canary on its own.
+      assertThat(output.getOut())
+          .containsPattern("req/s, \\d+ failed \\| release pricing-v2 RUNNING at dark \\(gate WAIT: ")
+          .containsPattern("\\| canary pricing-engine PENDING 0% \\| canary pricing-service PROGRESSING")
           .contains("| parallel run tax: ").contains("new-menu-search on in");
     });
 

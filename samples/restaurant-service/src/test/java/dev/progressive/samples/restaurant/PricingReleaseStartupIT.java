@@ -10,10 +10,9 @@ class PricingReleaseStartupIT {
 
   @Test
   void aMatchRateAboveOneFailsStartupNamingTheProperty() {
-    SpringApplicationBuilder app = new SpringApplicationBuilder(RestaurantServiceApplication.class)
-        .profiles("release");
+    SpringApplicationBuilder app = new SpringApplicationBuilder(RestaurantServiceApplication.class);
 
-    // As arguments: they outrank application-release.properties (default properties would not).
+    // As arguments: they outrank application.properties (default properties would not).
     assertThatThrownBy(() -> app.run("--server.port=0", "--restaurant.demo.enabled=false",
         "--restaurant.release.min-match-rate=1.5").close())
         .hasStackTraceContaining("restaurant.release.min-match-rate: minMatchRate must be in (0, 1], was 1.5");

@@ -16,8 +16,10 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 
 /**
- * The sample on a random port, driven over HTTP as its users and ops would: the flag through the actuator, the
- * parallel run's mismatches, HTTP shadowing of the menu, the knobs and the security around all of it.
+ * The sample on a random port without its demo traffic, driven over HTTP as its users and ops would: the flag through
+ * the actuator, the parallel run's mismatches, HTTP shadowing of the menu, the knobs and the security around all of
+ * it. Without the demo nobody starts the release plan {@code pricing-v2}: it stays pending, and everyone is priced
+ * by the classic engine (the plan itself is {@link PricingReleaseIT}'s).
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {"restaurant.demo.enabled=false",
     "progressive.parallel-run.shadow.sample-rate=1.0"})
@@ -50,19 +52,44 @@ class RestaurantServiceIT {
     assertThat(client.get("/actuator/toggles").statusCode()).isEqualTo(401);
     assertThat(client.get("/actuator/canaries").statusCode()).isEqualTo(401);
     assertThat(client.get("/actuator/parallelruns").statusCode()).isEqualTo(401);
+    assertThat(client.get("/actuator/releases").statusCode()).isEqualTo(401);
     assertThat(client.get("/actuator/toggles", SampleClient.VIEWER).statusCode()).isEqualTo(200);
     assertThat(client.get("/actuator/canaries", SampleClient.VIEWER).statusCode()).isEqualTo(200);
+    assertThat(client.get("/actuator/releases", SampleClient.VIEWER).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void withoutTheDemoThePlanWaitsPendingAndOnlyOpsActOnIt() {
+    JsonNode plan = client.json("/actuator/releases/pricing-v2", SampleClient.VIEWER);
+    assertThat(plan.get("status").get("state").asText()).isEqualTo("PENDING");
+    assertThat(plan.get("stages").findValuesAsText("name")).containsExactly("dark", "verify", "canary", "approval");
+    // Pending, the plan routes everyone to the classic engine, testers included.
+    assertThat(client.testerQuote("tester-1").get("pricingEngine").asText()).isEqualTo("classic");
+    assertThat(client.quote("customer-1").get("pricingEngine").asText()).isEqualTo("classic");
+
+    String abort = "{\"action\": \"abort\", \"reason\": \"not me\"}";
+    assertThat(client.post("/actuator/releases/pricing-v2", abort, null).statusCode()).isEqualTo(401);
+    assertThat(client.post("/actuator/releases/pricing-v2", abort, SampleClient.VIEWER).statusCode())
+        .isEqualTo(403);
+    HttpResponse<String> early = client.post("/actuator/releases/pricing-v2",
+        "{\"action\": \"approve\", \"reason\": \"too early\"}", SampleClient.OPS);
+    assertThat(early.statusCode()).isEqualTo(409);
+    assertThat(client.json("/actuator/releases/pricing-v2", SampleClient.VIEWER).get("status").get("state").asText())
+        .isEqualTo("PENDING");
   }
 
   @Test
   void onlyOpsActOnACanary() {
     String abort = "{\"action\": \"abort\", \"reason\": \"not me\"}";
 
-    assertThat(client.post("/actuator/canaries/pricing-engine", abort, null).statusCode()).isEqualTo(401);
-    assertThat(client.post("/actuator/canaries/pricing-engine", abort, SampleClient.VIEWER).statusCode())
+    // pricing-service starts by itself; pricing-engine waits for the release plan's canary stage.
+    assertThat(client.post("/actuator/canaries/pricing-service", abort, null).statusCode()).isEqualTo(401);
+    assertThat(client.post("/actuator/canaries/pricing-service", abort, SampleClient.VIEWER).statusCode())
         .isEqualTo(403);
-    assertThat(client.json("/actuator/canaries/pricing-engine", SampleClient.VIEWER).get("state").asText())
+    assertThat(client.json("/actuator/canaries/pricing-service", SampleClient.VIEWER).get("state").asText())
         .isEqualTo("PROGRESSING");
+    assertThat(client.json("/actuator/canaries/pricing-engine", SampleClient.VIEWER).get("state").asText())
+        .isEqualTo("PENDING");
 
     JsonNode paused = client.postJson("/actuator/canaries/pricing-service",
         "{\"action\": \"pause\", \"reason\": \"hold\"}", SampleClient.OPS);

@@ -70,6 +70,19 @@ final class SampleClient {
         + "\"distanceKm\":3.2}", null);
   }
 
+  /** The same quote from a tester, who asks for the new pricing engine with {@code X-Canary-Cohort: canary}. */
+  JsonNode testerQuote(String customerId) {
+    HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(base + "/quotes"))
+        .header("Content-Type", "application/json").header("X-Canary-Cohort", "canary")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"restaurantId\":\"ajanta\",\"customerId\":\"" + customerId
+            + "\",\"items\":[{\"menuItemId\":\"ajanta-1\",\"quantity\":1},{\"menuItemId\":\"ajanta-3\","
+            + "\"quantity\":3}],\"distanceKm\":3.2}")), null);
+    if (response.statusCode() != 200) {
+      throw new AssertionError("a tester's quote answered " + response.statusCode() + ": " + response.body());
+    }
+    return parse(response.body());
+  }
+
   /**
    * The sum of the samples of one Prometheus series family whose labels include all of {@code labels}, e.g.
    * {@code sum("progressive_canary_requests_seconds_count", "canary=\"pricing-engine\"", "cohort=\"canary\"")}.

@@ -3,6 +3,8 @@ package dev.progressive.samples.restaurant.demo;
 import dev.progressive.canary.Canary;
 import dev.progressive.canary.event.VerdictReported;
 import dev.progressive.release.GateStatus;
+import dev.progressive.release.ReleaseActionException;
+import dev.progressive.release.ReleaseConflictException;
 import dev.progressive.release.ReleasePlan;
 import dev.progressive.release.ReleaseState;
 import dev.progressive.release.ReleaseStatus;
@@ -47,9 +49,10 @@ import org.springframework.stereotype.Component;
  * {@code restaurant.demo.report-interval} it logs one line: each canary's state, weight and last verdict, each
  * parallel run's match rate, and the share of the menu searches since the previous line that the new search served.
  *
- * <p>With the release plan {@code pricing-v2} on ({@code restaurant.release.enabled}), the demo starts the plan, one
- * quote in {@code restaurant.release.tester-every} comes from a tester ({@code X-Canary-Cohort: canary}), and the
- * line shows the plan's state, stage and the evidence of its gate.
+ * <p>With the release plan {@code pricing-v2} on ({@code restaurant.release.enabled}, the default), the demo starts
+ * the plan, one quote in {@code restaurant.release.tester-every} comes from a tester ({@code X-Canary-Cohort: canary}),
+ * and the line shows the plan's state, stage and the evidence of its gate; once the plan is rolled back or completed,
+ * the stage it ended at and what the last transition rested on.
  *
  * <p>On with {@code restaurant.demo.enabled=true} (the README's run command); off by default.
  */
@@ -130,7 +133,12 @@ public class DemoTraffic implements ApplicationListener<WebServerInitializedEven
     LOG.info("demo traffic: {} requests per second to {}; stop it with restaurant.demo.enabled=false",
         settings.getRate(), base);
     if (plan != null && plan.status().state() == ReleaseState.PENDING) {
-      plan.start("demo", "the rules pricing engine is deployed dark; testers send X-Canary-Cohort: canary");
+      try {
+        plan.start("demo", "the rules pricing engine is deployed dark; testers send X-Canary-Cohort: canary");
+      } catch (ReleaseActionException | ReleaseConflictException e) {
+        // another instance on the same store started it first
+        LOG.info("demo: release {} was started elsewhere: {}", plan.name(), e.getMessage());
+      }
     }
   }
 
@@ -243,7 +251,10 @@ public class DemoTraffic implements ApplicationListener<WebServerInitializedEven
     return count;
   }
 
-  /** The plan: {@code release pricing-v2 RUNNING at verify (gate WAIT: 412 of 1000 comparisons, ...)}. */
+  /**
+   * The plan: {@code release pricing-v2 RUNNING at verify (gate WAIT: 412 of 1000 comparisons, ...)}, or once final
+   * {@code release pricing-v2 ROLLED_BACK at verify (stage 'verify' failed its gate | ...)}.
+   */
   private static String describe(ReleasePlan plan) {
     ReleaseStatus status = plan.status();
     StringBuilder text = new StringBuilder("release ").append(plan.name()).append(' ').append(status.state());
@@ -255,8 +266,13 @@ public class DemoTraffic implements ApplicationListener<WebServerInitializedEven
         text.append(", waiting for ops: POST /actuator/releases/").append(plan.name())
             .append(" {\"action\":\"approve\",\"reason\":\"...\"}");
       }
-    } else if (status.evidence() != null && !status.evidence().isEmpty()) {
-      text.append(" (").append(abbreviate(status.evidence())).append(')');
+    } else {
+      if (status.state().isFinal()) {
+        text.append(" at ").append(status.stage());
+      }
+      if (!status.evidence().isEmpty()) {
+        text.append(" (").append(abbreviate(status.evidence())).append(')');
+      }
     }
     return text.toString();
   }

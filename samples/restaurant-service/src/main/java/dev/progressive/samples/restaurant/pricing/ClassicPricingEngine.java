@@ -14,8 +14,10 @@ import org.springframework.stereotype.Component;
  * The pricing engine in production: menu price times quantity, 10% off a line of three or more of the same dish.
  *
  * <p>{@link #price} is the baseline of the canary release {@code pricing-engine}
- * ({@code progressive.canary.canaries.pricing-engine}): a sticky share of customers, growing step by step while the
- * judge finds no regression, is priced by {@link RulesPricingEngine} instead.
+ * ({@code progressive.canary.canaries.pricing-engine}) on its own, as the {@code canary} profile runs it
+ * ({@code restaurant.release.enabled=false}): a sticky share of customers, growing step by step while the judge finds
+ * no regression, is priced by {@link RulesPricingEngine} instead. By default the release plan {@code pricing-v2}
+ * routes quotes and calls {@link #priceClassic} as its old side.
  */
 @Component
 public class ClassicPricingEngine {

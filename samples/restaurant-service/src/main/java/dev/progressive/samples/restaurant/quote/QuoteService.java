@@ -19,9 +19,9 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 
 /**
- * Prices an order: the lines by the pricing engine (the in-process canary {@code pricing-engine}), the delivery
- * fee by the downstream pricing service (the HTTP canary {@code pricing-service}), the tax by the tax calculator
- * (the parallel run {@code tax}). With the release plan {@code pricing-v2} on, the plan routes the lines instead.
+ * Prices an order: the lines by the pricing engine that the release plan {@code pricing-v2} picks (or, with the plan
+ * off, the in-process canary {@code pricing-engine}), the delivery fee by the downstream pricing service (the HTTP
+ * canary {@code pricing-service}), the tax by the tax calculator (the parallel run {@code tax}).
  */
 @Service
 public class QuoteService {

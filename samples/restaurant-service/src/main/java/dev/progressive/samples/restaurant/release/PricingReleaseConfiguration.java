@@ -2,6 +2,7 @@ package dev.progressive.samples.restaurant.release;
 
 import dev.progressive.canary.Canary;
 import dev.progressive.canary.CanaryScheduler;
+import dev.progressive.canary.FleetStore;
 import dev.progressive.parallelrun.ComparisonOutcome;
 import dev.progressive.parallelrun.Experiment;
 import dev.progressive.parallelrun.ParallelRunner;
@@ -18,22 +19,26 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The release plan {@value #PLAN} of the rules pricing engine, on with {@code restaurant.release.enabled=true} (the
- * {@code release} profile): dark (testers' successful calls) → verify (the parallel run {@value #EXPERIMENT}) →
- * canary (the steps of the canary {@code pricing-engine}, which must not start by itself) → approval.
+ * The release plan {@value #PLAN} of the rules pricing engine, the demo's plan (off with
+ * {@code restaurant.release.enabled=false}, the {@code canary} profile): dark (testers' successful calls; too many
+ * failed ones roll it back) → verify (the parallel run {@value #EXPERIMENT}) → canary (the steps of the canary
+ * {@code pricing-engine}, which must not start by itself) → approval. With a shared store (the {@code postgres}
+ * profile) the plan uses the starter's {@link FleetStore}, so one instance drives it for the fleet.
  *
  * <p>The plan is a bean, not {@code progressive.releases.*} properties, because its verify stage needs the
  * experiment to exist when the plan is built: it is built here, on the runner, before the plan.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnProperty(name = "restaurant.release.enabled", havingValue = "true")
+@ConditionalOnProperty(name = "restaurant.release.enabled", havingValue = "true", matchIfMissing = true)
 public class PricingReleaseConfiguration {
 
   /** The plan's name. */
@@ -76,7 +81,9 @@ public class PricingReleaseConfiguration {
   @Bean(destroyMethod = "close")
   ReleasePlan pricingReleasePlan(RestaurantProperties properties, Toggles toggles, CanaryRegistry canaries,
       ParallelRunner runner, Experiment<PriceRequest, Subtotal, Subtotal> pricingExperiment,
-      ObjectProvider<MeterRegistry> meters, @Qualifier("pricingReleaseExecutor") ScheduledExecutorService pricingReleaseExecutor) {
+      ObjectProvider<MeterRegistry> meters, ObjectProvider<FleetStore> fleet,
+      @Value("${progressive.canary.fleet.instance-id:}") String instanceId,
+      @Qualifier("pricingReleaseExecutor") ScheduledExecutorService pricingReleaseExecutor) {
     RestaurantProperties.Release settings = properties.getRelease();
     Canary canary = canaries.find(CANARY).orElseThrow(() -> new IllegalStateException(
         "restaurant.release.enabled: the plan " + PLAN + " needs the canary " + CANARY
@@ -95,13 +102,25 @@ public class PricingReleaseConfiguration {
         .scheduler(CanaryScheduler.of(pricingReleaseExecutor));
     named("restaurant.release.interval", () -> plan.interval(settings.getInterval()));
     meters.ifUnique(plan::meterRegistry);
+    fleet.ifUnique(plan::fleet);
+    if (!instanceId.isBlank()) {
+      plan.instanceId(instanceId.strip());
+    }
     return plan.build();
   }
 
   /** Applies one setting; a value the plan refuses fails startup naming the property. */
   private static void named(String property, Runnable apply) {
-    try {
+    built(property, () -> {
       apply.run();
+      return null;
+    });
+  }
+
+  /** Builds one thing from a setting; a value it refuses fails startup naming the property. */
+  private static <T> T built(String property, Supplier<T> build) {
+    try {
+      return build.get();
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(property + ": " + e.getMessage(), e);
     }
@@ -109,9 +128,12 @@ public class PricingReleaseConfiguration {
 
   /** Quotes priced through the plan. */
   @Bean
-  PricingRelease pricingRelease(ReleasePlan pricingReleasePlan,
+  PricingRelease pricingRelease(RestaurantProperties properties, ReleasePlan pricingReleasePlan,
       Experiment<PriceRequest, Subtotal, Subtotal> pricingExperiment, ClassicPricingEngine classic,
       RulesPricingEngine rules) {
-    return new PricingRelease(pricingReleasePlan, pricingExperiment, classic, rules, CANARY_STAGE);
+    RestaurantProperties.Release settings = properties.getRelease();
+    DarkStageGuard guard = built("restaurant.release.tester-fail-above-error-rate", () -> new DarkStageGuard(
+        pricingReleasePlan, Math.max(1, settings.getTesterCalls()), settings.getTesterFailAboveErrorRate()));
+    return new PricingRelease(pricingReleasePlan, pricingExperiment, classic, rules, CANARY_STAGE, guard);
   }
 }
