@@ -137,7 +137,11 @@ public class ProgressiveReleaseProperties {
     /** Dark and preview: successful explicit calls to the new implementation the gate needs; unset: a manual gate. */
     private Long minSuccessfulCalls;
 
-    /** Verify: the name of the experiment on the application's parallel runner. */
+    /**
+     * Verify: the name of an experiment on the application's parallel runner: one built already, one of a
+     * {@code @ParallelRun} method (built at its first call), or one named in
+     * {@code progressive.parallel-run.experiments}.
+     */
     private String experiment;
 
     /** Verify: the comparisons the fleet must make in the stage (default 100). */
