@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -256,6 +257,7 @@ public final class ReleasePlan implements AutoCloseable {
     private FleetStore fleet;
     private String instanceId;
     private Duration interval;
+    private final Set<String> experimentsBuiltLater = new HashSet<>();
 
     private Builder(String name, Toggles toggles, Canary canary) {
       Objects.requireNonNull(name, "name");
@@ -333,13 +335,25 @@ public final class ReleasePlan implements AutoCloseable {
     }
 
     /**
+     * Names of experiments that are declared but built on their runner only later, at their first call (as the
+     * Spring starter's {@code @ParallelRun} experiments are): {@link #build()} accepts a verify stage naming one
+     * although the runner does not know it yet. Its gate counts the comparisons the experiment makes once it runs.
+     */
+    public Builder experimentsBuiltLater(Collection<String> names) {
+      for (String n : Objects.requireNonNull(names, "names")) {
+        experimentsBuiltLater.add(Objects.requireNonNull(n, "name"));
+      }
+      return this;
+    }
+
+    /**
      * Builds the plan, defining its flag at PENDING when the store has none, and starts its looks.
      *
      * @throws IllegalStateException naming the stage when the plan makes no sense: no stages, two stages of one name,
      *     no canary or switch stage (nothing would ever promote), two of them, a dark, preview or verify stage after
      *     the promotion, a retire stage that is not last or comes before the promotion, a canary stage whose canary
      *     is in dry-run (it never promotes, so the gate cannot be met), or a verify stage whose experiment the runner
-     *     does not know
+     *     does not know and is not among {@link #experimentsBuiltLater}
      */
     public ReleasePlan build() {
       String plan = "release plan '" + name + "': ";
@@ -400,9 +414,11 @@ public final class ReleasePlan implements AutoCloseable {
           throw new IllegalStateException(at + "can never pass: canary '" + canary.release().name()
               + "' is in dry-run and never promotes");
         }
-        if (s.kind() == StageKind.VERIFY && s.runner().experiment(s.experiment()).isEmpty()) {
+        if (s.kind() == StageKind.VERIFY && s.runner().experiment(s.experiment()).isEmpty()
+            && !experimentsBuiltLater.contains(s.experiment())) {
           throw new IllegalStateException(at + "names experiment '" + s.experiment() + "', which the runner does "
-              + "not know; it knows " + s.runner().experiments().stream().map(e -> "'" + e.name() + "'").toList());
+              + "not know; it knows " + s.runner().experiments().stream().map(e -> "'" + e.name() + "'").toList()
+              + (experimentsBuiltLater.isEmpty() ? "" : ", and will know " + experimentsBuiltLater));
         }
       }
       if (canary == null) {

@@ -119,8 +119,11 @@ public class CanaryBeanRegistrar implements BeanDefinitionRegistryPostProcessor,
     }
   }
 
-  /** One configured metric; errors name the property at fault, such as {@code ...metrics[1].quantile}. */
-  static Metric metric(String property, ProgressiveCanaryProperties.AnalysisMetric configured) {
+  /**
+   * One configured metric; errors name the property at fault, such as {@code ...metrics[1].quantile}. Public for the
+   * release plans' feature rollouts, whose judge takes its metrics as a canary's.
+   */
+  public static Metric metric(String property, ProgressiveCanaryProperties.AnalysisMetric configured) {
     if (configured == null || configured.getKind() == null) {
       throw new IllegalArgumentException(property + ".kind is required: error-rate, latency or latency-quantile");
     }

@@ -8,18 +8,21 @@ import dev.progressive.release.ReleasePlan;
 import dev.progressive.spring.ProgressiveSecurityProperties;
 import dev.progressive.spring.canary.CanaryRegistry;
 import dev.progressive.spring.canary.ProgressiveCanaryProperties;
+import dev.progressive.spring.parallelrun.ProgressiveParallelRunProperties;
 import dev.progressive.toggles.Toggles;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -37,7 +40,9 @@ import org.springframework.util.ClassUtils;
  * per entry of {@code progressive.releases}, over the application's {@link Toggles}, canaries, parallel runner, fleet
  * store and meter registry; the {@link ReleaseRegistry} of those and of every {@link ReleasePlan} bean; the start of
  * the plans marked {@code auto-start}; and the {@code releases} actuator endpoint. It runs after the toggles, canary
- * and parallel-run auto-configurations, whose beans it uses. A bad plan fails startup with the property at fault.
+ * and parallel-run auto-configurations, whose beans it uses. A bad plan fails startup with the property at fault. A
+ * verify stage may name an experiment that is built only at its first call: one of a {@code @ParallelRun} method of
+ * the context's beans, or one named in {@code progressive.parallel-run.experiments} (see {@link DeclaredExperiments}).
  */
 @AutoConfiguration(afterName = {
     "dev.progressive.spring.canary.ProgressiveCanaryAutoConfiguration",
@@ -80,7 +85,8 @@ public class ProgressiveReleaseAutoConfiguration {
       ObjectProvider<CanaryRegistry> canaryRegistry, ObjectProvider<Canary> canaryBeans,
       ObjectProvider<ParallelRunner> runner, ObjectProvider<FleetStore> fleet,
       ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<ProgressiveCanaryProperties> canaryProperties,
-      ObjectProvider<ReleasePlan> planBeans,
+      ObjectProvider<ReleasePlan> planBeans, ObjectProvider<ProgressiveParallelRunProperties> parallelRunProperties,
+      ConfigurableListableBeanFactory beanFactory,
       @Qualifier(EXECUTOR_BEAN) ScheduledExecutorService progressiveReleaseExecutor) {
     Map<String, Canary> canaries = new LinkedHashMap<>();
     CanaryRegistry registry = canaryRegistry.getIfAvailable();
@@ -96,7 +102,9 @@ public class ProgressiveReleaseAutoConfiguration {
       canaryConfig.getCanaries().forEach((name, d) -> autoStarted.put(name, d.isAutoStart()));
       instanceId = canaryConfig.getFleet().getInstanceId();
     }
-    PropertyPlans.Context context = new PropertyPlans.Context(toggles, canaries, runner.getIfUnique(), autoStarted);
+    PropertyPlans.Context context = new PropertyPlans.Context(toggles, canaries, runner.getIfUnique(), autoStarted,
+        properties.getReleases().isEmpty() ? Set.of()
+            : DeclaredExperiments.of(beanFactory, parallelRunProperties.getIfAvailable()));
     CanaryScheduler scheduler = CanaryScheduler.of(progressiveReleaseExecutor);
     String instance = instanceId == null || instanceId.isBlank() ? null : instanceId.strip();
     List<ReleasePlan> owned = new ArrayList<>();

@@ -1,6 +1,7 @@
 package dev.progressive.spring.release;
 
 import dev.progressive.parallelrun.ComparisonOutcome;
+import dev.progressive.spring.canary.ProgressiveCanaryProperties;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,7 +11,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * Release plans declared in properties: one {@code ReleasePlan} per entry of {@code progressive.releases}, each over
- * one configured or declared canary. See docs/releases.md.
+ * one configured or declared canary, or, for a guarded feature rollout, over one flag of the toggles. See
+ * docs/releases.md.
  *
  * <pre>
  * progressive.releases.pricing-v2.canary=pricing
@@ -22,6 +24,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * progressive.releases.pricing-v2.stages[2].kind=canary
  * progressive.releases.pricing-v2.stages[3].kind=approval
  * progressive.releases.pricing-v2.stages[4].kind=retire
+ *
+ * progressive.releases.checkout-ui.stages[0].kind=feature-rollout
+ * progressive.releases.checkout-ui.stages[0].flag=checkout-ui
+ * progressive.releases.checkout-ui.stages[0].new-variant=new
+ * progressive.releases.checkout-ui.stages[0].old-variant=old
+ * progressive.releases.checkout-ui.stages[0].steps=1,5,25,100
+ * progressive.releases.checkout-ui.stages[0].metrics[0].kind=error-rate
  * </pre>
  */
 @ConfigurationProperties("progressive")
@@ -43,14 +52,15 @@ public class ProgressiveReleaseProperties {
 
     /**
      * The name of the canary the plan drives (a {@code progressive.canary.canaries} entry or a {@code Canary} bean):
-     * its baseline is the old implementation, its canary the new one.
+     * its baseline is the old implementation, its canary the new one. Required unless the plan is a guarded feature
+     * rollout (feature-rollout and approval stages only), which drives a flag and has no canary.
      */
     private String canary;
 
     /** Whether to start the plan at its first stage once the application has started, when it is still pending. */
     private boolean autoStart;
 
-    /** How often the driver checks the gate; default: the canary's analysis interval. */
+    /** How often the driver checks the gate; default: the canary's analysis interval, or 1 minute for a rollout. */
     private Duration interval;
 
     /** The stages, in order. */
@@ -104,22 +114,34 @@ public class ProgressiveReleaseProperties {
     /** Blue-green's one switch to 100%, the old kept ready for {@code keep-old}. */
     SWITCH,
     /** Watches the old path until it is unused for {@code quiet-period}. */
-    RETIRE
+    RETIRE,
+    /**
+     * A guarded feature rollout of {@code flag}: one stage per percent of {@code steps}, each judged on the calls
+     * served with {@code new-variant} against those served with {@code old-variant}; in a plan without a canary.
+     */
+    FEATURE_ROLLOUT
   }
 
   /** One stage; a setting that does not apply to the stage's kind fails startup. */
   public static class StageDefinition {
 
-    /** The stage's kind: dark, preview, verify, canary, approval, switch or retire. */
+    /** The stage's kind: dark, preview, verify, canary, approval, switch, retire or feature-rollout. */
     private Kind kind;
 
-    /** The stage's name, unique in the plan; default: its kind. */
+    /**
+     * The stage's name, unique in the plan; default: its kind. A feature rollout's stages are named
+     * {@code <name>-<percent>}, by default {@code rollout-1}, {@code rollout-5}, ...
+     */
     private String name;
 
     /** Dark and preview: successful explicit calls to the new implementation the gate needs; unset: a manual gate. */
     private Long minSuccessfulCalls;
 
-    /** Verify: the name of the experiment on the application's parallel runner. */
+    /**
+     * Verify: the name of an experiment on the application's parallel runner: one built already, one of a
+     * {@code @ParallelRun} method (built at its first call), or one named in
+     * {@code progressive.parallel-run.experiments}.
+     */
     private String experiment;
 
     /** Verify: the comparisons the fleet must make in the stage (default 100). */
@@ -142,6 +164,40 @@ public class ProgressiveReleaseProperties {
 
     /** Retire: how long no instance may serve the old path before the plan completes (default 24 hours). */
     private Duration quietPeriod;
+
+    /** Feature rollout: the flag whose {@code fractional} weights the plan writes; one of the toggles' flags. */
+    private String flag;
+
+    /** Feature rollout: the variant being rolled out, one of the flag's (the judge's canary side). */
+    private String newVariant;
+
+    /** Feature rollout: the variant it replaces, one of the flag's (the judge's baseline side). */
+    private String oldVariant;
+
+    /**
+     * Feature rollout: the new variant's percents, increasing, each in 1 to 100, the last 100; one stage each
+     * (default 1, 5, 25, 100).
+     */
+    private List<Integer> steps = new ArrayList<>();
+
+    /**
+     * Feature rollout: the metrics the judge compares between the new and the old variant, declared as a canary's
+     * ({@code kind}, {@code quantile}, {@code direction}, {@code allowed-change}, {@code pass-margin},
+     * {@code negligible-rate}, {@code critical}); none: the canaries' error rate, latency and p99 latency.
+     */
+    private List<ProgressiveCanaryProperties.AnalysisMetric> metrics = new ArrayList<>();
+
+    /** Feature rollout: how long each step lasts at least before it can pass (default 10 minutes). */
+    private Duration minDuration;
+
+    /** Feature rollout: calls each variant must serve on the fleet in a step before it can pass (default 1,000). */
+    private Long minRequestsPerVariant;
+
+    /** Feature rollout: how long a step may stay inconclusive before the plan rolls back (default 30 minutes). */
+    private Duration maxInconclusive;
+
+    /** Feature rollout: the judge's false-alarm budget per step, in (0, 0.5) (default 0.005, as a canary's). */
+    private Double alpha;
 
     public Kind getKind() {
       return kind;
@@ -229,6 +285,78 @@ public class ProgressiveReleaseProperties {
 
     public void setQuietPeriod(Duration quietPeriod) {
       this.quietPeriod = quietPeriod;
+    }
+
+    public String getFlag() {
+      return flag;
+    }
+
+    public void setFlag(String flag) {
+      this.flag = flag;
+    }
+
+    public String getNewVariant() {
+      return newVariant;
+    }
+
+    public void setNewVariant(String newVariant) {
+      this.newVariant = newVariant;
+    }
+
+    public String getOldVariant() {
+      return oldVariant;
+    }
+
+    public void setOldVariant(String oldVariant) {
+      this.oldVariant = oldVariant;
+    }
+
+    public List<Integer> getSteps() {
+      return steps;
+    }
+
+    public void setSteps(List<Integer> steps) {
+      this.steps = steps;
+    }
+
+    public List<ProgressiveCanaryProperties.AnalysisMetric> getMetrics() {
+      return metrics;
+    }
+
+    public void setMetrics(List<ProgressiveCanaryProperties.AnalysisMetric> metrics) {
+      this.metrics = metrics;
+    }
+
+    public Duration getMinDuration() {
+      return minDuration;
+    }
+
+    public void setMinDuration(Duration minDuration) {
+      this.minDuration = minDuration;
+    }
+
+    public Long getMinRequestsPerVariant() {
+      return minRequestsPerVariant;
+    }
+
+    public void setMinRequestsPerVariant(Long minRequestsPerVariant) {
+      this.minRequestsPerVariant = minRequestsPerVariant;
+    }
+
+    public Duration getMaxInconclusive() {
+      return maxInconclusive;
+    }
+
+    public void setMaxInconclusive(Duration maxInconclusive) {
+      this.maxInconclusive = maxInconclusive;
+    }
+
+    public Double getAlpha() {
+      return alpha;
+    }
+
+    public void setAlpha(Double alpha) {
+      this.alpha = alpha;
     }
   }
 }

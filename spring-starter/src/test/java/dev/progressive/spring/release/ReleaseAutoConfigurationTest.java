@@ -187,7 +187,8 @@ class ReleaseAutoConfigurationTest {
         P + "stages[1].kind=canary").run(context -> {
           assertThat(context).hasFailed();
           assertThat(messages(context)).contains(P + "stages[0].experiment names experiment 'nope', which the "
-              + "parallel runner does not know; it knows ['pricing']");
+              + "application does not declare; the known experiments (built on the parallel runner, named by "
+              + "@ParallelRun methods or in progressive.parallel-run.experiments) are [pricing]");
         });
   }
 
@@ -211,8 +212,8 @@ class ReleaseAutoConfigurationTest {
     runner.withPropertyValues(P + "canary=pricing", P + "stages[0].kind=canary",
         "progressive.canary.canaries.pricing.dry-run=true").run(context -> {
           assertThat(context).hasFailed();
-          assertThat(messages(context)).contains(P + "stages: release plan 'pricing-v2': stage 1 'canary' (canary) "
-              + "can never pass: canary 'pricing' is in dry-run");
+          assertThat(messages(context)).contains(P + "stages[0]: release plan 'pricing-v2': stage 1 'canary' "
+              + "(canary) can never pass: canary 'pricing' is in dry-run");
         });
   }
 
@@ -234,12 +235,40 @@ class ReleaseAutoConfigurationTest {
     runner.withPropertyValues(P + "canary=pricing", P + "stages[0].kind=canary", P + "stages[1].kind=dark")
         .run(context -> {
           assertThat(context).hasFailed();
-          assertThat(messages(context)).contains(P + "stages: release plan 'pricing-v2': stage 2 'dark' (dark) "
+          assertThat(messages(context)).contains(P + "stages[1]: release plan 'pricing-v2': stage 2 'dark' (dark) "
               + "comes after stage 'canary', which sends everyone to the new implementation: it must come before");
         });
+    runner.withPropertyValues(P + "canary=pricing", P + "stages[0].kind=dark", P + "stages[1].kind=canary",
+        P + "stages[2].kind=approval", P + "stages[3].kind=verify", P + "stages[3].experiment=pricing")
+        .run(context -> assertThat(messages(context)).contains(P + "stages[3]: release plan 'pricing-v2': stage 4 "
+            + "'verify' (verify) comes after stage 'canary'"));
+    runner.withPropertyValues(P + "canary=pricing", P + "stages[0].kind=canary", P + "stages[1].kind=canary",
+        P + "stages[1].name=again")
+        .run(context -> assertThat(messages(context)).contains(P + "stages[1]: release plan 'pricing-v2': stage 2 "
+            + "'again' (canary) promotes a second time, after stage 'canary': a plan has one canary or switch stage"));
+    runner.withPropertyValues(P + "canary=pricing", P + "stages[0].kind=canary", P + "stages[1].kind=switch")
+        .run(context -> assertThat(messages(context)).contains(P + "stages[1]: release plan 'pricing-v2': stage 2 "
+            + "'switch' (switch) promotes a second time"));
+    runner.withPropertyValues(P + "canary=pricing", P + "stages[0].kind=dark", P + "stages[1].kind=retire",
+        P + "stages[2].kind=canary")
+        .run(context -> assertThat(messages(context)).contains(P + "stages[1]: release plan 'pricing-v2': stage 2 "
+            + "'retire' (retire) must be the last stage"));
+    runner.withPropertyValues(P + "canary=pricing", P + "stages[0].kind=retire")
+        .run(context -> assertThat(messages(context)).contains(P + "stages[0]: release plan 'pricing-v2': stage 1 "
+            + "'retire' (retire) comes before any canary or switch stage: there is no old implementation to retire"));
+    runner.withPropertyValues(P + "canary=pricing", P + "stages[0].kind=dark", P + "stages[1].kind=dark",
+        P + "stages[2].kind=canary")
+        .run(context -> assertThat(messages(context)).contains(P + "stages[1]: release plan 'pricing-v2': stage 2 "
+            + "'dark' (dark) has the name of an earlier stage"));
+    runner.withPropertyValues(P + "canary=pricing", P + "stages[0].kind=dark", P + "stages[0].name=completed",
+        P + "stages[1].kind=canary")
+        .run(context -> assertThat(messages(context)).contains(P + "stages[0]: release plan 'pricing-v2': stage 1 "
+            + "'completed' (dark) has a reserved name"));
     runner.withPropertyValues(P + "canary=pricing", P + "stages[0].kind=dark", P + "stages[1].kind=approval")
         .run(context -> assertThat(messages(context)).contains(P + "stages: release plan 'pricing-v2': has no "
             + "canary or switch stage"));
+    runner.withPropertyValues(P + "canary=pricing", P + "stages[0].kind=canary", P + "interval=0s")
+        .run(context -> assertThat(messages(context)).contains(P + "interval: interval must be positive"));
     runner.withPropertyValues(P + "canary=pricing")
         .run(context -> assertThat(messages(context)).contains(P + "stages is empty"));
   }
