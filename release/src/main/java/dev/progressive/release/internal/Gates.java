@@ -64,9 +64,9 @@ final class Gates {
     double matchRate = counted == 0 ? 0 : (double) matches / counted;
     double mismatchRate = counted == 0 ? 0 : (double) mismatches / counted;
     Duration elapsed = Duration.ofMillis(Math.max(0, now - startedAt));
-    String evidence = String.format(Locale.ROOT, "experiment '%s': %d comparisons (%d matches, %d mismatches, "
+    String evidence = String.format(Locale.ROOT, "%s: %d comparisons (%d matches, %d mismatches, "
         + "%d noise or ignored), match rate %.4f (needs %.4f over %d and %s; fails above a mismatch rate of %.4f), "
-        + "%s elapsed", stage.experiment(), counted, matches, mismatches, noise, matchRate, stage.minMatchRate(),
+        + "%s elapsed", stage.comparisons().name(), counted, matches, mismatches, noise, matchRate, stage.minMatchRate(),
         stage.minComparisons(), stage.window(), stage.failAboveMismatchRate(), elapsed);
     if (counted >= stage.minComparisons() && mismatchRate > stage.failAboveMismatchRate()) {
       return new GateStatus(Result.FAIL, evidence);

@@ -164,9 +164,9 @@ public final class PlanDriver {
   private StageWindow newWindow(StoredPlan s) {
     Stage stage = s.stage() >= 0 && s.stage() < stages.size() ? stages.get(s.stage()) : null;
     if (stage != null && stage.kind() == StageKind.VERIFY) {
-      return new StageWindow(s, stage.runner(), stage.experiment());
+      return new StageWindow(s, stage.comparisons());
     }
-    return new StageWindow(s, null, null);
+    return new StageWindow(s, null);
   }
 
   // ------------------------------------------------------------------ state
