@@ -14,6 +14,9 @@ import java.util.Locale;
 /** Checks a stage's gate against what the fleet counted in the stage, the canary's state and the clock. */
 final class Gates {
 
+  /** How a retire gate's evidence ends when it passed. */
+  static final String OLD_REMOVABLE = "the old implementation can be removed";
+
   private Gates() {}
 
   /**
@@ -113,7 +116,7 @@ final class Gates {
         + (lastOld == 0 ? "" : ", last at " + Instant.ofEpochMilli(lastOld)) + "; quiet for " + quiet + " of "
         + stage.quietPeriod();
     if (quiet.compareTo(stage.quietPeriod()) >= 0) {
-      return new GateStatus(Result.PASS, evidence + ": the old implementation can be removed");
+      return new GateStatus(Result.PASS, evidence + ": " + OLD_REMOVABLE);
     }
     return new GateStatus(Result.WAIT, evidence);
   }
