@@ -3,6 +3,7 @@ package dev.progressive.release.internal;
 import dev.progressive.canary.Canary;
 import dev.progressive.canary.Cohort;
 import dev.progressive.canary.FleetStore;
+import dev.progressive.canary.internal.lease.FleetLease;
 import dev.progressive.release.GateStatus;
 import dev.progressive.release.ReleaseAction;
 import dev.progressive.release.ReleaseConflictException;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Drives one release plan: its {@link PlanRouter} routes by the state in force and counts this instance's calls in the
  * current stage; at every look the driver publishes them through {@link PlanFleet}, and the instance holding the
- * plan's driver lease checks the gate and alone makes the automatic transitions, written by {@link PlanTransitions}.
+ * plan's driver lease (a {@link FleetLease}, the canary's, under {@code release:<name>}) checks the gate and alone makes the automatic transitions, written by {@link PlanTransitions}.
  * Operators' actions are {@link PlanActions}, from any instance. What the plan drives is brought in line by its
  * {@link StageEffects}: the canary's, or for a guarded feature rollout the flag's weights, whose calls per variant a
  * {@link RolloutRecorder} counts and a {@link RolloutGate} judges.
@@ -49,7 +50,7 @@ public final class PlanDriver {
   private final PlanShape shape;
   private final Clock clock;
   private final PlanStateStore store;
-  private final DriverLease lease;
+  private final FleetLease lease;
   private final ReleaseMetrics metrics;
   private final PlanFleet fleet;
   private final PlanTransitions transitions;
@@ -87,7 +88,7 @@ public final class PlanDriver {
       effects = new CanaryEffects(release, stages, s.canary(), shape::promoted);
     }
     this.fleet = new PlanFleet(release, s.fleet(), s.instance(), s.interval(), s.canary(), rollout);
-    this.lease = new DriverLease(s.fleet(), fleet.leaseKey(), s.instance(),
+    this.lease = new FleetLease(s.fleet(), fleet.leaseKey(), s.instance(),
         s.interval().plus(s.interval().dividedBy(2)));
     this.transitions = new PlanTransitions(shape, store, metrics, effects, fleet, clock);
     this.actions = new PlanActions(shape, store, transitions, this::checkGate, s.canary(), clock);
