@@ -259,10 +259,6 @@ public final class Stage {
       this.spec = spec;
     }
 
-    StageKind kind() {
-      return spec.kind;
-    }
-
     /** Names the stage (default: the kind's label): 1 to 63 of {@code [a-z0-9._-]}, unique in the plan. */
     public Builder name(String name) {
       spec.name(name);
