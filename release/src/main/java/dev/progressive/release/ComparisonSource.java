@@ -48,7 +48,7 @@ public interface ComparisonSource {
         throw new IllegalStateException("names experiment '" + experiment + "', which the runner does not know; it "
             + "knows " + runner.experiments().stream().map(e -> "'" + e.name() + "'").toList());
       }
-    });
+    }, runner);
   }
 
   /**
@@ -73,6 +73,6 @@ public interface ComparisonSource {
         throw new IllegalStateException("reads HTTP shadow route '" + route + "' from a registry the shadow does "
             + "not count in: give the registry the shadow was built with (HttpShadow.Builder.meterRegistry)");
       }
-    });
+    }, null);
   }
 }

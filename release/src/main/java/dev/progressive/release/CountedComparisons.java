@@ -1,6 +1,7 @@
 package dev.progressive.release;
 
 import dev.progressive.parallelrun.ComparisonOutcome;
+import dev.progressive.parallelrun.ParallelRunner;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
@@ -18,12 +19,19 @@ final class CountedComparisons implements ComparisonSource {
   private final MeterRegistry registry;
   private final String tag;
   private final Runnable check;
+  /** The runner whose experiment this is; null for a shadow's route. */
+  private final ParallelRunner runner;
 
-  CountedComparisons(String name, MeterRegistry registry, String tag, Runnable check) {
+  CountedComparisons(String name, MeterRegistry registry, String tag, Runnable check, ParallelRunner runner) {
     this.name = name;
     this.registry = registry;
     this.tag = tag;
     this.check = check;
+    this.runner = runner;
+  }
+
+  ParallelRunner runner() {
+    return runner;
   }
 
   /** The {@code experiment} tag: the experiment's or the route's name. */

@@ -81,9 +81,7 @@ public final class Stage {
    * {@code verify(ComparisonSource.parallelRun(runner, experiment))}.
    */
   public static Builder verify(ParallelRunner runner, String experiment) {
-    Builder b = verify(ComparisonSource.parallelRun(runner, experiment));
-    b.spec.runner = runner;
-    return b;
+    return verify(ComparisonSource.parallelRun(runner, experiment));
   }
 
   /**

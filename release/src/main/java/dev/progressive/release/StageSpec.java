@@ -85,7 +85,10 @@ final class StageSpec {
   static StageSpec verify(ComparisonSource source) {
     StageSpec s = new StageSpec(StageKind.VERIFY);
     s.comparisons = Objects.requireNonNull(source, "source");
-    s.experiment = source instanceof CountedComparisons c ? c.tag() : null;
+    if (source instanceof CountedComparisons c) {
+      s.experiment = c.tag();
+      s.runner = c.runner();
+    }
     return s;
   }
 

@@ -94,4 +94,14 @@ class ComparisonSourceTest {
     assertThat(a.plan.status().stage()).isEqualTo("canary");
     assertThat(a.plan.status().evidence()).contains("10 comparisons");
   }
+
+  @Test
+  void theBuiltInSourcesNameWhatTheyCount() {
+    Rig.Node a = rig.node("a", n -> { });
+    Stage byRunner = Stage.verify(ComparisonSource.parallelRun(a.runner, "pricing")).build();
+    assertThat(byRunner.runner()).isSameAs(a.runner);
+    assertThat(byRunner.experiment()).isEqualTo("pricing");
+    assertThat(byRunner.comparisons().name()).isEqualTo("experiment 'pricing'");
+    assertThat(Stage.verify(a.runner, "pricing").build().comparisons().name()).isEqualTo("experiment 'pricing'");
+  }
 }

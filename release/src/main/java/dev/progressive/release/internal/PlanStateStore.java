@@ -95,9 +95,11 @@ public final class PlanStateStore implements AutoCloseable {
   }
 
   /**
-   * The state as the toggles last heard it, put in force.
+   * The state as the toggles last heard it, put in force. When the flag is missing: after a removal (the flag's last
+   * audit entry), the plan is COMPLETED; a flag this instance never saw is defined at PENDING (its definition failed
+   * at construction); a flag it saw, gone without a removal (a database edit), is not defined again.
    *
-   * @throws IllegalStateException when the flag is missing or cannot be read as a plan's state
+   * @throws IllegalStateException when the flag is missing, and was not removed, or cannot be read as a plan's state
    */
   public StoredPlan read() {
     Optional<FlagView> view = toggles.admin().flag(flagKey);
