@@ -352,8 +352,9 @@ public final class ReleasePlan implements AutoCloseable {
      * @throws IllegalStateException naming the stage when the plan makes no sense: no stages, two stages of one name,
      *     no canary or switch stage (nothing would ever promote), two of them, a dark, preview or verify stage after
      *     the promotion, a retire stage that is not last or comes before the promotion, a canary stage whose canary
-     *     is in dry-run (it never promotes, so the gate cannot be met), or a verify stage whose experiment the runner
-     *     does not know and is not among {@link #experimentsBuiltLater}
+     *     is in dry-run (it never promotes, so the gate cannot be met), or a verify stage whose source fails its
+     *     check (an experiment the runner does not know and that is not among {@link #experimentsBuiltLater}, a route
+     *     the HTTP shadow does not have)
      */
     public ReleasePlan build() {
       String plan = "release plan '" + name + "': ";
@@ -414,11 +415,14 @@ public final class ReleasePlan implements AutoCloseable {
           throw new IllegalStateException(at + "can never pass: canary '" + canary.release().name()
               + "' is in dry-run and never promotes");
         }
-        if (s.kind() == StageKind.VERIFY && s.runner().experiment(s.experiment()).isEmpty()
-            && !experimentsBuiltLater.contains(s.experiment())) {
-          throw new IllegalStateException(at + "names experiment '" + s.experiment() + "', which the runner does "
-              + "not know; it knows " + s.runner().experiments().stream().map(e -> "'" + e.name() + "'").toList()
-              + (experimentsBuiltLater.isEmpty() ? "" : ", and will know " + experimentsBuiltLater));
+        if (s.kind() == StageKind.VERIFY
+            && !(s.runner() != null && experimentsBuiltLater.contains(s.experiment()))) {
+          try {
+            s.comparisons().check();
+          } catch (IllegalStateException e) {
+            throw new IllegalStateException(at + e.getMessage()
+                + (experimentsBuiltLater.isEmpty() ? "" : ", and will know " + experimentsBuiltLater), e);
+          }
         }
       }
       if (canary == null) {

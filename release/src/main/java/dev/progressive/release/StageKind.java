@@ -6,7 +6,10 @@ public enum StageKind {
   DARK,
   /** Blue-green's preview: testers reach the new version through explicit cohorts; like {@link #DARK}. */
   PREVIEW,
-  /** A parallel run compares the new implementation with the old; gated on comparisons and match rate. */
+  /**
+   * A parallel run or an HTTP shadow ({@link ComparisonSource}) compares the new implementation with the old; gated
+   * on comparisons and match rate.
+   */
   VERIFY,
   /** The canary's steps with its judge, as they are; passes when the canary is promoted. */
   CANARY,

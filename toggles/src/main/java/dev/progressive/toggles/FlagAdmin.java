@@ -58,6 +58,10 @@ public final class FlagAdmin {
       Objects.requireNonNull(definition, "definition");
       admin.check(key, request, false);
       return admin.changes.change(key, "replace-definition", request, o -> o.withDefinition(definition));
+    }, (toggles, key, request) -> {
+      FlagAdmin admin = toggles.admin();
+      admin.check(key, request, false);
+      return Optional.ofNullable(admin.changes.change(key, "remove-override", request, o -> FlagOverride.NONE));
     });
   }
 

@@ -2,6 +2,7 @@ package dev.progressive.canary.internal;
 
 import dev.progressive.canary.CanaryAction;
 import dev.progressive.canary.CanaryRelease;
+import dev.progressive.canary.internal.lease.FleetLease;
 import dev.progressive.canary.CanaryState;
 import dev.progressive.canary.FleetStatus;
 import dev.progressive.canary.FleetStore;
@@ -48,7 +49,7 @@ public final class CanaryController {
   private final FleetStore fleet;
   private final boolean sharedFleet;
   private final String instance;
-  private final AnalysisLease lease;
+  private final FleetLease lease;
   private final Clock clock;
   private final Judge judge;
   /** An external source of the fleet's windows (Prometheus), or null to sum the published windows. */
@@ -86,7 +87,7 @@ public final class CanaryController {
     this.perInstanceGuard = s.perInstanceGuard();
     this.windows = new FleetWindows(name, fleet, instance, recorder);
     Duration interval = release.analysisInterval();
-    this.lease = new AnalysisLease(fleet, name, instance, interval.plus(interval.dividedBy(2)));
+    this.lease = new FleetLease(fleet, name, instance, interval.plus(interval.dividedBy(2)));
   }
 
   /** The window key of a progressing state. */

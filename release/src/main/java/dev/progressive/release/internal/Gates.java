@@ -14,6 +14,9 @@ import java.util.Locale;
 /** Checks a stage's gate against what the fleet counted in the stage, the canary's state and the clock. */
 final class Gates {
 
+  /** How a retire gate's evidence ends when it passed. */
+  static final String OLD_REMOVABLE = "the old implementation can be removed";
+
   private Gates() {}
 
   /**
@@ -64,9 +67,9 @@ final class Gates {
     double matchRate = counted == 0 ? 0 : (double) matches / counted;
     double mismatchRate = counted == 0 ? 0 : (double) mismatches / counted;
     Duration elapsed = Duration.ofMillis(Math.max(0, now - startedAt));
-    String evidence = String.format(Locale.ROOT, "experiment '%s': %d comparisons (%d matches, %d mismatches, "
+    String evidence = String.format(Locale.ROOT, "%s: %d comparisons (%d matches, %d mismatches, "
         + "%d noise or ignored), match rate %.4f (needs %.4f over %d and %s; fails above a mismatch rate of %.4f), "
-        + "%s elapsed", stage.experiment(), counted, matches, mismatches, noise, matchRate, stage.minMatchRate(),
+        + "%s elapsed", stage.comparisons().name(), counted, matches, mismatches, noise, matchRate, stage.minMatchRate(),
         stage.minComparisons(), stage.window(), stage.failAboveMismatchRate(), elapsed);
     if (counted >= stage.minComparisons() && mismatchRate > stage.failAboveMismatchRate()) {
       return new GateStatus(Result.FAIL, evidence);
@@ -113,7 +116,7 @@ final class Gates {
         + (lastOld == 0 ? "" : ", last at " + Instant.ofEpochMilli(lastOld)) + "; quiet for " + quiet + " of "
         + stage.quietPeriod();
     if (quiet.compareTo(stage.quietPeriod()) >= 0) {
-      return new GateStatus(Result.PASS, evidence + ": the old implementation can be removed");
+      return new GateStatus(Result.PASS, evidence + ": " + OLD_REMOVABLE);
     }
     return new GateStatus(Result.WAIT, evidence);
   }

@@ -1,38 +1,43 @@
 package dev.progressive.release.internal;
 
 import dev.progressive.parallelrun.ComparisonOutcome;
-import dev.progressive.parallelrun.ParallelRunner;
-import io.micrometer.core.instrument.Counter;
+import dev.progressive.release.ComparisonSource;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What this instance saw in the plan's current stage, since it first saw the stage: successful explicit calls to the
  * new implementation, calls served by the old one (and the last one's time), and, for a verify stage, the
- * experiment's comparisons by outcome (read from the runner's {@code progressive.parallelrun.comparisons} counters,
- * minus their values when the stage began here). Published as one cumulative row per instance and stage.
+ * comparisons by outcome of its {@link ComparisonSource} (a parallel run's experiment or an HTTP shadow's route),
+ * minus their counts when the stage began here. Published as one cumulative row per instance and stage.
  */
 public final class StageWindow {
 
   /** The payload format of a row; a reader skips rows of other formats. */
   public static final int FORMAT = 1;
 
+  private static final Logger log = LoggerFactory.getLogger(StageWindow.class);
+
   private final StoredPlan stage;
-  private final ParallelRunner runner;
-  private final String experiment;
-  private final Map<ComparisonOutcome, Double> comparisonsAtStart;
+  /** The verify stage's source, or null. */
+  private final ComparisonSource source;
+  /** The source's counts when the stage began here; null until they could be read (a source that threw). */
+  private volatile Map<ComparisonOutcome, Long> comparisonsAtStart;
+  /** The source's counts at the last read that worked, which stand in while it throws. */
+  private volatile Map<ComparisonOutcome, Long> lastRead;
   private final LongAdder explicitSuccesses = new LongAdder();
   private final LongAdder oldServed = new LongAdder();
   private final AtomicLong lastOldServedAt = new AtomicLong();
 
-  StageWindow(StoredPlan stage, ParallelRunner runner, String experiment) {
+  StageWindow(StoredPlan stage, ComparisonSource source) {
     this.stage = stage;
-    this.runner = runner;
-    this.experiment = experiment;
-    this.comparisonsAtStart = comparisons(runner, experiment);
+    this.source = source;
+    this.comparisonsAtStart = comparisons(source);
   }
 
   /** Which stage (and entry) this window counts. */
@@ -52,24 +57,34 @@ public final class StageWindow {
   /** The cumulative counts now. */
   Counts counts() {
     Map<ComparisonOutcome, Long> delta = new EnumMap<>(ComparisonOutcome.class);
-    Map<ComparisonOutcome, Double> now = comparisons(runner, experiment);
+    Map<ComparisonOutcome, Long> now = comparisons(source);
+    Map<ComparisonOutcome, Long> start = comparisonsAtStart;
+    if (start == null) {
+      // the source could not be read when the stage began here: its counts start now
+      comparisonsAtStart = now;
+      start = now == null ? Map.of() : now;
+    }
+    if (now == null) {
+      now = lastRead != null ? lastRead : start;
+    }
+    lastRead = now;
     for (ComparisonOutcome o : ComparisonOutcome.values()) {
-      delta.put(o, Math.max(0, Math.round(now.getOrDefault(o, 0.0) - comparisonsAtStart.getOrDefault(o, 0.0))));
+      delta.put(o, Math.max(0, now.getOrDefault(o, 0L) - start.getOrDefault(o, 0L)));
     }
     return new Counts(explicitSuccesses.sum(), oldServed.sum(), lastOldServedAt.get(), delta);
   }
 
-  private static Map<ComparisonOutcome, Double> comparisons(ParallelRunner runner, String experiment) {
-    Map<ComparisonOutcome, Double> counts = new EnumMap<>(ComparisonOutcome.class);
-    if (runner == null) {
-      return counts;
+  /** The source's counts now; null when it threw (a source of the user's must not break routing or a look). */
+  private static Map<ComparisonOutcome, Long> comparisons(ComparisonSource source) {
+    if (source == null) {
+      return Map.of();
     }
-    for (ComparisonOutcome o : ComparisonOutcome.values()) {
-      Counter c = runner.meterRegistry().find("progressive.parallelrun.comparisons")
-          .tags("experiment", experiment, "outcome", o.tag()).counter();
-      counts.put(o, c == null ? 0.0 : c.count());
+    try {
+      return Map.copyOf(source.comparisons());
+    } catch (RuntimeException e) {
+      log.warn("{}: its comparisons cannot be read now: {}", source.name(), e.toString());
+      return null;
     }
-    return counts;
   }
 
   /**

@@ -74,6 +74,11 @@ public record StoredPlan(ReleaseState state, int stage, long stageStartedAt, Str
     return new StoredPlan(state, stage, stageStartedAt, evidence, version);
   }
 
+  /** This state at another version of the flag. */
+  StoredPlan withVersion(long version) {
+    return new StoredPlan(state, stage, stageStartedAt, evidence, version);
+  }
+
   /** Whether this is the same stage, entered at the same moment, as another: the same window of counts. */
   public boolean sameStage(StoredPlan other) {
     return stage == other.stage && stageStartedAt == other.stageStartedAt;

@@ -28,9 +28,17 @@ class ArchitectureTest {
 
   @Test
   void usesOnlyThePublicApisOfCanaryParallelRunAndToggles() {
-    noClasses().should().dependOnClassesThat().resideInAnyPackage("dev.progressive.canary.internal..",
-        "dev.progressive.parallelrun.internal..", "dev.progressive.spring..")
-        .because("release builds on the canary and parallel-run APIs as they are (DESIGN.md)").check(classes);
+    noClasses().should().dependOnClassesThat(resideInAPackage("dev.progressive.canary.internal..")
+            .and(com.tngtech.archunit.base.DescribedPredicate.not(resideInAPackage(
+                "dev.progressive.canary.internal.lease.."))))
+        .because("release builds on the canary API as it is (DESIGN.md), sharing only the fleet's lease, which "
+            + "canary exports to it alone").check(classes);
+    noClasses().should().dependOnClassesThat().resideInAnyPackage("dev.progressive.parallelrun.internal..",
+        "dev.progressive.spring..")
+        .because("release builds on the parallel-run API as it is (DESIGN.md)").check(classes);
+    noClasses().that().doNotHaveSimpleName("PlanDriver").should().dependOnClassesThat()
+        .resideInAPackage("dev.progressive.canary.internal.lease..")
+        .because("the driver alone holds the plan's lease").check(classes);
     noClasses().that().doNotHaveSimpleName("PlanStateStore").should().dependOnClassesThat()
         .resideInAPackage("dev.progressive.toggles.internal..")
         .because("toggles' internals may change without notice").check(classes);

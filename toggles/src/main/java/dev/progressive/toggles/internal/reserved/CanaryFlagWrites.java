@@ -5,6 +5,7 @@ import dev.progressive.toggles.Toggles;
 import dev.progressive.toggles.store.ChangeRequest;
 import dev.progressive.toggles.store.FlagView;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The one way to write a {@code canary.*} flag: the canary module's, which keeps a canary release's state in it.
@@ -22,7 +23,14 @@ public final class CanaryFlagWrites {
     FlagView replaceDefinition(Toggles toggles, String key, String definition, ChangeRequest request);
   }
 
+  /** Removes a reserved flag's override (a flag no source defines is then gone), under the same checks. */
+  @FunctionalInterface
+  public interface Remover {
+    Optional<FlagView> removeOverride(Toggles toggles, String key, ChangeRequest request);
+  }
+
   private static volatile Writer writer;
+  private static volatile Remover remover;
 
   private CanaryFlagWrites() {}
 
@@ -31,11 +39,12 @@ public final class CanaryFlagWrites {
    *
    * @throws IllegalStateException when a writer was set already
    */
-  public static synchronized void install(Writer w) {
+  public static synchronized void install(Writer w, Remover r) {
     if (writer != null) {
       throw new IllegalStateException("the canary flag writer is set once, by FlagAdmin");
     }
     writer = Objects.requireNonNull(w, "writer");
+    remover = Objects.requireNonNull(r, "remover");
   }
 
   /**
@@ -54,5 +63,11 @@ public final class CanaryFlagWrites {
   static Writer writer(Toggles toggles) {
     toggles.admin(); // initialises FlagAdmin, which installs the writer
     return writer;
+  }
+
+  /** The remover FlagAdmin installed, which checks a removal as any other but does not refuse reserved flags. */
+  static Remover remover(Toggles toggles) {
+    toggles.admin(); // initialises FlagAdmin, which installs the remover
+    return remover;
   }
 }
