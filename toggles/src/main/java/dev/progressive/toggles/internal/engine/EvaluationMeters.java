@@ -7,7 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The meters of DESIGN.md for flags: {@code progressive.toggle.evaluations} and {@code progressive.toggle.changes}.
@@ -20,42 +20,33 @@ public final class EvaluationMeters {
 
   private final MeterRegistry registry;
   /**
-   * One counter id per meter id, shared by the outcomes of every snapshot: the registry keeps the first function
-   * counter registered for a meter id, so a new counter per snapshot would count into nothing.
+   * One adder per meter id, shared by the outcomes of every snapshot: the registry keeps the first function counter
+   * registered for an id, so a new adder per snapshot would count into nothing.
    */
-  private final Map<String, Integer> ids = new ConcurrentHashMap<>();
-  private final AtomicInteger nextId = new AtomicInteger();
-  /** The evaluation counts by counter id; held here strongly, since a function counter holds its object weakly. */
-  private final EvaluationCounts counts = new EvaluationCounts();
+  private final Map<String, LongAdder> adders = new ConcurrentHashMap<>();
 
   public EvaluationMeters(MeterRegistry registry) {
     this.registry = registry;
   }
 
   /**
-   * The counter id of {@code progressive.toggle.evaluations} for one flag, variant and reason, its meter registered
-   * the first time. The meter is a {@link FunctionCounter} over {@link EvaluationCounts}: counting is a plain
-   * increment in the calling thread's own cells, with no atomic instruction (a {@link Counter}, or an uncontended
-   * {@code LongAdder}, costs a compare-and-swap per evaluation), and reading the meter sums the threads' cells.
+   * The count of {@code progressive.toggle.evaluations} for one flag, variant and reason. It is a
+   * {@link FunctionCounter} over a {@link LongAdder}: incrementing it costs about half of a {@link Counter}'s
+   * increment, which matters on a path of a few nanoseconds.
    */
-  int evaluations(String flagKey, String variant, Reason reason) {
+  LongAdder evaluations(String flagKey, String variant, Reason reason) {
     String variantTag = variant == null ? NO_VARIANT : variant;
     String reasonTag = reason.name().toLowerCase(Locale.ROOT);
-    return ids.computeIfAbsent(flagKey + '\u0000' + variantTag + '\u0000' + reasonTag, meterId -> {
-      int id = nextId.getAndIncrement();
-      FunctionCounter.builder("progressive.toggle.evaluations", counts, c -> c.sum(id))
+    return adders.computeIfAbsent(flagKey + '\u0000' + variantTag + '\u0000' + reasonTag, id -> {
+      LongAdder adder = new LongAdder();
+      FunctionCounter.builder("progressive.toggle.evaluations", adder, LongAdder::doubleValue)
           .description("Flag evaluations, by flag, variant and reason")
           .tag("feature_flag.key", flagKey)
           .tag("feature_flag.result.variant", variantTag)
           .tag("feature_flag.result.reason", reasonTag)
           .register(registry);
-      return id;
+      return adder;
     });
-  }
-
-  /** Counts one evaluation in the counter of that id (see {@link #evaluations}). */
-  void count(int id) {
-    counts.increment(id);
   }
 
   /** Counts one change of a flag; origin is {@code source} or {@code store}. */

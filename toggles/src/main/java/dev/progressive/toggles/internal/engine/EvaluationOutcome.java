@@ -5,6 +5,7 @@ import dev.progressive.toggles.Evaluation;
 import dev.progressive.toggles.Reason;
 import dev.openfeature.sdk.ImmutableMetadata;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One way an evaluation can end: a variant with a reason, or the caller's default with a reason or an error. The
@@ -28,8 +29,7 @@ public final class EvaluationOutcome {
   /** The value as a Long when it is a whole number, built once for the same reason. */
   private final Long longValue;
   private final EvaluationMeters meters;
-  /** The counter id in the meters, or -1 before the first count; racy lazy init is benign: the id is the same. */
-  private int counter = -1;
+  private LongAdder counter; // racy lazy init is benign: the meters return the same adder for the same id
   private ImmutableMetadata openFeatureMetadata; // likewise: equal values, built at most a few times
 
   EvaluationOutcome(String flagKey, String variant, Object value, Reason reason, ErrorCode errorCode, String errorMessage,
@@ -67,15 +67,15 @@ public final class EvaluationOutcome {
 
   /** Counts this outcome in {@code progressive.toggle.evaluations}. Allocates nothing after the first call. */
   public void record() {
-    int id = counter;
-    if (id < 0) {
+    LongAdder c = counter;
+    if (c == null) {
       if (meters == null || flagKey == null) {
         return;
       }
-      id = meters.evaluations(flagKey, variant, reason);
-      counter = id;
+      c = meters.evaluations(flagKey, variant, reason);
+      counter = c;
     }
-    meters.count(id);
+    c.increment();
   }
 
   /**
