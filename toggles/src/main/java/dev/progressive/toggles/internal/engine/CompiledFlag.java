@@ -125,11 +125,6 @@ public final class CompiledFlag {
     return has == wanted || (wanted == VariantType.FLOAT && has == VariantType.INTEGER);
   }
 
-  /** The TYPE_MISMATCH outcome for a type that {@link #accepts} refuses. */
-  public EvaluationOutcome mismatch(VariantType wanted) {
-    return mismatches.get(wanted);
-  }
-
   /**
    * The outcome of an evaluation as the wanted type when it does not depend on the context: TYPE_MISMATCH when
    * {@link #accepts} refuses the type, else the outcome of {@link #resolve} when {@link #readsContext()} is false;
