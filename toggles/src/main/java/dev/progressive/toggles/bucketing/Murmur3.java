@@ -56,7 +56,7 @@ public final class Murmur3 {
    * @param b the second part, may be empty
    */
   public static int hash32(CharSequence a, CharSequence b, int seed) {
-    return hash(seed, 0, 0, 0, a, b, null);
+    return hash(seed, 0, 0, 0, a, b, 0, null);
   }
 
   /**
@@ -79,7 +79,7 @@ public final class Murmur3 {
       this.usable = text.isEmpty() || !Character.isHighSurrogate(text.charAt(text.length() - 1));
       int[] state = new int[4];
       if (usable) {
-        hash(seed, 0, 0, 0, text, "", state);
+        hash(seed, 0, 0, 0, text, "", 0, state);
       }
       this.h1 = state[0];
       this.k = state[1];
@@ -93,56 +93,92 @@ public final class Murmur3 {
     return new Prefix(prefix.toString(), seed);
   }
 
-  /** The same as {@code hash32(prefix, key, seed)}, without hashing the prefix again and without allocating. */
+  /**
+   * The same as {@code hash32(prefix, key, seed)}, without hashing the prefix again and without allocating.
+   *
+   * <p>ASCII keys take a fast path whatever the prefix's length: the prefix's 0 to 3 leftover bytes are topped up
+   * with the key's first chars, then the key is read four chars to a block. At the first char that is not ASCII,
+   * the general path, which encodes UTF-8, goes on from the state reached so far.
+   */
   public static int hash32(Prefix prefix, CharSequence key) {
     if (!prefix.usable) {
-      return hash(prefix.seed, 0, 0, 0, prefix.text, key, null);
+      return hash(prefix.seed, 0, 0, 0, prefix.text, key, 0, null);
     }
-    if (prefix.fill == 0) {
-      // The common case, a prefix of whole blocks and an ASCII key, in a tight loop: one block per four chars.
-      int h1 = prefix.h1;
-      int n = key.length();
-      int blocks = n & ~3;
-      int i = 0;
-      while (i < blocks) {
+    int h1 = prefix.h1;
+    int total = prefix.total;
+    int n = key.length();
+    int i = 0;
+    int fill = prefix.fill;
+    if (fill != 0) {
+      // top up the prefix's pending block with the key's first chars
+      int k = prefix.k;
+      while (fill < 4 && i < n) {
+        char c = key.charAt(i);
+        if (c >= 0x80) {
+          return hash(h1, k, fill, total + i, "", key, i, null);
+        }
+        k |= c << (fill << 3);
+        fill++;
+        i++;
+      }
+      if (fill < 4) {
+        // the key ended inside the block
+        return fmix(h1 ^ mixK1(k) ^ (total + n));
+      }
+      h1 = mixH1(h1, k);
+    }
+    int blocks = i + ((n - i) & ~3);
+    while (i < blocks) {
+      char c0 = key.charAt(i);
+      char c1 = key.charAt(i + 1);
+      char c2 = key.charAt(i + 2);
+      char c3 = key.charAt(i + 3);
+      if ((c0 | c1 | c2 | c3) >= 0x80) {
+        return hash(h1, 0, 0, total + i, "", key, i, null);
+      }
+      h1 = mixH1(h1, c0 | c1 << 8 | c2 << 16 | c3 << 24);
+      i += 4;
+    }
+    int k;
+    switch (n - i) {
+      case 3 -> {
         char c0 = key.charAt(i);
         char c1 = key.charAt(i + 1);
         char c2 = key.charAt(i + 2);
-        char c3 = key.charAt(i + 3);
-        if ((c0 | c1 | c2 | c3) >= 0x80) {
-          break;
+        if ((c0 | c1 | c2) >= 0x80) {
+          return hash(h1, 0, 0, total + i, "", key, i, null);
         }
-        h1 = mixH1(h1, c0 | c1 << 8 | c2 << 16 | c3 << 24);
-        i += 4;
+        k = c0 | c1 << 8 | c2 << 16;
       }
-      if (i == blocks) {
-        int k = 0;
-        boolean ascii = true;
-        for (int j = 0; i + j < n; j++) {
-          char c = key.charAt(i + j);
-          if (c >= 0x80) {
-            ascii = false;
-            break;
-          }
-          k |= c << (j << 3);
+      case 2 -> {
+        char c0 = key.charAt(i);
+        char c1 = key.charAt(i + 1);
+        if ((c0 | c1) >= 0x80) {
+          return hash(h1, 0, 0, total + i, "", key, i, null);
         }
-        if (ascii) {
-          if (n > blocks) {
-            h1 ^= mixK1(k);
-          }
-          return fmix(h1 ^ (prefix.total + n));
-        }
+        k = c0 | c1 << 8;
       }
-      // A non-ASCII char: start again on the general path, which encodes UTF-8.
+      case 1 -> {
+        char c0 = key.charAt(i);
+        if (c0 >= 0x80) {
+          return hash(h1, 0, 0, total + i, "", key, i, null);
+        }
+        k = c0;
+      }
+      default -> {
+        return fmix(h1 ^ (total + n));
+      }
     }
-    return hash(prefix.h1, prefix.k, prefix.fill, prefix.total, "", key, null);
+    return fmix(h1 ^ mixK1(k) ^ (total + n));
   }
 
   /**
-   * Hashes {@code a} then {@code b} from the given state. With {@code state} null it returns the final hash;
-   * otherwise it stores the state after both ({@code h1, k, fill, total}) into it and returns 0.
+   * Hashes {@code a} then {@code b} from its char {@code bStart} on, from the given state. With {@code state} null
+   * it returns the final hash; otherwise it stores the state after both ({@code h1, k, fill, total}) into it and
+   * returns 0. A {@code bStart} past 0 needs an empty {@code a}, and the char before it must not be a high surrogate.
    */
-  private static int hash(int h1, int k, int fill, int total, CharSequence a, CharSequence b, int[] state) {
+  private static int hash(int h1, int k, int fill, int total, CharSequence a, CharSequence b, int bStart,
+      int[] state) {
     // k: up to 4 pending bytes, little-endian; fill: how many; total: bytes hashed
     CharSequence s = a;
     int n = a.length();
@@ -156,7 +192,7 @@ public final class Murmur3 {
         inA = false;
         s = b;
         n = b.length();
-        i = 0;
+        i = bStart;
         continue;
       }
       if (fill == 0 && i + 4 <= n) {

@@ -27,6 +27,11 @@ public final class CompiledFlag {
   private final Map<String, EvaluationOutcome> matches;
   private final Map<String, EvaluationOutcome> splits;
   private final EnumMap<VariantType, EvaluationOutcome> mismatches = new EnumMap<>(VariantType.class);
+  /**
+   * By the wanted type's ordinal, the outcome that does not depend on the context (TYPE_MISMATCH, disabled, parse
+   * error, no targeting), or null when the targeting must run: one array read on the path of a static flag.
+   */
+  private final EvaluationOutcome[] withoutContext = new EvaluationOutcome[VariantType.values().length];
   private final EvaluationMeters meters;
   private final EvaluationOutcome parseError;
   private final Map<String, Object> setMetadata;
@@ -76,6 +81,10 @@ public final class CompiledFlag {
             + definition.variantType().label() + " variants, not " + wanted.label(), this.metadata, meters));
       }
     }
+    for (VariantType wanted : VariantType.values()) {
+      withoutContext[wanted.ordinal()] = !accepts(wanted) ? mismatches.get(wanted)
+          : readsContext() ? null : resolve(null);
+    }
   }
 
   public String key() {
@@ -116,9 +125,13 @@ public final class CompiledFlag {
     return has == wanted || (wanted == VariantType.FLOAT && has == VariantType.INTEGER);
   }
 
-  /** The TYPE_MISMATCH outcome for a type that {@link #accepts} refuses. */
-  public EvaluationOutcome mismatch(VariantType wanted) {
-    return mismatches.get(wanted);
+  /**
+   * The outcome of an evaluation as the wanted type when it does not depend on the context: TYPE_MISMATCH when
+   * {@link #accepts} refuses the type, else the outcome of {@link #resolve} when {@link #readsContext()} is false;
+   * null when the targeting must run.
+   */
+  public EvaluationOutcome withoutContext(VariantType wanted) {
+    return withoutContext[wanted.ordinal()];
   }
 
   /**

@@ -110,10 +110,7 @@ public final class Engine {
       EvaluationOutcome broken = current.broken(key);
       return broken != null ? broken : notFound(key);
     }
-    if (!flag.accepts(wanted)) {
-      return flag.mismatch(wanted);
-    }
-    return flag.readsContext() ? null : flag.resolve(null);
+    return flag.withoutContext(wanted);
   }
 
   private static EvaluationOutcome resolve(CompiledFlag flag, TargetingData data) {

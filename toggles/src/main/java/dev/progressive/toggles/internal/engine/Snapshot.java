@@ -15,6 +15,8 @@ public final class Snapshot {
 
   public static final Snapshot EMPTY = new Snapshot(Map.of(), 0);
 
+  /** The flags by key, read by {@link #get} directly: no unmodifiable wrapper on the evaluation path. */
+  private final HashMap<String, CompiledFlag> lookup;
   private final Map<String, CompiledFlag> flags;
   private final Map<String, EvaluationOutcome> broken;
   private final long generation;
@@ -30,7 +32,8 @@ public final class Snapshot {
    * @param generation see {@link #generation()}
    */
   public Snapshot(Map<String, CompiledFlag> flags, Map<String, EvaluationOutcome> broken, long generation) {
-    this.flags = Collections.unmodifiableMap(new HashMap<>(flags));
+    this.lookup = new HashMap<>(flags);
+    this.flags = Collections.unmodifiableMap(lookup);
     Map<String, EvaluationOutcome> b = new HashMap<>(broken);
     b.keySet().removeAll(flags.keySet());
     this.broken = Collections.unmodifiableMap(b);
@@ -39,7 +42,7 @@ public final class Snapshot {
 
   /** The flag, or null. */
   public CompiledFlag get(String key) {
-    return flags.get(key);
+    return lookup.get(key);
   }
 
   /** The PARSE_ERROR outcome of a flag that could not be compiled and has no good definition, or null. */
