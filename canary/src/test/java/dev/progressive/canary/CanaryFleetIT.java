@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.progressive.canary.event.CanaryTransition;
+import dev.progressive.testing.Await;
 import dev.progressive.testing.postgres.PostgresExtension;
 import dev.progressive.testing.postgres.PostgresProxy;
 import dev.progressive.testing.postgres.TestPostgres;
@@ -36,16 +37,7 @@ class CanaryFleetIT {
   }
 
   private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    Object signal = new Object();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      synchronized (signal) {
-        signal.wait(20);
-      }
-    }
+    Await.until(condition, WAIT, what);
   }
 
   private static boolean flagStored(DataSource db, String prefix) {

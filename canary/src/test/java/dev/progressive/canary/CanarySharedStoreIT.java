@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.progressive.canary.Verdict.Result;
 import dev.progressive.canary.event.CanaryTransition;
+import dev.progressive.testing.Await;
 import dev.progressive.testing.postgres.PostgresExtension;
 import dev.progressive.toggles.EvaluationContext;
 import dev.progressive.toggles.Toggles;
@@ -38,16 +39,7 @@ class CanarySharedStoreIT {
   }
 
   private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    Object signal = new Object();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      synchronized (signal) {
-        signal.wait(20);
-      }
-    }
+    Await.until(condition, WAIT, what);
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.progressive.canary.Cohort;
 import dev.progressive.canary.JdbcFleetStore;
+import dev.progressive.testing.Await;
 import dev.progressive.testing.postgres.PostgresExtension;
 import dev.progressive.toggles.store.JdbcFlagStore;
 import java.sql.Connection;
@@ -33,16 +34,7 @@ class RetireFleetIT {
 
   /** Waits for an instance to hear of a change through the store (LISTEN/NOTIFY or polling). */
   private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    Object signal = new Object();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      synchronized (signal) {
-        signal.wait(20);
-      }
-    }
+    Await.until(condition, WAIT, what);
   }
 
   private static ReleasePlan.Builder blueGreen(Rig.Node n) {

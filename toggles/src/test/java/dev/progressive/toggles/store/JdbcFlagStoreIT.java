@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.openfeature.sdk.ImmutableContext;
+import dev.progressive.testing.Await;
 import dev.progressive.testing.postgres.PostgresExtension;
 import dev.progressive.testing.postgres.PostgresProxy;
 import dev.progressive.testing.postgres.TestPostgres;
@@ -69,16 +70,7 @@ class JdbcFlagStoreIT {
   }
 
   private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    Object signal = new Object();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      synchronized (signal) {
-        signal.wait(20);
-      }
-    }
+    Await.until(condition, WAIT, what);
   }
 
   @Test
