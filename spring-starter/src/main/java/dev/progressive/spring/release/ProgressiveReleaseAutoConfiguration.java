@@ -4,6 +4,7 @@ import dev.progressive.canary.Canary;
 import dev.progressive.canary.CanaryScheduler;
 import dev.progressive.canary.FleetStore;
 import dev.progressive.parallelrun.ParallelRunner;
+import dev.progressive.parallelrun.http.HttpShadow;
 import dev.progressive.release.ReleasePlan;
 import dev.progressive.spring.ProgressiveSecurityProperties;
 import dev.progressive.spring.canary.CanaryRegistry;
@@ -37,16 +38,19 @@ import org.springframework.util.ClassUtils;
 
 /**
  * Auto-configuration of release plans, when {@code progressive-release} is on the classpath: one {@link ReleasePlan}
- * per entry of {@code progressive.releases}, over the application's {@link Toggles}, canaries, parallel runner, fleet
- * store and meter registry; the {@link ReleaseRegistry} of those and of every {@link ReleasePlan} bean; the start of
- * the plans marked {@code auto-start}; and the {@code releases} actuator endpoint. It runs after the toggles, canary
- * and parallel-run auto-configurations, whose beans it uses. A bad plan fails startup with the property at fault. A
- * verify stage may name an experiment that is built only at its first call: one of a {@code @ParallelRun} method of
- * the context's beans, or one named in {@code progressive.parallel-run.experiments} (see {@link DeclaredExperiments}).
+ * per entry of {@code progressive.releases}, over the application's {@link Toggles}, canaries, parallel runner, HTTP
+ * shadow, fleet store and meter registry; the {@link ReleaseRegistry} of those and of every {@link ReleasePlan} bean;
+ * the start of the plans marked {@code auto-start}; and the {@code releases} actuator endpoint. It runs after the
+ * toggles, canary, parallel-run and shadow auto-configurations, whose beans it uses. A bad plan fails startup with the
+ * property at fault. A verify stage may name an experiment that is built only at its first call: one of a
+ * {@code @ParallelRun} method of the context's beans, or one named in {@code progressive.parallel-run.experiments}
+ * (see {@link DeclaredExperiments}); or a route of the HTTP shadow, whose comparisons it reads in the registry the
+ * shadow counts in.
  */
 @AutoConfiguration(afterName = {
     "dev.progressive.spring.canary.ProgressiveCanaryAutoConfiguration",
     "dev.progressive.spring.parallelrun.ProgressiveParallelRunAutoConfiguration",
+    "dev.progressive.spring.shadow.ProgressiveShadowAutoConfiguration",
     "dev.progressive.spring.toggles.ProgressiveTogglesAutoConfiguration",
     "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
     "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration"})
@@ -86,6 +90,7 @@ public class ProgressiveReleaseAutoConfiguration {
       ObjectProvider<ParallelRunner> runner, ObjectProvider<FleetStore> fleet,
       ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<ProgressiveCanaryProperties> canaryProperties,
       ObjectProvider<ReleasePlan> planBeans, ObjectProvider<ProgressiveParallelRunProperties> parallelRunProperties,
+      ObjectProvider<HttpShadow> shadow,
       ConfigurableListableBeanFactory beanFactory,
       @Qualifier(EXECUTOR_BEAN) ScheduledExecutorService progressiveReleaseExecutor) {
     Map<String, Canary> canaries = new LinkedHashMap<>();
@@ -102,9 +107,12 @@ public class ProgressiveReleaseAutoConfiguration {
       canaryConfig.getCanaries().forEach((name, d) -> autoStarted.put(name, d.isAutoStart()));
       instanceId = canaryConfig.getFleet().getInstanceId();
     }
+    boolean declared = !properties.getReleases().isEmpty();
+    // the shadow is resolved only for plans declared here; the registry is the one the shadow auto-configuration
+    // builds the shadow with (the single MeterRegistry, else none), so that a verify stage reads where it counts
     PropertyPlans.Context context = new PropertyPlans.Context(toggles, canaries, runner.getIfUnique(), autoStarted,
-        properties.getReleases().isEmpty() ? Set.of()
-            : DeclaredExperiments.of(beanFactory, parallelRunProperties.getIfAvailable()));
+        declared ? DeclaredExperiments.of(beanFactory, parallelRunProperties.getIfAvailable()) : Set.of(),
+        declared ? shadow.getIfUnique() : null, meterRegistry.getIfUnique());
     CanaryScheduler scheduler = CanaryScheduler.of(progressiveReleaseExecutor);
     String instance = instanceId == null || instanceId.isBlank() ? null : instanceId.strip();
     List<ReleasePlan> owned = new ArrayList<>();

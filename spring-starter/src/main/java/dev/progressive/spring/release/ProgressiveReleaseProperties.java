@@ -24,6 +24,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * progressive.releases.pricing-v2.stages[2].kind=canary
  * progressive.releases.pricing-v2.stages[3].kind=approval
  * progressive.releases.pricing-v2.stages[4].kind=retire
+ * progressive.releases.pricing-v2.stages[4].remove-flags=true
  *
  * progressive.releases.checkout-ui.stages[0].kind=feature-rollout
  * progressive.releases.checkout-ui.stages[0].flag=checkout-ui
@@ -105,7 +106,7 @@ public class ProgressiveReleaseProperties {
     DARK,
     /** Blue-green's preview: as dark. */
     PREVIEW,
-    /** A parallel-run experiment compares old and new. */
+    /** A parallel-run experiment or an HTTP shadow's route compares old and new. */
     VERIFY,
     /** The canary's steps and judge. */
     CANARY,
@@ -113,7 +114,10 @@ public class ProgressiveReleaseProperties {
     APPROVAL,
     /** Blue-green's one switch to 100%, the old kept ready for {@code keep-old}. */
     SWITCH,
-    /** Watches the old path until it is unused for {@code quiet-period}. */
+    /**
+     * Watches the old path until it is unused for {@code quiet-period}; then, with {@code remove-flags}, removes the
+     * plan's flag.
+     */
     RETIRE,
     /**
      * A guarded feature rollout of {@code flag}: one stage per percent of {@code steps}, each judged on the calls
@@ -144,6 +148,13 @@ public class ProgressiveReleaseProperties {
      */
     private String experiment;
 
+    /**
+     * Verify: the name of a route of the application's HTTP shadow (a
+     * {@code progressive.parallel-run.shadow.routes[i].name}) whose comparisons the stage counts, in the registry the
+     * shadow counts in; instead of {@code experiment}: a verify stage names exactly one of the two.
+     */
+    private String shadowRoute;
+
     /** Verify: the comparisons the fleet must make in the stage (default 100). */
     private Long minComparisons;
 
@@ -164,6 +175,12 @@ public class ProgressiveReleaseProperties {
 
     /** Retire: how long no instance may serve the old path before the plan completes (default 24 hours). */
     private Duration quietPeriod;
+
+    /**
+     * Retire: whether, once the old implementation can be removed, the plan also removes its flag
+     * {@code release.<name>} from the store, audited (default false); the canary's flag and the old code stay.
+     */
+    private Boolean removeFlags;
 
     /** Feature rollout: the flag whose {@code fractional} weights the plan writes; one of the toggles' flags. */
     private String flag;
@@ -231,6 +248,14 @@ public class ProgressiveReleaseProperties {
       this.experiment = experiment;
     }
 
+    public String getShadowRoute() {
+      return shadowRoute;
+    }
+
+    public void setShadowRoute(String shadowRoute) {
+      this.shadowRoute = shadowRoute;
+    }
+
     public Long getMinComparisons() {
       return minComparisons;
     }
@@ -285,6 +310,14 @@ public class ProgressiveReleaseProperties {
 
     public void setQuietPeriod(Duration quietPeriod) {
       this.quietPeriod = quietPeriod;
+    }
+
+    public Boolean getRemoveFlags() {
+      return removeFlags;
+    }
+
+    public void setRemoveFlags(Boolean removeFlags) {
+      this.removeFlags = removeFlags;
     }
 
     public String getFlag() {

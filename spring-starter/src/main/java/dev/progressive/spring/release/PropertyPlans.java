@@ -4,6 +4,9 @@ import dev.progressive.canary.Canary;
 import dev.progressive.parallelrun.ComparisonOutcome;
 import dev.progressive.parallelrun.Experiment;
 import dev.progressive.parallelrun.ParallelRunner;
+import dev.progressive.parallelrun.http.HttpShadow;
+import dev.progressive.parallelrun.http.ShadowReport;
+import dev.progressive.release.ComparisonSource;
 import dev.progressive.release.ReleasePlan;
 import dev.progressive.release.Stage;
 import dev.progressive.spring.canary.CanaryBeanRegistrar;
@@ -12,6 +15,7 @@ import dev.progressive.spring.release.ProgressiveReleaseProperties.Kind;
 import dev.progressive.spring.release.ProgressiveReleaseProperties.StageDefinition;
 import dev.progressive.toggles.Toggles;
 import dev.progressive.toggles.store.FlagView;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,19 +29,22 @@ import java.util.regex.Pattern;
 
 /**
  * Turns one {@code progressive.releases.<name>} entry into a {@link ReleasePlan}: resolves its canary, its
- * experiments and its rolled-out flag by name, and fails with the property path in front of what was wrong (an
- * unknown canary, experiment, flag or variant, a setting that does not fit its stage, a plan that
+ * experiments, its HTTP shadow routes and its rolled-out flag by name, and fails with the property path in front of
+ * what was wrong (an unknown canary, experiment, route, flag or variant, a setting that does not fit its stage, a plan
+ * that
  * {@link ReleasePlan.Builder#build()} refuses, mapped back to the stage's property).
  */
 final class PropertyPlans {
 
   /**
-   * What a plan is built with: the canaries and the runner the names resolve to, and the experiments that are
-   * declared but built only at their first call ({@code @ParallelRun} methods and
-   * {@code progressive.parallel-run.experiments}).
+   * What a plan is built with: the canaries, the runner and the HTTP shadow the names resolve to (runner and shadow
+   * null when the application has none), the experiments that are declared but built only at their first call
+   * ({@code @ParallelRun} methods and {@code progressive.parallel-run.experiments}), and the application's meter
+   * registry (null when it has no single one), which is the one the shadow auto-configuration builds the shadow with.
    */
   record Context(Toggles toggles, Map<String, Canary> canaries, ParallelRunner runner,
-      Map<String, Boolean> autoStartedCanaries, Set<String> experimentsBuiltLater) {}
+      Map<String, Boolean> autoStartedCanaries, Set<String> experimentsBuiltLater, HttpShadow shadow,
+      MeterRegistry registry) {}
 
   /** The library's default rollout steps, which {@code Stage.Builder.steps} documents: one stage each. */
   private static final int DEFAULT_ROLLOUT_STEPS = 4;
@@ -151,6 +158,7 @@ final class PropertyPlans {
     String kind = d.getKind().name().toLowerCase(Locale.ROOT).replace('_', '-');
     if (d.getKind() != Kind.VERIFY) {
       notFor(property, "experiment", d.getExperiment(), kind);
+      notFor(property, "shadow-route", d.getShadowRoute(), kind);
     }
     if (d.getKind() != Kind.FEATURE_ROLLOUT) {
       notFor(property, "flag", d.getFlag(), kind);
@@ -168,6 +176,7 @@ final class PropertyPlans {
     }
     set(property, "keep-old", d.getKeepOld(), b::keepOld);
     set(property, "quiet-period", d.getQuietPeriod(), b::quietPeriod);
+    set(property, "remove-flags", d.getRemoveFlags(), b::removeFlags);
     if (!d.getSteps().isEmpty()) {
       set(property, "steps", d.getSteps(), v -> b.steps(v.stream().mapToInt(PropertyPlans::percent).toArray()));
     }
@@ -183,10 +192,22 @@ final class PropertyPlans {
     return b;
   }
 
+  /** A verify stage on an experiment of the parallel runner, or on a route of the HTTP shadow. */
   private static Stage.Builder verify(String property, StageDefinition d, Context context) {
-    if (d.getExperiment() == null || d.getExperiment().isBlank()) {
-      throw new IllegalArgumentException(property + ".experiment is required for a verify stage: the name of a "
-          + "parallel-run experiment");
+    boolean byExperiment = d.getExperiment() != null && !d.getExperiment().isBlank();
+    boolean byRoute = d.getShadowRoute() != null && !d.getShadowRoute().isBlank();
+    if (byExperiment && byRoute) {
+      throw new IllegalArgumentException(property + ".shadow-route: a verify stage counts the comparisons of one "
+          + "source, so set either experiment ('" + d.getExperiment().strip() + "') or shadow-route ('"
+          + d.getShadowRoute().strip() + "'), not both");
+    }
+    if (byRoute) {
+      return shadowVerify(property, d.getShadowRoute().strip(), context);
+    }
+    if (!byExperiment) {
+      throw new IllegalArgumentException(property + ".experiment is required for a verify stage, or "
+          + property + ".shadow-route: the name of a parallel-run experiment, or of a route of the HTTP shadow "
+          + "(progressive.parallel-run.shadow.routes[i].name)");
     }
     ParallelRunner runner = context.runner();
     if (runner == null) {
@@ -202,6 +223,39 @@ final class PropertyPlans {
           + "@ParallelRun methods or in progressive.parallel-run.experiments) are " + known);
     }
     return Stage.verify(runner, experiment);
+  }
+
+  /**
+   * A verify stage on a route of the application's HTTP shadow, read from the registry the shadow counts in: the
+   * application's single {@code MeterRegistry}, which the shadow auto-configuration builds the shadow with.
+   */
+  private static Stage.Builder shadowVerify(String property, String route, Context context) {
+    String at = property + ".shadow-route";
+    HttpShadow shadow = context.shadow();
+    if (shadow == null) {
+      throw new IllegalArgumentException(at + " names HTTP shadow route '" + route + "', but the application has no "
+          + "HTTP shadow: it has one in a servlet application with progressive.parallel-run.shadow.candidate and "
+          + "progressive.parallel-run.shadow.routes set, or with one HttpShadow bean of its own");
+    }
+    List<String> routes = shadow.report().endpoints().stream().map(ShadowReport.Endpoint::name).toList();
+    if (!routes.contains(route)) {
+      throw new IllegalArgumentException(at + " names HTTP shadow route '" + route + "', which the HTTP shadow does "
+          + "not have; its routes (progressive.parallel-run.shadow.routes[i].name) are " + routes);
+    }
+    MeterRegistry registry = context.registry();
+    if (registry == null) {
+      throw new IllegalArgumentException(at + " names HTTP shadow route '" + route + "', but the application has "
+          + "no single MeterRegistry bean, so the shadow counts its comparisons in a registry of its own that the "
+          + "plan cannot read: declare one MeterRegistry (Spring Boot's actuator does)");
+    }
+    ComparisonSource source = ComparisonSource.httpShadow(shadow, route, registry);
+    try {
+      source.check();
+    } catch (IllegalStateException e) {
+      // an HttpShadow bean of the application's own, built with another registry (or none)
+      throw new IllegalArgumentException(at + ": " + e.getMessage(), e);
+    }
+    return Stage.verify(source);
   }
 
   /** A feature rollout of a flag the toggles define, between two of its variants. */

@@ -23,7 +23,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
-import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.assertj.ApplicationContextAssertProvider;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -50,7 +50,7 @@ class ReleaseAutoConfigurationTest {
       P + "stages[1].noise=timeout,rejected",
       P + "stages[2].kind=canary",
       P + "stages[3].kind=approval", P + "stages[3].name=change-board",
-      P + "stages[4].kind=retire", P + "stages[4].quiet-period=1h"};
+      P + "stages[4].kind=retire", P + "stages[4].quiet-period=1h", P + "stages[4].remove-flags=true"};
 
   /** A runner that knows the experiment {@code pricing} from the start, as a verify stage needs. */
   @Configuration(proxyBeanMethods = false)
@@ -84,6 +84,7 @@ class ReleaseAutoConfigurationTest {
       assertThat(stages.get(1).noise()).containsExactlyInAnyOrder(ComparisonOutcome.TIMEOUT,
           ComparisonOutcome.REJECTED);
       assertThat(stages.get(4).quietPeriod()).isEqualTo(Duration.ofHours(1));
+      assertThat(stages.get(4).removeFlags()).isTrue();
       assertThat(plan.status().state()).isEqualTo(ReleaseState.PENDING);
       assertThat(context.getBean(Toggles.class).admin().flag("release.pricing-v2")).isPresent();
     });
@@ -130,6 +131,7 @@ class ReleaseAutoConfigurationTest {
               StageKind.RETIRE);
           assertThat(plan.stages().get(1).keepOld()).isEqualTo(Duration.ofMinutes(10));
           assertThat(plan.stages().get(0).manualGate()).isTrue();
+          assertThat(plan.stages().get(2).removeFlags()).as("the flag stays unless remove-flags").isFalse();
         });
   }
 
@@ -226,6 +228,13 @@ class ReleaseAutoConfigurationTest {
     runner.withPropertyValues(P + "canary=pricing", P + "stages[0].kind=canary", P + "stages[0].experiment=pricing")
         .run(context -> assertThat(messages(context)).contains(P + "stages[0].experiment: experiment does not "
             + "apply to a canary stage"));
+    runner.withPropertyValues(P + "canary=pricing", P + "stages[0].kind=dark", P + "stages[0].remove-flags=true",
+        P + "stages[1].kind=canary")
+        .run(context -> assertThat(messages(context)).contains(P + "stages[0].remove-flags: removeFlags does not "
+            + "apply to a dark stage"));
+    runner.withPropertyValues(P + "canary=pricing", P + "stages[0].kind=canary", P + "stages[0].remove-flags=false")
+        .run(context -> assertThat(messages(context)).contains(P + "stages[0].remove-flags: removeFlags does not "
+            + "apply to a canary stage"));
     runner.withPropertyValues(P + "canary=pricing", P + "stages[0].name=first", P + "stages[1].kind=canary")
         .run(context -> assertThat(messages(context)).contains(P + "stages[0].kind is required"));
   }
@@ -302,7 +311,7 @@ class ReleaseAutoConfigurationTest {
   }
 
   /** Every message in the startup failure's chain of causes. */
-  static String messages(AssertableApplicationContext context) {
+  static String messages(ApplicationContextAssertProvider<?> context) {
     assertThat(context).hasFailed();
     List<String> out = new ArrayList<>();
     for (Throwable t = context.getStartupFailure(); t != null; t = t.getCause()) {
