@@ -278,7 +278,9 @@ public class ReleasesEndpoint {
    * @param current whether the plan is at this stage
    * @param manualGate whether the gate waits for a person
    * @param minSuccessfulCalls dark and preview
-   * @param experiment verify
+   * @param experiment verify: the experiment's name, or the HTTP shadow's route
+   * @param comparisons verify: what compares, as the gate's evidence names it ({@code experiment 'pricing'},
+   *     {@code HTTP shadow route 'menu'})
    * @param minComparisons verify
    * @param minMatchRate verify
    * @param window verify, ISO-8601
@@ -286,21 +288,24 @@ public class ReleasesEndpoint {
    * @param noise verify: the outcomes counted neither way
    * @param keepOld switch, ISO-8601
    * @param quietPeriod retire, ISO-8601
+   * @param removeFlags retire: whether the plan's flag is removed from the store once the old implementation can be
    */
   public record StageDescriptor(String name, String kind, boolean current, boolean manualGate,
-      Long minSuccessfulCalls, String experiment, Long minComparisons, Double minMatchRate, String window,
-      Double failAboveMismatchRate, List<String> noise, String keepOld, String quietPeriod) {
+      Long minSuccessfulCalls, String experiment, String comparisons, Long minComparisons, Double minMatchRate,
+      String window, Double failAboveMismatchRate, List<String> noise, String keepOld, String quietPeriod,
+      Boolean removeFlags) {
     static StageDescriptor of(Stage s, boolean current) {
       boolean dark = s.kind() == dev.progressive.release.StageKind.DARK
           || s.kind() == dev.progressive.release.StageKind.PREVIEW;
       boolean verify = s.kind() == dev.progressive.release.StageKind.VERIFY;
       return new StageDescriptor(s.name(), s.kind().label(), current, s.manualGate(),
           dark ? s.minSuccessfulCalls() : null, verify ? s.experiment() : null,
-          verify ? s.minComparisons() : null, verify ? s.minMatchRate() : null,
+          verify ? s.comparisons().name() : null, verify ? s.minComparisons() : null, verify ? s.minMatchRate() : null,
           verify ? s.window().toString() : null, verify ? s.failAboveMismatchRate() : null,
           verify ? s.noise().stream().map(Enum::name).sorted().toList() : null,
           s.kind() == dev.progressive.release.StageKind.SWITCH ? s.keepOld().toString() : null,
-          s.kind() == dev.progressive.release.StageKind.RETIRE ? s.quietPeriod().toString() : null);
+          s.kind() == dev.progressive.release.StageKind.RETIRE ? s.quietPeriod().toString() : null,
+          s.kind() == dev.progressive.release.StageKind.RETIRE ? s.removeFlags() : null);
     }
   }
 
