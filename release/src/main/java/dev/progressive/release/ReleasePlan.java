@@ -152,14 +152,18 @@ public final class ReleasePlan implements AutoCloseable {
 
   /**
    * Routes the key, runs the chosen implementation through the canary (which times it, records its outcome and falls
-   * back to the old one when the new one throws), and counts it for the stage's gate: a successful explicit call to
-   * the new implementation, or a call served by the old one.
+   * back to the old one when the new one throws), and counts it for the stage's gate: an explicit call to the new
+   * implementation, successful or failed (it threw), or a call served by the old one.
    */
   public <T> T call(String key, Cohort explicitCohort, Supplier<T> oldImpl, Supplier<T> newImpl) {
     return driver.call(key, explicitCohort, oldImpl, newImpl);
   }
 
-  /** Counts a call that the caller routed with {@link #decide} and ran itself. */
+  /**
+   * Counts a call that the caller routed with {@link #decide} and ran itself: served by the old implementation, or an
+   * explicit call to the new one that succeeded or not (a dark or preview stage's {@code failAboveErrorRate} counts
+   * the unsuccessful ones).
+   */
   public void record(Cohort explicitCohort, Cohort served, boolean success) {
     driver.record(explicitCohort, Objects.requireNonNull(served, "served"), success);
   }

@@ -16,6 +16,7 @@ import java.util.Set;
  *
  * <pre>{@code
  * Stage.dark().minSuccessfulCalls(50)                      // testers made 50 successful calls to the new one
+ *     .failAboveErrorRate(0.05).minCallsToJudge(100)        // more than 5% of 100 or more of theirs failed: roll back
  * Stage.verify(runner, "pricing").minComparisons(1_000).minMatchRate(0.99).window(Duration.ofMinutes(30))
  *     .failAboveMismatchRate(0.05).noise(ComparisonOutcome.TIMEOUT)
  * Stage.verify(ComparisonSource.httpShadow(shadow, "get-order", registry))   // or an HTTP shadow's route compares
@@ -31,7 +32,9 @@ import java.util.Set;
  * <caption>Entry, gate and rollback of each kind</caption>
  * <tr><th>kind</th><th>entry</th><th>gate</th></tr>
  * <tr><td>dark, preview</td><td>weight 0: only explicit cohorts reach the new one</td>
- *     <td>manual ({@code advance}), or at least {@code minSuccessfulCalls} successful explicit calls</td></tr>
+ *     <td>manual ({@code advance}), or at least {@code minSuccessfulCalls} successful explicit calls; fails when,
+ *     once {@code minCallsToJudge} explicit calls were made, more than {@code failAboveErrorRate} of them failed</td>
+ *     </tr>
  * <tr><td>verify</td><td>weight 0; the experiment or the HTTP shadow compares</td>
  *     <td>after {@code window}, at least {@code minComparisons} and a match rate of at least {@code minMatchRate};
  *     fails above {@code failAboveMismatchRate}</td></tr>
@@ -143,6 +146,20 @@ public final class Stage {
     return spec.minSuccessfulCalls;
   }
 
+  /**
+   * Dark and preview: the share of the fleet's explicit calls to the new implementation that may fail, pooled over
+   * every instance; above it (once {@link #minCallsToJudge()} were made) the gate fails and the plan rolls back. 1,
+   * the default, never fails.
+   */
+  public double failAboveErrorRate() {
+    return spec.failAboveErrorRate;
+  }
+
+  /** Dark and preview: explicit calls, successful and failed, the fleet makes before its error rate is judged. */
+  public long minCallsToJudge() {
+    return spec.minCallsToJudge;
+  }
+
   /** Verify: where the comparisons are read, or null for other kinds. */
   public ComparisonSource comparisons() {
     return spec.comparisons;
@@ -181,7 +198,10 @@ public final class Stage {
     return spec.failAboveMismatchRate;
   }
 
-  /** Verify: outcomes other than MATCH and MISMATCH that are noise, counted neither way (IGNORED always is). */
+  /**
+   * Verify: outcomes other than MATCH and MISMATCH that are noise, counted neither way (IGNORED always is, and
+   * REJECTED is never counted: the candidate was not run).
+   */
   public Set<ComparisonOutcome> noise() {
     return spec.noise;
   }
@@ -269,6 +289,29 @@ public final class Stage {
       return this;
     }
 
+    /**
+     * Dark and preview: the gate FAILS, and the plan rolls back (everyone on the old implementation), when more than
+     * this share of the explicit calls to the new implementation failed, pooled over the fleet's instances, once
+     * {@link #minCallsToJudge} of them were made; in [0, 1], default 1 (never). A failed call is one where the new
+     * implementation threw through {@link ReleasePlan#call} (the old one answered instead) or one
+     * {@link ReleasePlan#record recorded} as unsuccessful. Applies to a manual gate too: the operator's advance is
+     * then refused.
+     */
+    public Builder failAboveErrorRate(double rate) {
+      spec.failAboveErrorRate(rate);
+      return this;
+    }
+
+    /**
+     * Dark and preview: the explicit calls, successful and failed, the fleet must have made in the stage before
+     * {@link #failAboveErrorRate} is judged; at least 1, default 100. Only with {@code failAboveErrorRate}:
+     * {@link #build} refuses it alone.
+     */
+    public Builder minCallsToJudge(long calls) {
+      spec.minCallsToJudge(calls);
+      return this;
+    }
+
     /** Verify: comparisons needed, noise and ignored ones not counted; default 100. */
     public Builder minComparisons(long comparisons) {
       spec.minComparisons(comparisons);
@@ -295,8 +338,9 @@ public final class Stage {
 
     /**
      * Verify: outcomes that are noise and count neither as a match nor as a mismatch, e.g. {@code TIMEOUT} or
-     * {@code REJECTED}. MATCH and MISMATCH cannot be noise. Without this, every outcome but MATCH and IGNORED counts
-     * as a mismatch.
+     * {@code CANDIDATE_ERROR}. MATCH and MISMATCH cannot be noise. Without this, TIMEOUT and CANDIDATE_ERROR count as
+     * mismatches. IGNORED is always noise, and REJECTED (the candidate was not run: the runner's bulkhead or queue was
+     * full) is never counted, whether named here or not: the gate's evidence shows it apart, as not compared.
      */
     public Builder noise(ComparisonOutcome... outcomes) {
       spec.noise(outcomes);
@@ -376,9 +420,11 @@ public final class Stage {
      * Builds the stage. A feature rollout of several steps is several stages: add it with
      * {@link ReleasePlan.Builder#stage(Builder)}.
      *
-     * @throws IllegalStateException for a feature rollout of more than one step
+     * @throws IllegalStateException for a feature rollout of more than one step, or settings that do not fit
+     *     together ({@code minCallsToJudge} without {@code failAboveErrorRate})
      */
     public Stage build() {
+      spec.checkTogether();
       if (spec.kind == StageKind.FEATURE_ROLLOUT) {
         if (spec.steps.length != 1) {
           throw new IllegalStateException("a feature rollout of " + spec.steps.length + " steps is "
@@ -391,6 +437,7 @@ public final class Stage {
 
     /** The stages this builder makes: one per rollout step, else one. */
     List<Stage> buildAll() {
+      spec.checkTogether();
       if (spec.kind != StageKind.FEATURE_ROLLOUT) {
         return List.of(build());
       }

@@ -25,6 +25,10 @@ final class StageSpec {
   final StageKind kind;
   String name;
   long minSuccessfulCalls;
+  double failAboveErrorRate = 1.0;
+  boolean failAboveErrorRateSet;
+  long minCallsToJudge = 100;
+  boolean minCallsToJudgeSet;
   ComparisonSource comparisons;
   ParallelRunner runner;
   String experiment;
@@ -56,6 +60,10 @@ final class StageSpec {
     StageSpec c = new StageSpec(kind);
     c.name = name;
     c.minSuccessfulCalls = minSuccessfulCalls;
+    c.failAboveErrorRate = failAboveErrorRate;
+    c.failAboveErrorRateSet = failAboveErrorRateSet;
+    c.minCallsToJudge = minCallsToJudge;
+    c.minCallsToJudgeSet = minCallsToJudgeSet;
     c.comparisons = comparisons;
     c.runner = runner;
     c.experiment = experiment;
@@ -128,6 +136,33 @@ final class StageSpec {
       throw new IllegalArgumentException("minSuccessfulCalls must be 0 (a manual gate) or more, was " + calls);
     }
     this.minSuccessfulCalls = calls;
+  }
+
+  void failAboveErrorRate(double rate) {
+    only("failAboveErrorRate", StageKind.DARK, StageKind.PREVIEW);
+    if (!(rate >= 0 && rate <= 1)) {
+      throw new IllegalArgumentException("failAboveErrorRate must be in [0, 1], was " + rate);
+    }
+    this.failAboveErrorRate = rate;
+    this.failAboveErrorRateSet = true;
+  }
+
+  void minCallsToJudge(long calls) {
+    only("minCallsToJudge", StageKind.DARK, StageKind.PREVIEW);
+    this.minCallsToJudge = atLeast("minCallsToJudge", calls, 1);
+    this.minCallsToJudgeSet = true;
+  }
+
+  /**
+   * Checks the settings together, when the stage is built.
+   *
+   * @throws IllegalStateException naming the setting that has no effect without another
+   */
+  void checkTogether() {
+    if (minCallsToJudgeSet && !failAboveErrorRateSet) {
+      throw new IllegalStateException("minCallsToJudge (" + minCallsToJudge + ") applies to failAboveErrorRate, "
+          + "which is not set: set failAboveErrorRate too, or leave minCallsToJudge out");
+    }
   }
 
   void minComparisons(long comparisons) {

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The gates of the stages before the promotion (dark with a minimum of calls and with a manual gate, preview, verify)
- * passing and failing on two instances, each with its own stores on one real PostgreSQL, on a controlled clock. Each
+ * The gates of the stages before the promotion (dark with a minimum of calls, with a manual gate and with an error
+ * rate limit, preview, verify) passing and failing on two instances, each with its own stores on one real PostgreSQL, on a controlled clock. Each
  * gate that counts is fed by both instances so that neither's data alone decides it: a gate counts the fleet's data.
  * Promotion, approval, switch and retire gates are in {@link PromotionGatesFleetIT}.
  */
@@ -67,7 +67,7 @@ class StageGatesFleetIT {
     rig.awaitStage("canary");
     for (Rig.Node n : rig.nodes) {
       assertThat(n.plan.status().evidence()).as(n.id).isEqualTo("6 of 6 successful explicit calls to the new "
-          + "implementation");
+          + "implementation; 1 of 7 explicit calls failed");
     }
     assertThat(rig.lastTransition()).startsWith("release-driver: [release advance] 'dark' -> 'canary'")
         .contains("stage 'dark' passed its gate | evidence: 6 of 6 successful explicit calls");
@@ -97,7 +97,47 @@ class StageGatesFleetIT {
     rig.awaitStage("canary");
     rig.awaitCanary(CanaryState.PROGRESSING);
     assertThat(rig.lastTransition()).startsWith("bob: [release advance] 'dark' -> 'canary'")
-        .contains("the testers are happy").contains("5 successful explicit calls");
+        .contains("the testers are happy").contains("5 successful explicit calls")
+        .endsWith("a manual gate, passed by bob's advance").doesNotContain("waiting for an operator");
+  }
+
+  @Test
+  void aDarkGateFailsOnTheFleetsPooledErrorRateThoughNeitherInstanceAloneHasTheMinimumOfCalls(DataSource db)
+      throws Exception {
+    rig = Rig.startedOnTwo(db, "dark3_", n -> n.builder("p").stage(Stage.dark().minSuccessfulCalls(50)
+        .failAboveErrorRate(0.2).minCallsToJudge(16)).stage(Stage.canary()));
+    Rig.Node a = rig.a();
+    Rig.Node b = rig.b();
+    failingTesterCalls(a, 6, 3);                    // a alone: 9 calls, under the minimum of 16
+    failingTesterCalls(b, 5, 2);                    // b alone: 7; together 16 calls, 5 failed: 0.3125 > 0.2
+
+    rig.ticksUntil(() -> a.plan.status().state().isFinal(), 3, "the dark stage's failure");
+
+    rig.awaitState(ReleaseState.ROLLED_BACK);
+    String evidence = "11 of 50 successful explicit calls to the new implementation; 5 of 16 explicit calls failed "
+        + "(error rate 0.3125; fails above 0.2000 once 16 were made); reported by 2 instances: a (3 of 9 failed), b (2 "
+        + "of 7 failed)";
+    for (Rig.Node n : rig.nodes) {
+      assertThat(n.plan.status().stage()).as(n.id + ": the stage it failed at").isEqualTo("dark");
+      assertThat(n.plan.status().evidence()).as(n.id).isEqualTo(evidence);
+      assertThat(n.plan.decide("tester", Cohort.CANARY)).as(n.id + ": testers are back on the old one")
+          .isEqualTo(Cohort.BASELINE);
+      assertThat(n.allowListedCall()).isFalse();
+    }
+    assertThat(rig.lastTransition())
+        .isEqualTo("release-driver: [release rollback] 'dark' -> 'dark' (ROLLED_BACK): stage 'dark' failed its gate "
+            + "| evidence: " + evidence);
+    rig.awaitCanary(CanaryState.ROLLED_BACK);
+  }
+
+  /** {@code ok} tester calls that the new implementation serves and {@code failing} where it throws. */
+  private static void failingTesterCalls(Rig.Node n, int ok, int failing) {
+    assertThat(n.calls(ok, Cohort.CANARY)).isEqualTo(ok);
+    for (int i = 0; i < failing; i++) {
+      assertThat(n.plan.call("t-" + i, Cohort.CANARY, () -> 0, () -> {
+        throw new IllegalStateException("v2 fails");
+      })).as("the old one answers instead").isZero();
+    }
   }
 
   // ------------------------------------------------------------------ preview

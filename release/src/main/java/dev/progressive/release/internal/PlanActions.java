@@ -69,7 +69,8 @@ final class PlanActions {
           + ": " + g.evidence() + "); advance with force to pass it anyway");
     }
     if (passed) {
-      return transitions.next(s, ReleaseAction.ADVANCE, actor, reason, g.evidence());
+      return transitions.next(s, ReleaseAction.ADVANCE, actor, reason,
+          g.result() == GateStatus.Result.PASS ? g.evidence() : Gates.advancedBy(g, actor));
     }
     return transitions.next(s, ReleaseAction.FORCE_ADVANCE, actor, reason, "forced by " + actor + " past a gate at "
         + g.result() + ": " + g.evidence());

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,6 +86,7 @@ final class PlanFleet {
       return RolloutGate.check(stage, fleet, variantsKey(s), s.stageStartedAt(), now);
     }
     StageWindow.Counts total = StageWindow.Counts.none();
+    SortedMap<String, StageWindow.Counts> byInstance = new TreeMap<>();
     List<StageWindow.Counts> fresh = new ArrayList<>();
     if (needsCounts(stage)) {
       try {
@@ -93,6 +96,7 @@ final class PlanFleet {
           }
           StageWindow.Counts c = StageWindow.Counts.decode(row.payload());
           total = total.plus(c);
+          byInstance.put(row.instance(), c);
           if (now - row.publishedAtMillis() <= freshMillis) {
             fresh.add(c);
           }
@@ -101,7 +105,7 @@ final class PlanFleet {
         return new GateStatus(GateStatus.Result.WAIT, "the fleet's counts could not be read: " + e);
       }
     }
-    return Gates.check(stage, s.stageStartedAt(), total, fresh, canary, now);
+    return Gates.check(stage, s.stageStartedAt(), total, byInstance, fresh, canary, now);
   }
 
   private static boolean needsCounts(Stage stage) {

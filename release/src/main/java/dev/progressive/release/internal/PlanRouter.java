@@ -12,7 +12,8 @@ import java.util.function.Supplier;
 
 /**
  * Routes the calls of a plan that drives a canary by the plan's state in force, and counts in the current stage's
- * window what its gates need: calls served by the old implementation and explicit successful calls of the new.
+ * window what its gates need: calls served by the old implementation, and the explicit calls of the new one (an
+ * explicit canary cohort, or any call that reaches it in a dark or preview stage), successful and failed.
  */
 final class PlanRouter {
 
@@ -68,7 +69,13 @@ final class PlanRouter {
     Supplier<T> neu = newImpl;
     if (side == Cohort.CANARY && (explicit == Cohort.CANARY || darkStage(inForce.get()))) {
       neu = () -> {
-        T value = newImpl.get();
+        T value;
+        try {
+          value = newImpl.get();
+        } catch (RuntimeException e) {
+          w.explicitFailure();   // the canary records it and falls back to the old implementation
+          throw e;
+        }
         w.explicitSuccess();
         return value;
       };
@@ -94,8 +101,12 @@ final class PlanRouter {
     StageWindow w = window.get();
     if (served == Cohort.BASELINE) {
       w.oldServed(clock.millis());
-    } else if (success && (explicit == Cohort.CANARY || darkStage(inForce.get()))) {
-      w.explicitSuccess();
+    } else if (explicit == Cohort.CANARY || darkStage(inForce.get())) {
+      if (success) {
+        w.explicitSuccess();
+      } else {
+        w.explicitFailure();
+      }
     }
   }
 

@@ -136,9 +136,9 @@ public class RestaurantProperties {
     private long testerCalls = 300;
 
     /**
-     * Dark: a share of the testers' calls to the rules engine that fail, from 0 to 1, above which the plan rolls back,
-     * judged once as many calls as the gate needs ({@link #testerCalls}, failed ones included) were made on this
-     * instance.
+     * Dark: a share of the testers' calls to the rules engine that fail, from 0 to 1, above which the plan rolls back
+     * (the dark stage's {@code failAboveErrorRate}), judged once as many calls as the gate needs ({@link #testerCalls},
+     * failed ones included) were made on the whole fleet.
      */
     private double testerFailAboveErrorRate = 0.05;
 

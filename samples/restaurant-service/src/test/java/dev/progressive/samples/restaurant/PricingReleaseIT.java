@@ -65,11 +65,18 @@ class PricingReleaseIT {
       JsonNode status = awaitRollback();
 
       assertThat(status.get("stage").asText()).isEqualTo("dark");
-      assertThat(plan().get("history").toString()).contains("dark-stage-guard",
-          "tester calls to the new implementation failed");
+      assertThat(status.get("evidence").asText())
+          .containsPattern("^\\d+ of 30 successful explicit calls to the new implementation; \\d+ of \\d+ explicit "
+              + "calls failed \\(error rate 0\\.\\d{4}; fails above 0\\.0500 once 30 were made\\); reported by 1 "
+              + "instance: ");
+      JsonNode last = lastTransition();
+      assertThat(last.get("action").asText()).isEqualTo("rollback");
+      assertThat(last.get("actor").asText()).isEqualTo("release-driver");
+      assertThat(last.get("reason").asText()).contains("stage 'dark' failed its gate", "explicit calls failed");
       everyoneIsOnTheClassicEngine();
       await().atMost(DEADLINE).untilAsserted(() -> assertThat(output.getOut())
-          .contains("| release pricing-v2 ROLLED_BACK at dark (aborted by dark-stage-guard)"));
+          .containsPattern("\\| release pricing-v2 ROLLED_BACK at dark \\(\\d+ of 30 successful explicit calls to "
+              + "the new implementation; \\d+ of \\d+ explicit calls failed"));
     }
   }
 

@@ -61,6 +61,12 @@ abstract class PricingReleaseScenario {
     return client.json(PLAN, SampleClient.VIEWER);
   }
 
+  /** The plan's last transition in its history: at, action, actor, reason. */
+  JsonNode lastTransition() {
+    JsonNode history = plan().get("history");
+    return history.get(history.size() - 1);
+  }
+
   /** Polls until the plan is at the stage, or past it or ended, which fails the test: the stage was missed. */
   void awaitStage(String stage) {
     int target = STAGES.indexOf(stage);

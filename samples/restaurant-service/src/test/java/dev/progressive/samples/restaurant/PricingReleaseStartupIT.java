@@ -17,4 +17,14 @@ class PricingReleaseStartupIT {
         "--restaurant.release.min-match-rate=1.5").close())
         .hasStackTraceContaining("restaurant.release.min-match-rate: minMatchRate must be in (0, 1], was 1.5");
   }
+
+  @Test
+  void aTesterErrorRateAboveOneFailsStartupNamingTheProperty() {
+    SpringApplicationBuilder app = new SpringApplicationBuilder(RestaurantServiceApplication.class);
+
+    assertThatThrownBy(() -> app.run("--server.port=0", "--restaurant.demo.enabled=false",
+        "--restaurant.release.tester-fail-above-error-rate=1.5").close())
+        .hasStackTraceContaining("restaurant.release.tester-fail-above-error-rate: failAboveErrorRate must be in "
+            + "[0, 1], was 1.5");
+  }
 }

@@ -15,8 +15,8 @@ import dev.progressive.samples.restaurant.pricing.Subtotal;
  * (only testers reach the rules engine until its canary stage), and while the plan is before its canary stage every
  * order the classic engine prices is also priced by the rules engine in the parallel run
  * {@value PricingReleaseConfiguration#EXPERIMENT}, whose comparisons the verify stage counts. While the plan is dark,
- * the testers' calls to the rules engine are watched by a {@link DarkStageGuard}, which rolls the plan back when too
- * many of them fail.
+ * the plan counts the testers' calls to the rules engine, successful and failed, and its dark stage rolls it back
+ * when too many of them fail on the fleet.
  */
 public class PricingRelease {
 
@@ -25,16 +25,14 @@ public class PricingRelease {
   private final ClassicPricingEngine classic;
   private final RulesPricingEngine rules;
   private final int canaryStage;
-  private final DarkStageGuard darkGuard;
 
   PricingRelease(ReleasePlan plan, Experiment<PriceRequest, Subtotal, Subtotal> experiment,
-      ClassicPricingEngine classic, RulesPricingEngine rules, int canaryStage, DarkStageGuard darkGuard) {
+      ClassicPricingEngine classic, RulesPricingEngine rules, int canaryStage) {
     this.plan = plan;
     this.experiment = experiment;
     this.classic = classic;
     this.rules = rules;
     this.canaryStage = canaryStage;
-    this.darkGuard = darkGuard;
   }
 
   /** The plan. */
@@ -49,8 +47,7 @@ public class PricingRelease {
    * @param explicitCohort the cohort the caller asked for ({@code X-Canary-Cohort}), or {@code null}
    */
   public Subtotal price(PriceRequest request, Cohort explicitCohort) {
-    return plan.call(request.customerId(), explicitCohort, () -> priceOld(request),
-        darkGuard.watch(() -> rules.price(request)));
+    return plan.call(request.customerId(), explicitCohort, () -> priceOld(request), () -> rules.price(request));
   }
 
   private Subtotal priceOld(PriceRequest request) {

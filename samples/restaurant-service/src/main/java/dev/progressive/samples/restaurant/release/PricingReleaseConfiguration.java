@@ -30,7 +30,7 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The release plan {@value #PLAN} of the rules pricing engine, the demo's plan (off with
  * {@code restaurant.release.enabled=false}, the {@code canary} profile): dark (testers' successful calls; too many
- * failed ones roll it back) → verify (the parallel run {@value #EXPERIMENT}) → canary (the steps of the canary
+ * failed ones on the fleet roll it back) → verify (the parallel run {@value #EXPERIMENT}) → canary (the steps of the canary
  * {@code pricing-engine}, which must not start by itself) → approval. With a shared store (the {@code postgres}
  * profile) the plan uses the starter's {@link FleetStore}, so one instance drives it for the fleet.
  *
@@ -89,10 +89,15 @@ public class PricingReleaseConfiguration {
         "restaurant.release.enabled: the plan " + PLAN + " needs the canary " + CANARY
             + " (progressive.canary.canaries." + CANARY + ")"));
     Stage.Builder dark = Stage.dark();
-    named("restaurant.release.tester-calls", () -> dark.minSuccessfulCalls(settings.getTesterCalls()));
+    named("restaurant.release.tester-calls", () -> dark.minSuccessfulCalls(settings.getTesterCalls())
+        // the testers' failed calls are judged once as many calls as the gate needs were made on the fleet
+        .minCallsToJudge(Math.max(1, settings.getTesterCalls())));
+    named("restaurant.release.tester-fail-above-error-rate",
+        () -> dark.failAboveErrorRate(settings.getTesterFailAboveErrorRate()));
     Stage.Builder verify = Stage.verify(runner, pricingExperiment.name())
-        // A candidate that timed out or found the runner full says something about load, not about prices.
-        .noise(ComparisonOutcome.TIMEOUT, ComparisonOutcome.REJECTED);
+        // A candidate that timed out says something about load, not about prices. (One the runner was too full to
+        // run, REJECTED, is never counted: it was not compared.)
+        .noise(ComparisonOutcome.TIMEOUT);
     named("restaurant.release.min-comparisons", () -> verify.minComparisons(settings.getMinComparisons()));
     named("restaurant.release.min-match-rate", () -> verify.minMatchRate(settings.getMinMatchRate()));
     named("restaurant.release.fail-above-mismatch-rate",
@@ -131,9 +136,6 @@ public class PricingReleaseConfiguration {
   PricingRelease pricingRelease(RestaurantProperties properties, ReleasePlan pricingReleasePlan,
       Experiment<PriceRequest, Subtotal, Subtotal> pricingExperiment, ClassicPricingEngine classic,
       RulesPricingEngine rules) {
-    RestaurantProperties.Release settings = properties.getRelease();
-    DarkStageGuard guard = built("restaurant.release.tester-fail-above-error-rate", () -> new DarkStageGuard(
-        pricingReleasePlan, Math.max(1, settings.getTesterCalls()), settings.getTesterFailAboveErrorRate()));
-    return new PricingRelease(pricingReleasePlan, pricingExperiment, classic, rules, CANARY_STAGE, guard);
+    return new PricingRelease(pricingReleasePlan, pricingExperiment, classic, rules, CANARY_STAGE);
   }
 }
