@@ -140,6 +140,8 @@ public class ProgressiveReleaseProperties {
 
     /** Dark and preview: successful explicit calls to the new implementation the gate needs; unset: a manual gate. */
     private Long minSuccessfulCalls;
+    private Double failAboveErrorRate;
+    private Long minCallsToJudge;
 
     /**
      * Verify: the name of an experiment on the application's parallel runner: one built already, one of a
@@ -238,6 +240,22 @@ public class ProgressiveReleaseProperties {
 
     public void setMinSuccessfulCalls(Long minSuccessfulCalls) {
       this.minSuccessfulCalls = minSuccessfulCalls;
+    }
+
+    public Double getFailAboveErrorRate() {
+      return failAboveErrorRate;
+    }
+
+    public void setFailAboveErrorRate(Double failAboveErrorRate) {
+      this.failAboveErrorRate = failAboveErrorRate;
+    }
+
+    public Long getMinCallsToJudge() {
+      return minCallsToJudge;
+    }
+
+    public void setMinCallsToJudge(Long minCallsToJudge) {
+      this.minCallsToJudge = minCallsToJudge;
     }
 
     public String getExperiment() {

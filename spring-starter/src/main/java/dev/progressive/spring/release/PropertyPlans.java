@@ -167,6 +167,8 @@ final class PropertyPlans {
     }
     set(property, "name", d.getName(), b::name);
     set(property, "min-successful-calls", d.getMinSuccessfulCalls(), b::minSuccessfulCalls);
+    set(property, "fail-above-error-rate", d.getFailAboveErrorRate(), b::failAboveErrorRate);
+    set(property, "min-calls-to-judge", d.getMinCallsToJudge(), b::minCallsToJudge);
     set(property, "min-comparisons", d.getMinComparisons(), b::minComparisons);
     set(property, "min-match-rate", d.getMinMatchRate(), b::minMatchRate);
     set(property, "window", d.getWindow(), b::window);

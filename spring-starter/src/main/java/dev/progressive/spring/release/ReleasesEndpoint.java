@@ -278,6 +278,8 @@ public class ReleasesEndpoint {
    * @param current whether the plan is at this stage
    * @param manualGate whether the gate waits for a person
    * @param minSuccessfulCalls dark and preview
+   * @param failAboveErrorRate dark and preview: the fleet's explicit-call error rate above which the plan rolls back
+   * @param minCallsToJudge dark and preview: the explicit calls before that rate is judged
    * @param experiment verify: the experiment's name, or the HTTP shadow's route
    * @param comparisons verify: what compares, as the gate's evidence names it ({@code experiment 'pricing'},
    *     {@code HTTP shadow route 'menu'})
@@ -291,7 +293,7 @@ public class ReleasesEndpoint {
    * @param removeFlags retire: whether the plan's flag is removed from the store once the old implementation can be
    */
   public record StageDescriptor(String name, String kind, boolean current, boolean manualGate,
-      Long minSuccessfulCalls, String experiment, String comparisons, Long minComparisons, Double minMatchRate,
+      Long minSuccessfulCalls, Double failAboveErrorRate, Long minCallsToJudge, String experiment, String comparisons, Long minComparisons, Double minMatchRate,
       String window, Double failAboveMismatchRate, List<String> noise, String keepOld, String quietPeriod,
       Boolean removeFlags) {
     static StageDescriptor of(Stage s, boolean current) {
@@ -299,7 +301,8 @@ public class ReleasesEndpoint {
           || s.kind() == dev.progressive.release.StageKind.PREVIEW;
       boolean verify = s.kind() == dev.progressive.release.StageKind.VERIFY;
       return new StageDescriptor(s.name(), s.kind().label(), current, s.manualGate(),
-          dark ? s.minSuccessfulCalls() : null, verify ? s.experiment() : null,
+          dark ? s.minSuccessfulCalls() : null, dark ? s.failAboveErrorRate() : null,
+          dark ? s.minCallsToJudge() : null, verify ? s.experiment() : null,
           verify ? s.comparisons().name() : null, verify ? s.minComparisons() : null, verify ? s.minMatchRate() : null,
           verify ? s.window().toString() : null, verify ? s.failAboveMismatchRate() : null,
           verify ? s.noise().stream().map(Enum::name).sorted().toList() : null,

@@ -45,9 +45,10 @@ class ReleaseAutoConfigurationTest {
   private static final String[] FULL_PLAN = {
       P + "canary=pricing",
       P + "stages[0].kind=dark", P + "stages[0].min-successful-calls=2",
+      P + "stages[0].fail-above-error-rate=0.05", P + "stages[0].min-calls-to-judge=40",
       P + "stages[1].kind=verify", P + "stages[1].experiment=pricing", P + "stages[1].min-comparisons=10",
       P + "stages[1].min-match-rate=0.95", P + "stages[1].window=5m", P + "stages[1].fail-above-mismatch-rate=0.2",
-      P + "stages[1].noise=timeout,rejected",
+      P + "stages[1].noise=timeout",
       P + "stages[2].kind=canary",
       P + "stages[3].kind=approval", P + "stages[3].name=change-board",
       P + "stages[4].kind=retire", P + "stages[4].quiet-period=1h", P + "stages[4].remove-flags=true"};
@@ -81,8 +82,9 @@ class ReleaseAutoConfigurationTest {
       assertThat(stages.get(1).minMatchRate()).isEqualTo(0.95);
       assertThat(stages.get(1).window()).isEqualTo(Duration.ofMinutes(5));
       assertThat(stages.get(1).failAboveMismatchRate()).isEqualTo(0.2);
-      assertThat(stages.get(1).noise()).containsExactlyInAnyOrder(ComparisonOutcome.TIMEOUT,
-          ComparisonOutcome.REJECTED);
+      assertThat(stages.get(0).failAboveErrorRate()).isEqualTo(0.05);
+      assertThat(stages.get(0).minCallsToJudge()).isEqualTo(40);
+      assertThat(stages.get(1).noise()).containsExactly(ComparisonOutcome.TIMEOUT);
       assertThat(stages.get(4).quietPeriod()).isEqualTo(Duration.ofHours(1));
       assertThat(stages.get(4).removeFlags()).isTrue();
       assertThat(plan.status().state()).isEqualTo(ReleaseState.PENDING);
@@ -228,6 +230,17 @@ class ReleaseAutoConfigurationTest {
     runner.withPropertyValues(P + "canary=pricing", P + "stages[0].kind=canary", P + "stages[0].experiment=pricing")
         .run(context -> assertThat(messages(context)).contains(P + "stages[0].experiment: experiment does not "
             + "apply to a canary stage"));
+    runner.withPropertyValues(P + "canary=pricing", P + "stages[0].kind=canary",
+        P + "stages[0].fail-above-error-rate=0.1")
+        .run(context -> assertThat(messages(context)).contains(P + "stages[0].fail-above-error-rate: "
+            + "failAboveErrorRate does not apply to a canary stage"));
+    runner.withPropertyValues(P + "canary=pricing", P + "stages[0].kind=dark", P + "stages[0].fail-above-error-rate=1.5",
+        P + "stages[1].kind=canary")
+        .run(context -> assertThat(messages(context)).contains(P + "stages[0].fail-above-error-rate: "
+            + "failAboveErrorRate must be in [0, 1], was 1.5"));
+    runner.withPropertyValues(P + "canary=pricing", P + "stages[0].kind=dark", P + "stages[0].min-calls-to-judge=0",
+        P + "stages[1].kind=canary")
+        .run(context -> assertThat(messages(context)).contains(P + "stages[0].min-calls-to-judge: "));
     runner.withPropertyValues(P + "canary=pricing", P + "stages[0].kind=dark", P + "stages[0].remove-flags=true",
         P + "stages[1].kind=canary")
         .run(context -> assertThat(messages(context)).contains(P + "stages[0].remove-flags: removeFlags does not "

@@ -20,7 +20,19 @@ class StageDescriptorTest {
     assertThat(d.comparisons()).isEqualTo("experiment 'pricing'");
     assertThat(d.minComparisons()).isEqualTo(10);
     assertThat(d.removeFlags()).isNull();
+    assertThat(d.failAboveErrorRate()).isNull();
     assertThat(d.quietPeriod()).isNull();
+  }
+
+  @Test
+  void aDarkStageSaysWhenItFails() {
+    StageDescriptor d = StageDescriptor.of(
+        Stage.dark().minSuccessfulCalls(300).failAboveErrorRate(0.05).minCallsToJudge(200).build(), true);
+
+    assertThat(d.minSuccessfulCalls()).isEqualTo(300);
+    assertThat(d.failAboveErrorRate()).isEqualTo(0.05);
+    assertThat(d.minCallsToJudge()).isEqualTo(200);
+    assertThat(d.experiment()).isNull();
   }
 
   @Test
