@@ -117,12 +117,16 @@ public final class PlanDriver {
     return window(store == null ? StoredPlan.initial() : store.inForce());
   }
 
+  /**
+   * The window of the stage of {@code s}: a new one when {@code s} is another stage, never an older state's (a call
+   * that read the state in force just before a newer one was applied must not replace the newer stage's window).
+   */
   private StageWindow window(StoredPlan s) {
     StageWindow w = window;
-    if (!w.stage().sameStage(s)) {
+    if (!w.stage().sameStage(s) && s.version() >= w.stage().version()) {
       synchronized (this) {
         w = window;
-        if (!w.stage().sameStage(s)) {
+        if (!w.stage().sameStage(s) && s.version() >= w.stage().version()) {
           w = newWindow(s);
           window = w;
         }

@@ -237,8 +237,10 @@ public final class PlanStateStore implements AutoCloseable {
       if (s.version() < inForce.version()) {
         return;
       }
-      inForce = s;
+      // first what comes with the state (the stage's window of counts), then the state: whoever sees the new state
+      // in force (a caller, a test that waits for it) finds its window already counting
       onApplied.accept(s);
+      inForce = s;
     }
   }
 
