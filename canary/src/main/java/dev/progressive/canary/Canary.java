@@ -389,12 +389,7 @@ public final class Canary implements AutoCloseable {
      * UUID, new at each start.
      */
     public Builder instanceId(String instanceId) {
-      Objects.requireNonNull(instanceId, "instanceId");
-      if (instanceId.isBlank() || instanceId.length() > 200) {
-        throw new IllegalArgumentException("instanceId must be 1 to 200 characters, not blank; was '" + instanceId
-            + "'");
-      }
-      this.instanceId = instanceId;
+      this.instanceId = FleetStore.checkInstanceId(instanceId);
       return this;
     }
 

@@ -53,6 +53,22 @@ public interface FleetStore {
   }
 
   /**
+   * Checks an instance's id as every user of a fleet store takes it: 1 to 200 characters, not blank (it is stored
+   * beside each window and as the lease's holder).
+   *
+   * @return the id
+   * @throws IllegalArgumentException naming the id when it does not fit
+   */
+  static String checkInstanceId(String instanceId) {
+    Objects.requireNonNull(instanceId, "instanceId");
+    if (instanceId.isBlank() || instanceId.length() > 200) {
+      throw new IllegalArgumentException("instanceId must be 1 to 200 characters, not blank; was '" + instanceId
+          + "'");
+    }
+    return instanceId;
+  }
+
+  /**
    * Which window: one step of one canary, as started at one moment (a resumed step starts a new window).
    *
    * @param canary the canary's name

@@ -329,12 +329,7 @@ public final class ReleasePlan implements AutoCloseable {
 
     /** This instance's id in the fleet store, unique in the fleet. Default: a random UUID. */
     public Builder instanceId(String instanceId) {
-      Objects.requireNonNull(instanceId, "instanceId");
-      if (instanceId.isBlank() || instanceId.length() > 200) {
-        throw new IllegalArgumentException("instanceId must be 1 to 200 characters, not blank; was '" + instanceId
-            + "'");
-      }
-      this.instanceId = instanceId;
+      this.instanceId = FleetStore.checkInstanceId(instanceId);
       return this;
     }
 
@@ -353,7 +348,8 @@ public final class ReleasePlan implements AutoCloseable {
     /**
      * Builds the plan, defining its flag at PENDING when the store has none, and starts its looks.
      *
-     * @throws IllegalStateException naming the stage when the plan makes no sense: no stages, two stages of one name,
+     * @throws IllegalStateException naming the stage when the plan makes no sense (an
+     *     {@link InvalidReleasePlanException}, with the stage's index, when one stage is at fault): no stages, two stages of one name,
      *     no canary or switch stage (nothing would ever promote), two of them, a dark, preview or verify stage after
      *     the promotion, a retire stage that is not last or comes before the promotion, a canary stage whose canary
      *     is in dry-run (it never promotes, so the gate cannot be met), or a verify stage whose source fails its
@@ -371,32 +367,32 @@ public final class ReleasePlan implements AutoCloseable {
         Stage s = stages.get(i);
         String at = plan + "stage " + (i + 1) + " '" + s.name() + "' (" + s.kind().label() + ") ";
         if (!names.add(s.name())) {
-          throw new IllegalStateException(at + "has the name of an earlier stage; name it with Stage.Builder.name");
+          throw new InvalidReleasePlanException(i, at + "has the name of an earlier stage; name it with Stage.Builder.name");
         }
         if (ReleaseMetrics.PSEUDO_STAGES.contains(s.name()) || "none".equals(s.name())) {
-          throw new IllegalStateException(at + "has a reserved name; reserved are " + ReleaseMetrics.PSEUDO_STAGES
+          throw new InvalidReleasePlanException(i, at + "has a reserved name; reserved are " + ReleaseMetrics.PSEUDO_STAGES
               + " and none");
         }
         switch (s.kind()) {
           case DARK, PREVIEW, VERIFY -> {
             if (promoting >= 0) {
-              throw new IllegalStateException(at + "comes after stage '" + stages.get(promoting).name()
+              throw new InvalidReleasePlanException(i, at + "comes after stage '" + stages.get(promoting).name()
                   + "', which sends everyone to the new implementation: it must come before");
             }
           }
           case CANARY, SWITCH -> {
             if (promoting >= 0) {
-              throw new IllegalStateException(at + "promotes a second time, after stage '"
+              throw new InvalidReleasePlanException(i, at + "promotes a second time, after stage '"
                   + stages.get(promoting).name() + "': a plan has one canary or switch stage");
             }
             promoting = i;
           }
           case RETIRE -> {
             if (i != stages.size() - 1) {
-              throw new IllegalStateException(at + "must be the last stage");
+              throw new InvalidReleasePlanException(i, at + "must be the last stage");
             }
             if (promoting < 0) {
-              throw new IllegalStateException(at + "comes before any canary or switch stage: there is no old "
+              throw new InvalidReleasePlanException(i, at + "comes before any canary or switch stage: there is no old "
                   + "implementation to retire yet");
             }
           }
@@ -404,11 +400,11 @@ public final class ReleasePlan implements AutoCloseable {
           }
         }
         if (canary == null && s.kind() != StageKind.FEATURE_ROLLOUT && s.kind() != StageKind.APPROVAL) {
-          throw new IllegalStateException(at + "needs a canary: a plan built without one is a guarded feature "
+          throw new InvalidReleasePlanException(i, at + "needs a canary: a plan built without one is a guarded feature "
               + "rollout, of rollout and approval stages only");
         }
         if (canary != null && s.kind() == StageKind.FEATURE_ROLLOUT) {
-          throw new IllegalStateException(at + "rolls out a flag in a plan that drives canary '"
+          throw new InvalidReleasePlanException(i, at + "rolls out a flag in a plan that drives canary '"
               + canary.release().name() + "': a plan drives one canary or one flag; build a feature rollout with "
               + "ReleasePlan.builder(name, toggles)");
         }
@@ -416,7 +412,7 @@ public final class ReleasePlan implements AutoCloseable {
           checkRollout(at, s, i);
         }
         if (s.kind() == StageKind.CANARY && canary.release().dryRun()) {
-          throw new IllegalStateException(at + "can never pass: canary '" + canary.release().name()
+          throw new InvalidReleasePlanException(i, at + "can never pass: canary '" + canary.release().name()
               + "' is in dry-run and never promotes");
         }
         if (s.kind() == StageKind.VERIFY
@@ -424,7 +420,7 @@ public final class ReleasePlan implements AutoCloseable {
           try {
             s.comparisons().check();
           } catch (IllegalStateException e) {
-            throw new IllegalStateException(at + e.getMessage()
+            throw new InvalidReleasePlanException(i, at + e.getMessage()
                 + (experimentsBuiltLater.isEmpty() ? "" : ", and will know " + experimentsBuiltLater), e);
           }
         }
@@ -473,13 +469,13 @@ public final class ReleasePlan implements AutoCloseable {
         }
         if (!earlier.flagKey().equals(s.flagKey()) || !earlier.newVariant().equals(s.newVariant())
             || !earlier.oldVariant().equals(s.oldVariant())) {
-          throw new IllegalStateException(at + "rolls out flag '" + s.flagKey() + "' from '" + s.oldVariant()
+          throw new InvalidReleasePlanException(index, at + "rolls out flag '" + s.flagKey() + "' from '" + s.oldVariant()
               + "' to '" + s.newVariant() + "', but stage '" + earlier.name() + "' rolls out flag '"
               + earlier.flagKey() + "' from '" + earlier.oldVariant() + "' to '" + earlier.newVariant()
               + "': a plan rolls out one flag");
         }
         if (s.percent() <= earlier.percent()) {
-          throw new IllegalStateException(at + "is at " + s.percent() + "%, not above stage '" + earlier.name()
+          throw new InvalidReleasePlanException(index, at + "is at " + s.percent() + "%, not above stage '" + earlier.name()
               + "' at " + earlier.percent() + "%: a rollout's steps increase");
         }
         return;

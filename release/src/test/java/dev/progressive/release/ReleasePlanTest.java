@@ -457,7 +457,8 @@ class ReleasePlanTest {
     assertThatThrownBy(() -> n.builder("p").stage(Stage.canary()).stage(Stage.switchover()).build())
         .hasMessageContaining("stage 2 'switch' (switch) promotes a second time");
     assertThatThrownBy(() -> n.builder("p").stage(Stage.canary()).stage(Stage.retire()).stage(Stage.approval())
-        .build()).hasMessageContaining("stage 2 'retire' (retire) must be the last stage");
+        .build()).hasMessageContaining("stage 2 'retire' (retire) must be the last stage")
+        .isInstanceOfSatisfying(InvalidReleasePlanException.class, e -> assertThat(e.stageIndex()).isEqualTo(1));
     assertThatThrownBy(() -> n.builder("p").stage(Stage.dark()).stage(Stage.dark()).stage(Stage.canary()).build())
         .hasMessageContaining("stage 2 'dark' (dark) has the name of an earlier stage");
     assertThatThrownBy(() -> n.builder("p").stage(Stage.verify(n.runner, "nope")).stage(Stage.canary()).build())

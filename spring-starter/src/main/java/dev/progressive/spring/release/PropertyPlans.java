@@ -7,6 +7,7 @@ import dev.progressive.parallelrun.ParallelRunner;
 import dev.progressive.parallelrun.http.HttpShadow;
 import dev.progressive.parallelrun.http.ShadowReport;
 import dev.progressive.release.ComparisonSource;
+import dev.progressive.release.InvalidReleasePlanException;
 import dev.progressive.release.ReleasePlan;
 import dev.progressive.release.Stage;
 import dev.progressive.spring.canary.CanaryBeanRegistrar;
@@ -24,8 +25,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Turns one {@code progressive.releases.<name>} entry into a {@link ReleasePlan}: resolves its canary, its
@@ -50,7 +49,6 @@ final class PropertyPlans {
   private static final int DEFAULT_ROLLOUT_STEPS = 4;
 
   /** How {@code ReleasePlan.Builder.build()} names a stage at fault: {@code release plan 'p': stage 2 'dark'}. */
-  private static final Pattern STAGE_AT_FAULT = Pattern.compile("^release plan '[^']*': stage (\\d+) '");
 
   private PropertyPlans() {}
 
@@ -107,8 +105,7 @@ final class PropertyPlans {
     try {
       return builder.build();
     } catch (IllegalStateException | IllegalArgumentException e) {
-      Matcher m = STAGE_AT_FAULT.matcher(String.valueOf(e.getMessage()));
-      int stage = m.find() ? Integer.parseInt(m.group(1)) - 1 : -1;
+      int stage = e instanceof InvalidReleasePlanException invalid ? invalid.stageIndex() : -1;
       String at = stage >= 0 && stage < definitionOf.size()
           ? property + ".stages[" + definitionOf.get(stage) + "]" : property + ".stages";
       throw new IllegalArgumentException(at + ": " + e.getMessage(), e);
