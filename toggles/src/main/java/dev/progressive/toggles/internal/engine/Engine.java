@@ -55,7 +55,7 @@ public final class Engine {
     CompiledFlag flag = current.get(key);
     EvaluationOutcome outcome = withoutContext(key, flag, wanted, current);
     if (outcome == null) {
-      outcome = resolve(flag, data.get().bind(key, context == null ? EvaluationContext.empty() : context));
+      outcome = resolve(key, flag, context == null ? EvaluationContext.empty() : context);
     }
     outcome.record();
     return outcome;
@@ -73,7 +73,10 @@ public final class Engine {
     CompiledFlag flag = current.get(key);
     EvaluationOutcome outcome = withoutContext(key, flag, wanted, current);
     if (outcome == null) {
-      outcome = resolve(flag, data.get().bind(key, context));
+      outcome = flag.splitsByTargetingKey() ? bySplit(flag, context) : null;
+      if (outcome == null) {
+        outcome = resolve(flag, data.get().bind(key, context));
+      }
     }
     outcome.record();
     return outcome;
@@ -95,7 +98,7 @@ public final class Engine {
     }
     EvaluationOutcome outcome = withoutContext(key, flag, type, current);
     if (outcome == null) {
-      outcome = resolve(flag, data.get().bind(key, context == null ? EvaluationContext.empty() : context));
+      outcome = resolve(key, flag, context == null ? EvaluationContext.empty() : context);
     }
     outcome.record();
     return outcome;
@@ -113,12 +116,39 @@ public final class Engine {
     return flag.withoutContext(wanted);
   }
 
+  /**
+   * Runs a flag's targeting for a native context. A plain percentage rollout needs only the targeting key, so it
+   * skips the thread's evaluation data.
+   */
+  private EvaluationOutcome resolve(String key, CompiledFlag flag, EvaluationContext context) {
+    return flag.splitsByTargetingKey() ? flag.resolveByTargetingKey(context.targetingKey())
+        : resolve(flag, data.get().bind(key, context));
+  }
+
   private static EvaluationOutcome resolve(CompiledFlag flag, TargetingData data) {
     try {
       return flag.resolve(data);
     } finally {
       data.clear();
     }
+  }
+
+  /**
+   * A rollout's outcome for an OpenFeature context, or null when reading its targeting key threw: then the full
+   * resolution runs, which turns what the context throws into an error outcome, as for any other flag.
+   */
+  private static EvaluationOutcome bySplit(CompiledFlag flag, dev.openfeature.sdk.EvaluationContext context) {
+    String key;
+    try {
+      key = context == null ? null : context.getTargetingKey();
+    } catch (StackOverflowError e) {
+      return null;
+    } catch (VirtualMachineError e) {
+      throw e;
+    } catch (Throwable e) {
+      return null; // a hostile context: answered below, by the path that reports it
+    }
+    return flag.resolveByTargetingKey(key == null || key.isEmpty() ? null : key);
   }
 
   private EvaluationOutcome notFound(String key) {

@@ -15,7 +15,10 @@ public final class Snapshot {
 
   public static final Snapshot EMPTY = new Snapshot(Map.of(), 0);
 
-  /** The flags by key, read by {@link #get} directly: no unmodifiable wrapper on the evaluation path. */
+  /**
+   * The flags by key, read by {@link #get} directly: no unmodifiable wrapper on the evaluation path. Its keys are
+   * the flags' interned keys, so a caller's literal key matches by identity.
+   */
   private final HashMap<String, CompiledFlag> lookup;
   private final Map<String, CompiledFlag> flags;
   private final Map<String, EvaluationOutcome> broken;
@@ -32,7 +35,12 @@ public final class Snapshot {
    * @param generation see {@link #generation()}
    */
   public Snapshot(Map<String, CompiledFlag> flags, Map<String, EvaluationOutcome> broken, long generation) {
-    this.lookup = new HashMap<>(flags);
+    this.lookup = new HashMap<>(Math.max(16, (int) (flags.size() / 0.75f) + 1));
+    for (Map.Entry<String, CompiledFlag> e : flags.entrySet()) {
+      String key = e.getKey();
+      String interned = e.getValue().key();
+      lookup.put(key.equals(interned) ? interned : key, e.getValue());
+    }
     this.flags = Collections.unmodifiableMap(lookup);
     Map<String, EvaluationOutcome> b = new HashMap<>(broken);
     b.keySet().removeAll(flags.keySet());

@@ -24,4 +24,12 @@ public abstract class Expr {
   public boolean isConstant() {
     return false;
   }
+
+  /**
+   * This node as a {@link KeyedSplit} when its answer depends on the targeting key alone (a plain percentage
+   * rollout), or null.
+   */
+  public KeyedSplit keyedSplit() {
+    return null;
+  }
 }

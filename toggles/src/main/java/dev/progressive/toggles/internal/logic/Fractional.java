@@ -14,7 +14,7 @@ import java.util.Map;
  * <p>In result position (see {@link Split}) the answer is wrapped in a {@link Split}, preallocated for constant
  * variants, so a typical rollout allocates nothing.
  */
-final class Fractional extends Expr {
+final class Fractional extends Expr implements KeyedSplit {
 
   private final FractionalHashing hashing;
   private final FractionalHashing.Prepared byFlagKey;
@@ -87,6 +87,37 @@ final class Fractional extends Expr {
       this.weights = null;
       this.totalWeight = 0;
     }
+  }
+
+  @Override
+  public KeyedSplit keyedSplit() {
+    if (key != null || byFlagKey == null || weightRules != null) {
+      return null;
+    }
+    for (boolean c : constant) {
+      if (!c) {
+        return null;
+      }
+    }
+    return this;
+  }
+
+  @Override
+  public int buckets() {
+    return variants.length;
+  }
+
+  @Override
+  public int bucketOf(String targetingKey) {
+    if (targetingKey == null || totalWeight <= 0) {
+      return -1;
+    }
+    return choose(weights, totalWeight, byFlagKey.bucket(targetingKey, totalWeight));
+  }
+
+  @Override
+  public Object answer(int bucket) {
+    return constantAnswers[bucket];
   }
 
   /** A weight value as a bucket size: truncated, at least 0, at most Integer.MAX_VALUE; -1 when not a number. */
