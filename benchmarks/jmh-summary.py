@@ -8,6 +8,7 @@ a control benchmark of the same run when --control names one.
     java -jar benchmarks/target/benchmarks.jar 'ParallelRunOverhead' -prof gc -rf json -rff result.json
     python3 benchmarks/jmh-summary.py result.json --control controlAlone
     python3 benchmarks/jmh-summary.py result.json --markdown      # a table for docs/benchmarks.md
+    python3 benchmarks/jmh-summary.py result.json --forks         # with each fork's median
 
 "Best" is the lowest score for time per operation and the highest for throughput. Only the Python standard
 library is used.
@@ -49,6 +50,7 @@ def summarise(result):
         "high": max(values),
         "best": max(values) if higher_is_better else min(values),
         "alloc": alloc["score"] if alloc else None,
+        "forks": [statistics.median(fork) for fork in metric.get("rawData", []) if fork],
     }
 
 
@@ -65,6 +67,8 @@ def main(argv):
     parser.add_argument("result", help="a JMH result file written with -rf json")
     parser.add_argument("--control", help="the benchmark (method name, or a part of the name) to divide by")
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    parser.add_argument("--forks", action="store_true",
+                        help="add each fork's median: how much of a figure is the fork rather than the code")
     args = parser.parse_args(argv)
 
     with open(args.result, encoding="utf-8") as file:
@@ -77,6 +81,8 @@ def main(argv):
         control = matches[0]
 
     headers = ["benchmark", "median (spread)", "best", "allocation"]
+    if args.forks:
+        headers.append("per-fork medians")
     if control:
         headers += ["median / control", "median - control"]
         print(f"control: {control['name']}, median {fmt(control['median'])} {control['unit']}")
@@ -88,6 +94,8 @@ def main(argv):
             f"{fmt(r['best'])} {r['unit']}",
             "" if r["alloc"] is None else f"{r['alloc']:.0f} B/op",
         ]
+        if args.forks:
+            cells.append(", ".join(fmt(m) for m in r["forks"]))
         if control:
             cells += [f"{r['median'] / control['median']:.2f}x", f"{fmt(r['median'] - control['median'])}"]
         lines.append(cells)

@@ -70,6 +70,8 @@ public final class Toggles implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Toggles.class);
 
   private final TypedResolution resolution;
+  /** The resolution's engine, held here too: the typed getters are the hottest path and follow one reference less. */
+  private final Engine engine;
   private final FlagInputs inputs;
   private final FlagAdmin admin;
   private final VariantRecording variantRecording = new VariantRecording();
@@ -78,7 +80,7 @@ public final class Toggles implements AutoCloseable {
 
   private Toggles(Builder b) {
     EvaluationMeters meters = b.registry == null ? null : new EvaluationMeters(b.registry);
-    Engine engine = new Engine(b.clock, meters, b.valueLayer);
+    this.engine = new Engine(b.clock, meters, b.valueLayer);
     this.resolution = new TypedResolution(engine);
     FlagCompiler compiler = new FlagCompiler(b.hashing, meters, b.invalidFlags == InvalidFlags.REFUSE_SOURCE,
         b.invalidFlags == InvalidFlags.AS_FLAGD);
@@ -122,29 +124,29 @@ public final class Toggles implements AutoCloseable {
   }
 
   public boolean booleanValue(String key, EvaluationContext context, boolean defaultValue) {
-    Boolean v = TypedResolution.booleanOf(resolution.resolve(key, VariantType.BOOLEAN, context));
-    return v == null ? defaultValue : v;
+    EvaluationOutcome o = engine.evaluate(key, VariantType.BOOLEAN, context);
+    return o.value() == null ? defaultValue : o.isTrue();
   }
 
   public String stringValue(String key, EvaluationContext context, String defaultValue) {
-    String v = TypedResolution.stringOf(resolution.resolve(key, VariantType.STRING, context));
+    String v = TypedResolution.stringOf(engine.evaluate(key, VariantType.STRING, context));
     return v == null ? defaultValue : v;
   }
 
   /** An integer flag's value; the default also when the value does not fit an int. */
   public int integerValue(String key, EvaluationContext context, int defaultValue) {
-    Integer v = TypedResolution.integerOf(resolution.resolve(key, VariantType.INTEGER, context));
+    Integer v = TypedResolution.integerOf(engine.evaluate(key, VariantType.INTEGER, context));
     return v == null ? defaultValue : v;
   }
 
   public double doubleValue(String key, EvaluationContext context, double defaultValue) {
-    Double v = TypedResolution.doubleOf(resolution.resolve(key, VariantType.FLOAT, context));
+    Double v = TypedResolution.doubleOf(engine.evaluate(key, VariantType.FLOAT, context));
     return v == null ? defaultValue : v;
   }
 
   /** An object flag's value: an unmodifiable {@code Map} (or {@code List}) of plain Java values. */
   public Object objectValue(String key, EvaluationContext context, Object defaultValue) {
-    Object v = TypedResolution.objectOf(resolution.resolve(key, VariantType.OBJECT, context));
+    Object v = TypedResolution.objectOf(engine.evaluate(key, VariantType.OBJECT, context));
     return v == null ? defaultValue : v;
   }
 
@@ -153,20 +155,20 @@ public final class Toggles implements AutoCloseable {
    * unmodifiable Map), or null when the caller's default applies (disabled, no default variant, error).
    */
   public Evaluation<Object> evaluate(String key, EvaluationContext context) {
-    return resolution.resolveAsDefined(key, context).evaluation(null);
+    return engine.evaluateAsDefined(key, context).evaluation(null);
   }
 
   public Evaluation<Boolean> booleanDetails(String key, EvaluationContext context, boolean defaultValue) {
-    return resolution.resolve(key, VariantType.BOOLEAN, context).evaluation(defaultValue);
+    return engine.evaluate(key, VariantType.BOOLEAN, context).evaluation(defaultValue);
   }
 
   public Evaluation<String> stringDetails(String key, EvaluationContext context, String defaultValue) {
-    return resolution.resolve(key, VariantType.STRING, context).evaluation(defaultValue);
+    return engine.evaluate(key, VariantType.STRING, context).evaluation(defaultValue);
   }
 
   /** An integer flag's evaluation; TYPE_MISMATCH with the caller's default when the value does not fit an int. */
   public Evaluation<Integer> integerDetails(String key, EvaluationContext context, int defaultValue) {
-    EvaluationOutcome o = resolution.resolve(key, VariantType.INTEGER, context);
+    EvaluationOutcome o = engine.evaluate(key, VariantType.INTEGER, context);
     if (TypedResolution.exceedsInteger(o)) {
       return new Evaluation<>(key, defaultValue, null, Reason.ERROR, ErrorCode.TYPE_MISMATCH,
           TypedResolution.exceedsIntegerMessage(o), o.metadata());
@@ -176,7 +178,7 @@ public final class Toggles implements AutoCloseable {
 
   public Evaluation<Double> doubleDetails(String key, EvaluationContext context, double defaultValue) {
     // One outcome, read once: its value and its float value come from the same snapshot.
-    EvaluationOutcome o = resolution.resolve(key, VariantType.FLOAT, context);
+    EvaluationOutcome o = engine.evaluate(key, VariantType.FLOAT, context);
     if (o.value() instanceof Double || o.value() == null) {
       return o.evaluation(defaultValue);
     }
@@ -184,7 +186,7 @@ public final class Toggles implements AutoCloseable {
   }
 
   public Evaluation<Object> objectDetails(String key, EvaluationContext context, Object defaultValue) {
-    return resolution.resolve(key, VariantType.OBJECT, context).evaluation(defaultValue);
+    return engine.evaluate(key, VariantType.OBJECT, context).evaluation(defaultValue);
   }
 
   // ---- introspection ------------------------------------------------------------------------------------------

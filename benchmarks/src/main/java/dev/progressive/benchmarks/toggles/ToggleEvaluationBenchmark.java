@@ -76,6 +76,8 @@ public class ToggleEvaluationBenchmark {
   @State(Scope.Benchmark)
   public static class Flags {
     Toggles toggles;
+    /** The same flags without a meter registry: what counting costs is the difference. */
+    Toggles uncounted;
     Toggles scale;
     Client progressive;
     Client progressiveScale;
@@ -97,6 +99,8 @@ public class ToggleEvaluationBenchmark {
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
       toggles = Toggles.builder().source(InMemorySource.of(BenchmarkFlags.DOCUMENT)).meterRegistry(registry)
           .requireValidSources(true).build();
+      uncounted = Toggles.builder().source(InMemorySource.of(BenchmarkFlags.DOCUMENT)).requireValidSources(true)
+          .build();
       scale = Toggles.builder().source(InMemorySource.of(BenchmarkFlags.scaleDocument(10_000)))
           .meterRegistry(registry).requireValidSources(true).build();
 
@@ -200,6 +204,7 @@ public class ToggleEvaluationBenchmark {
     public void tearDown() throws Exception {
       OpenFeatureAPI.getInstance().shutdown();
       toggles.close();
+      uncounted.close();
       scale.close();
       Files.deleteIfExists(file);
     }
@@ -222,6 +227,12 @@ public class ToggleEvaluationBenchmark {
   @Benchmark
   public boolean static_native(Flags f) {
     return f.toggles.isEnabled(BenchmarkFlags.STATIC, f.empty);
+  }
+
+  /** Without a meter registry: nothing is counted. */
+  @Benchmark
+  public boolean static_native_uncounted(Flags f) {
+    return f.uncounted.isEnabled(BenchmarkFlags.STATIC, f.empty);
   }
 
   @Benchmark

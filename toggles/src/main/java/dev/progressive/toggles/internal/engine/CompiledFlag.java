@@ -38,6 +38,9 @@ public final class CompiledFlag {
    * error, no targeting), or null when the targeting must run: one array read on the path of a static flag.
    */
   private final EvaluationOutcome[] withoutContext = new EvaluationOutcome[VariantType.values().length];
+  /** The type of the flag's variants, and its entry of {@link #withoutContext}: a static flag read as its own type. */
+  private final VariantType ownType;
+  private final EvaluationOutcome ownWithoutContext;
   private final EvaluationMeters meters;
   private final EvaluationOutcome parseError;
   private final Map<String, Object> setMetadata;
@@ -95,6 +98,8 @@ public final class CompiledFlag {
       withoutContext[wanted.ordinal()] = !accepts(wanted) ? mismatches.get(wanted)
           : readsContext() ? null : resolve(null);
     }
+    this.ownType = definition.variantType();
+    this.ownWithoutContext = withoutContext[ownType.ordinal()];
     this.split = readsContext() ? targeting.keyedSplit() : null;
     this.splitOutcomes = split == null ? null : new EvaluationOutcome[split.buckets()];
     for (int i = 0; split != null && i < splitOutcomes.length; i++) {
@@ -146,7 +151,7 @@ public final class CompiledFlag {
    * null when the targeting must run.
    */
   public EvaluationOutcome withoutContext(VariantType wanted) {
-    return withoutContext[wanted.ordinal()];
+    return wanted == ownType ? ownWithoutContext : withoutContext[wanted.ordinal()];
   }
 
   /**

@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The meters of DESIGN.md for flags: {@code progressive.toggle.evaluations} and {@code progressive.toggle.changes}.
@@ -19,11 +18,13 @@ public final class EvaluationMeters {
   public static final String NO_VARIANT = "none";
 
   private final MeterRegistry registry;
+  /** Where the evaluations are counted, per thread: see {@link ThreadOwnedCounts}. */
+  private final ThreadOwnedCounts counts = new ThreadOwnedCounts();
   /**
-   * One adder per meter id, shared by the outcomes of every snapshot: the registry keeps the first function counter
-   * registered for an id, so a new adder per snapshot would count into nothing.
+   * One counter per meter id, shared by the outcomes of every snapshot: the registry keeps the first function counter
+   * registered for an id, so a new counter per snapshot would count into nothing.
    */
-  private final Map<String, LongAdder> adders = new ConcurrentHashMap<>();
+  private final Map<String, ThreadOwnedCounts.Counter> counters = new ConcurrentHashMap<>();
 
   public EvaluationMeters(MeterRegistry registry) {
     this.registry = registry;
@@ -31,21 +32,21 @@ public final class EvaluationMeters {
 
   /**
    * The count of {@code progressive.toggle.evaluations} for one flag, variant and reason. It is a
-   * {@link FunctionCounter} over a {@link LongAdder}: incrementing it costs about half of a {@link Counter}'s
-   * increment, which matters on a path of a few nanoseconds.
+   * {@link FunctionCounter} over a {@link ThreadOwnedCounts} counter: exact, and incremented with a plain write to a
+   * row of the calling thread's own instead of an atomic instruction, which is most of the cost of a static flag.
    */
-  LongAdder evaluations(String flagKey, String variant, Reason reason) {
+  ThreadOwnedCounts.Counter evaluations(String flagKey, String variant, Reason reason) {
     String variantTag = variant == null ? NO_VARIANT : variant;
     String reasonTag = reason.name().toLowerCase(Locale.ROOT);
-    return adders.computeIfAbsent(flagKey + '\u0000' + variantTag + '\u0000' + reasonTag, id -> {
-      LongAdder adder = new LongAdder();
-      FunctionCounter.builder("progressive.toggle.evaluations", adder, LongAdder::doubleValue)
+    return counters.computeIfAbsent(flagKey + '\u0000' + variantTag + '\u0000' + reasonTag, id -> {
+      ThreadOwnedCounts.Counter counter = counts.newCounter();
+      FunctionCounter.builder("progressive.toggle.evaluations", counter, ThreadOwnedCounts.Counter::doubleValue)
           .description("Flag evaluations, by flag, variant and reason")
           .tag("feature_flag.key", flagKey)
           .tag("feature_flag.result.variant", variantTag)
           .tag("feature_flag.result.reason", reasonTag)
           .register(registry);
-      return adder;
+      return counter;
     });
   }
 

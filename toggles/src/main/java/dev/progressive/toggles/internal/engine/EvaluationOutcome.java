@@ -5,7 +5,6 @@ import dev.progressive.toggles.Evaluation;
 import dev.progressive.toggles.Reason;
 import dev.openfeature.sdk.ImmutableMetadata;
 import java.util.Map;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One way an evaluation can end: a variant with a reason, or the caller's default with a reason or an error. The
@@ -28,8 +27,10 @@ public final class EvaluationOutcome {
   private final Integer integerValue;
   /** The value as a Long when it is a whole number, built once for the same reason. */
   private final Long longValue;
+  /** Whether the value is boolean true: read beside {@link #value} so that a boolean flag's answer unboxes nothing. */
+  private final boolean isTrue;
   private final EvaluationMeters meters;
-  private LongAdder counter; // racy lazy init is benign: the meters return the same adder for the same id
+  private ThreadOwnedCounts.Counter counter; // racy lazy init is benign: the meters give one counter per id
   private ImmutableMetadata openFeatureMetadata; // likewise: equal values, built at most a few times
 
   EvaluationOutcome(String flagKey, String variant, Object value, Reason reason, ErrorCode errorCode, String errorMessage,
@@ -45,6 +46,7 @@ public final class EvaluationOutcome {
     this.floatValue = value instanceof Double d ? d : value instanceof Number n ? n.doubleValue() : null;
     this.integerValue = value instanceof Integer i ? i : null;
     this.longValue = value instanceof Long l ? l : value instanceof Integer i ? Long.valueOf(i) : null;
+    this.isTrue = Boolean.TRUE.equals(value);
     this.evaluation = value == null ? null
         : new Evaluation<>(flagKey, value, variant, reason, errorCode, errorMessage, metadata);
   }
@@ -67,7 +69,7 @@ public final class EvaluationOutcome {
 
   /** Counts this outcome in {@code progressive.toggle.evaluations}. Allocates nothing after the first call. */
   public void record() {
-    LongAdder c = counter;
+    ThreadOwnedCounts.Counter c = counter;
     if (c == null) {
       if (meters == null || flagKey == null) {
         return;
@@ -89,6 +91,11 @@ public final class EvaluationOutcome {
   /** The variant's value as an Integer when it is an Integer, else null. Read from this outcome only. */
   public Integer integerValue() {
     return integerValue;
+  }
+
+  /** Whether the value is boolean true; false also when the caller's default applies (see {@link #value()}). */
+  public boolean isTrue() {
+    return isTrue;
   }
 
   /** The variant's value as a Long when it is a whole number (Integer or Long), else null. */

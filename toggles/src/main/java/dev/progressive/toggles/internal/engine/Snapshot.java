@@ -53,6 +53,11 @@ public final class Snapshot {
     return lookup.get(key);
   }
 
+  /** The map behind {@link #get}, for the engine to read without going through the snapshot. Never modified. */
+  HashMap<String, CompiledFlag> lookup() {
+    return lookup;
+  }
+
   /** The PARSE_ERROR outcome of a flag that could not be compiled and has no good definition, or null. */
   public EvaluationOutcome broken(String key) {
     return broken.get(key);

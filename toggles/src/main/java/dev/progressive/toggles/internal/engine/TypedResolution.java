@@ -1,9 +1,7 @@
 package dev.progressive.toggles.internal.engine;
 
-import dev.progressive.toggles.ErrorCode;
 import dev.progressive.toggles.EvaluationContext;
 import dev.progressive.toggles.internal.definition.VariantType;
-import java.util.Map;
 
 /**
  * Resolves a flag as the type its caller asks for, for the native API and the OpenFeature provider alike: the one
@@ -13,10 +11,6 @@ import java.util.Map;
  */
 public final class TypedResolution {
 
-  /** The answer to a null key. Not counted: a meter's tag cannot be null. */
-  private static final EvaluationOutcome NULL_KEY = EvaluationOutcome.error(null, ErrorCode.FLAG_NOT_FOUND, "the flag key is null",
-      Map.of(), null);
-
   private final Engine engine;
 
   public TypedResolution(Engine engine) {
@@ -25,7 +19,7 @@ public final class TypedResolution {
 
   /** Evaluates and counts; a null key answers the caller's default with FLAG_NOT_FOUND (and is not counted). */
   public EvaluationOutcome resolve(String key, VariantType type, EvaluationContext context) {
-    return key == null ? NULL_KEY : engine.evaluate(key, type, context);
+    return engine.evaluate(key, type, context);
   }
 
   /** Evaluates and counts for an OpenFeature context, which the engine reads in place. */
@@ -35,7 +29,7 @@ public final class TypedResolution {
 
   /** Evaluates and counts as the type the flag's variants have; a null key answers FLAG_NOT_FOUND. */
   public EvaluationOutcome resolveAsDefined(String key, EvaluationContext context) {
-    return key == null ? NULL_KEY : engine.evaluateAsDefined(key, context);
+    return engine.evaluateAsDefined(key, context);
   }
 
   /** The flags being evaluated. */
