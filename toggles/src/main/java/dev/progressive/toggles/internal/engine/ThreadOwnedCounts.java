@@ -6,7 +6,6 @@ import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
@@ -18,20 +17,33 @@ import java.util.concurrent.atomic.LongAdder;
  * which takes the increments of threads that own no row: virtual threads, and threads whose slot another live thread
  * holds when the table cannot grow.
  *
+ * <p>A row is one {@code long[]}: a cache line of padding, the owner's thread id, the counts, and another cache line
+ * of padding. The padding keeps one thread's counts off the cache lines of objects that other threads write, wherever
+ * the garbage collector moves the row; without it, two threads' rows copied side by side by a collection slowed
+ * every increment of both.
+ *
  * <p>Thread ids are never reused, and a pool's threads have ids close together, so a table of the next power of two
  * above the live threads gives each its own slot. The table grows, up to {@link #maxSlots}, when a live thread's slot
- * is taken. The row of a thread that ended is folded into the adders when its slot is wanted, under the lock that
- * readers take, so that a count never goes down and nothing is counted twice.
+ * is taken. Every change of the table (a row claimed, lengthened for new counters, or folded) is made under the lock
+ * that readers take: the row of a thread that ended is added to the adders when its slot is wanted, so that a count
+ * never goes down and nothing is counted twice.
  *
- * <p>Costs: an increment reads the thread's id, its slot and its row; it takes the lock only once per thread (to
- * claim a row), when its row must grow for a new counter, and on about one in {@value #RETRY} increments of a
- * thread without a row. Memory is one long per counter per counting thread. Reading a count takes the lock and reads
- * every slot: it is for meter scrapes, not for the evaluation path.
+ * <p>Costs: an increment reads the thread's id, the table, its row and the count; it takes the lock once per thread
+ * (to claim a row), when its row must grow for new counters, and on about one in {@value #RETRY} increments of a
+ * thread without a row. Memory is one long per counter per counting thread, plus 136 bytes per row. Reading a count
+ * takes the lock and reads every slot: it is for meter scrapes, not for the evaluation path.
  */
 final class ThreadOwnedCounts {
 
   /** A thread without a row tries to claim one on about one in this many increments. */
   static final int RETRY = 64;
+
+  /** Longs of padding at each end of a row: one cache line of 64 bytes. */
+  private static final int PAD = 8;
+  /** Where a row holds its owner's thread id. */
+  private static final int OWNER = PAD;
+  /** Where a row's first count is. */
+  private static final int FIRST = PAD + 1;
 
   private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
   /** {@code Thread.isVirtual()} on Java 21 and later; null before, where every thread is a platform thread. */
@@ -39,8 +51,10 @@ final class ThreadOwnedCounts {
 
   private final Object lock = new Object();
   private final int maxSlots;
-  /** Indexed by {@code threadId & (length - 1)}; replaced, never shrunk, under {@link #lock}. */
-  private volatile Row[] rows;
+  /** The rows, indexed by {@code threadId & (length - 1)}; replaced, never shrunk, and written under {@link #lock}. */
+  private volatile long[][] rows;
+  /** The thread of each row, at the same index, to tell whether it still runs; under {@link #lock}. */
+  private List<WeakReference<Thread>> owners;
   /** Every counter's adder by its index, to fold the rows of threads that ended into; under {@link #lock}. */
   private final List<LongAdder> adders = new ArrayList<>();
 
@@ -58,7 +72,8 @@ final class ThreadOwnedCounts {
       throw new IllegalArgumentException("slots must be powers of two, the first at most the maximum: "
           + initialSlots + ", " + maxSlots);
     }
-    this.rows = new Row[initialSlots];
+    this.rows = new long[initialSlots][];
+    this.owners = emptyOwners(initialSlots);
     this.maxSlots = maxSlots;
   }
 
@@ -75,7 +90,7 @@ final class ThreadOwnedCounts {
   int ownedRows() {
     synchronized (lock) {
       int n = 0;
-      for (Row row : rows) {
+      for (long[] row : rows) {
         n += row == null ? 0 : 1;
       }
       return n;
@@ -84,58 +99,60 @@ final class ThreadOwnedCounts {
 
   private void increment(Counter counter) {
     long id = Thread.currentThread().getId();
-    Row[] table = rows;
-    Row row = table[(int) id & (table.length - 1)];
-    if (row != null && row.ownerId == id) {
-      long[] counts = row.counts;
-      int i = counter.index;
-      if (i < counts.length) {
-        LONGS.setOpaque(counts, i, counts[i] + 1);
-        return;
-      }
+    long[][] table = rows;
+    long[] row = table[(int) id & (table.length - 1)];
+    int at = FIRST + counter.index;
+    if (row != null && row[OWNER] == id && at < row.length - PAD) {
+      LONGS.setOpaque(row, at, row[at] + 1);
+      return;
     }
     incrementSlowly(counter, id, row);
   }
 
   /** An increment of a thread whose slot holds no row of its own, or whose row is too short for the counter. */
-  private void incrementSlowly(Counter counter, long id, Row row) {
+  private void incrementSlowly(Counter counter, long id, long[] row) {
     Thread thread = Thread.currentThread();
-    boolean mine = row != null && row.ownerId == id;
+    boolean mine = row != null && row[OWNER] == id;
     if (!mine && (isVirtual(thread) || (row != null && ThreadLocalRandom.current().nextInt(RETRY) != 0))) {
       counter.adder.increment();
       return;
     }
-    Row own = mine ? row : claim(thread, id);
+    long[] own = claim(thread, id, counter.index);
     if (own == null) {
       counter.adder.increment();
       return;
     }
-    long[] counts = own.counts;
-    int i = counter.index;
-    if (i >= counts.length) {
-      // only the owner writes its row: it copies, then publishes the longer row, then counts in it
-      counts = Arrays.copyOf(counts, Math.max(i + 1, counts.length * 2));
-      own.counts = counts;
-    }
-    LONGS.setOpaque(counts, i, counts[i] + 1);
+    int at = FIRST + counter.index;
+    LONGS.setOpaque(own, at, own[at] + 1);
   }
 
-  /** This thread's row: found, put into a free slot, or into the slot of a thread that ended; null when none. */
-  private Row claim(Thread thread, long id) {
+  /**
+   * This thread's row, long enough for the counter: found, lengthened, put into a free slot, or into the slot of a
+   * thread that ended; null when the thread cannot have one.
+   */
+  private long[] claim(Thread thread, long id, int index) {
     synchronized (lock) {
       while (true) {
-        Row[] table = rows;
+        long[][] table = rows;
         int slot = (int) id & (table.length - 1);
-        Row row = table[slot];
-        if (row != null && row.ownerId == id) {
-          return row;
+        long[] row = table[slot];
+        if (row != null && row[OWNER] == id) {
+          if (FIRST + index < row.length - PAD) {
+            return row;
+          }
+          // only the owner counts in its row, and it is here: the longer copy loses nothing
+          long[] longer = newRow(id, Math.max(index + 1, 2 * (row.length - FIRST - PAD)));
+          System.arraycopy(row, FIRST, longer, FIRST, row.length - FIRST - PAD);
+          table[slot] = longer;
+          return longer;
         }
-        if (row == null || !row.alive()) {
+        if (row == null || !alive(owners.get(slot))) {
           if (row != null) {
             fold(row);
           }
-          Row own = new Row(thread, id, adders.size());
+          long[] own = newRow(id, Math.max(index + 1, adders.size()));
           table[slot] = own;
+          owners.set(slot, new WeakReference<>(thread));
           return own;
         }
         if (table.length >= maxSlots) {
@@ -146,25 +163,28 @@ final class ThreadOwnedCounts {
     }
   }
 
-  /** Doubles the table. Rows keep their objects, so an owner that still reads the old table counts in the same row. */
-  private void grow(Row[] table) {
-    Row[] bigger = new Row[table.length * 2];
-    for (Row row : table) {
+  /** Doubles the table. Distinct slots stay distinct: the new index keeps the old one in its low bits. */
+  private void grow(long[][] table) {
+    long[][] bigger = new long[table.length * 2][];
+    List<WeakReference<Thread>> biggerOwners = emptyOwners(bigger.length);
+    for (int slot = 0; slot < table.length; slot++) {
+      long[] row = table[slot];
       if (row != null) {
-        // distinct slots of the old table stay distinct: the new index keeps the old one in its low bits
-        bigger[(int) row.ownerId & (bigger.length - 1)] = row;
+        int to = (int) row[OWNER] & (bigger.length - 1);
+        bigger[to] = row;
+        biggerOwners.set(to, owners.get(slot));
       }
     }
+    owners = biggerOwners;
     rows = bigger;
   }
 
   /** Adds the row of a thread that ended to the adders. Its last writes are visible: it is known not to be alive. */
-  private void fold(Row row) {
-    long[] counts = row.counts;
-    for (int i = 0; i < counts.length; i++) {
-      long n = (long) LONGS.getOpaque(counts, i);
+  private void fold(long[] row) {
+    for (int at = FIRST; at < row.length - PAD; at++) {
+      long n = (long) LONGS.getOpaque(row, at);
       if (n != 0) {
-        adders.get(i).add(n);
+        adders.get(at - FIRST).add(n);
       }
     }
   }
@@ -172,17 +192,35 @@ final class ThreadOwnedCounts {
   private long sum(Counter counter) {
     synchronized (lock) {
       long total = counter.adder.sum();
-      int i = counter.index;
-      for (Row row : rows) {
-        if (row != null) {
-          long[] counts = row.counts;
-          if (i < counts.length) {
-            total += (long) LONGS.getOpaque(counts, i);
-          }
+      int at = FIRST + counter.index;
+      for (long[] row : rows) {
+        if (row != null && at < row.length - PAD) {
+          total += (long) LONGS.getOpaque(row, at);
         }
       }
       return total;
     }
+  }
+
+  /** A row for {@code counters} counters, owned by the thread {@code id}. */
+  private static long[] newRow(long id, int counters) {
+    long[] row = new long[FIRST + Math.max(8, counters) + PAD];
+    row[OWNER] = id;
+    return row;
+  }
+
+  private static List<WeakReference<Thread>> emptyOwners(int slots) {
+    List<WeakReference<Thread>> list = new ArrayList<>(slots);
+    for (int i = 0; i < slots; i++) {
+      list.add(null);
+    }
+    return list;
+  }
+
+  /** Whether the thread of a row still runs; a row keeps its thread only weakly, with its context class loader. */
+  private static boolean alive(WeakReference<Thread> owner) {
+    Thread t = owner == null ? null : owner.get();
+    return t != null && t.isAlive();
   }
 
   private static boolean isVirtual(Thread thread) {
@@ -227,25 +265,6 @@ final class ThreadOwnedCounts {
 
     double doubleValue() {
       return sum();
-    }
-  }
-
-  /** A thread's counts; written by that thread only. */
-  private static final class Row {
-    final long ownerId;
-    /** Weak, so that a row never keeps a thread that ended (and its context class loader) reachable. */
-    final WeakReference<Thread> owner;
-    volatile long[] counts;
-
-    Row(Thread owner, long ownerId, int counters) {
-      this.owner = new WeakReference<>(owner);
-      this.ownerId = ownerId;
-      this.counts = new long[Math.max(8, counters)];
-    }
-
-    boolean alive() {
-      Thread t = owner.get();
-      return t != null && t.isAlive();
     }
   }
 }
