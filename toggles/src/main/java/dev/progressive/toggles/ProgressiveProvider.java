@@ -11,6 +11,7 @@ import dev.openfeature.sdk.exceptions.GeneralError;
 import dev.openfeature.sdk.exceptions.ParseError;
 import dev.openfeature.sdk.exceptions.TypeMismatchError;
 import dev.progressive.toggles.internal.definition.VariantType;
+import dev.progressive.toggles.internal.engine.Engine;
 import dev.progressive.toggles.internal.engine.EvaluationOutcome;
 import dev.progressive.toggles.internal.engine.TypedResolution;
 import dev.progressive.toggles.source.FlagSource;
@@ -55,7 +56,7 @@ public final class ProgressiveProvider extends EventProvider {
   private static final Metadata METADATA = () -> NAME;
 
   private final Toggles toggles;
-  private final TypedResolution resolution;
+  private final Engine engine;
   private final boolean ownsToggles;
   private final AtomicBoolean shutDown = new AtomicBoolean();
   private final List<AutoCloseable> subscriptions = new ArrayList<>();
@@ -67,7 +68,7 @@ public final class ProgressiveProvider extends EventProvider {
 
   private ProgressiveProvider(Toggles toggles, boolean ownsToggles) {
     this.toggles = Objects.requireNonNull(toggles, "toggles");
-    this.resolution = toggles.resolution();
+    this.engine = toggles.engine();
     this.ownsToggles = ownsToggles;
   }
 
@@ -128,7 +129,7 @@ public final class ProgressiveProvider extends EventProvider {
       subscriptions.add(toggles.onHealthChange(this::healthChanged));
     }
     List<SourceHealth> health = toggles.health();
-    if (toggles.keys().isEmpty() && resolution.snapshot().broken().isEmpty() && !toggles.isHealthy()) {
+    if (toggles.keys().isEmpty() && engine.snapshot().broken().isEmpty() && !toggles.isHealthy()) {
       throw new GeneralError("no flags could be read: " + describeDown(health));
     }
     if (!toggles.isHealthy()) {
@@ -229,9 +230,9 @@ public final class ProgressiveProvider extends EventProvider {
     return result(o, value == null ? defaultValue : Value.objectToValue(value));
   }
 
-  /** Resolves through the typed resolution that the native API uses; an error becomes OpenFeature's typed one. */
+  /** Resolves through the engine that the native API uses; an error becomes OpenFeature's typed one. */
   private EvaluationOutcome resolve(String key, VariantType type, EvaluationContext ctx) {
-    EvaluationOutcome o = resolution.resolve(key, type, ctx);
+    EvaluationOutcome o = engine.evaluate(key, type, ctx);
     ErrorCode error = o.errorCode();
     if (error != null) {
       switch (error) {

@@ -69,8 +69,6 @@ public final class Toggles implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Toggles.class);
 
-  private final TypedResolution resolution;
-  /** The resolution's engine, held here too: the typed getters are the hottest path and follow one reference less. */
   private final Engine engine;
   private final FlagInputs inputs;
   private final FlagAdmin admin;
@@ -81,7 +79,6 @@ public final class Toggles implements AutoCloseable {
   private Toggles(Builder b) {
     EvaluationMeters meters = b.registry == null ? null : new EvaluationMeters(b.registry);
     this.engine = new Engine(b.clock, meters, b.valueLayer);
-    this.resolution = new TypedResolution(engine);
     FlagCompiler compiler = new FlagCompiler(b.hashing, meters, b.invalidFlags == InvalidFlags.REFUSE_SOURCE,
         b.invalidFlags == InvalidFlags.AS_FLAGD);
     List<SourceState> list = new ArrayList<>();
@@ -193,7 +190,7 @@ public final class Toggles implements AutoCloseable {
 
   /** The keys of every flag in force, sorted. */
   public Set<String> keys() {
-    return Collections.unmodifiableSet(new TreeSet<>(resolution.snapshot().flags().keySet()));
+    return Collections.unmodifiableSet(new TreeSet<>(engine.snapshot().flags().keySet()));
   }
 
   /**
@@ -225,7 +222,7 @@ public final class Toggles implements AutoCloseable {
 
   /** The generation of the snapshot in force: 0 before any flags, then one more for each swap. */
   public long generation() {
-    return resolution.snapshot().generation();
+    return engine.snapshot().generation();
   }
 
   /**
@@ -247,9 +244,9 @@ public final class Toggles implements AutoCloseable {
     return () -> healthListeners.remove(listener);
   }
 
-  /** The typed resolution over this engine, shared with the OpenFeature provider in this module. */
-  TypedResolution resolution() {
-    return resolution;
+  /** The engine that evaluates the flags, shared with the OpenFeature provider in this module. */
+  Engine engine() {
+    return engine;
   }
 
   /**

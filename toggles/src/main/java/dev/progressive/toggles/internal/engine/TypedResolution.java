@@ -1,41 +1,15 @@
 package dev.progressive.toggles.internal.engine;
 
-import dev.progressive.toggles.EvaluationContext;
-import dev.progressive.toggles.internal.definition.VariantType;
-
 /**
- * Resolves a flag as the type its caller asks for, for the native API and the OpenFeature provider alike: the one
- * place where a variant's value becomes the caller's type, so that both APIs give the same value for the same flag.
+ * Reads an {@link Engine}'s outcome as the type its caller asks for, for the native API and the OpenFeature provider
+ * alike: the one place where a variant's value becomes the caller's type, so that both APIs give the same value for
+ * the same flag.
  * Each typed read returns null when the caller's default applies, and allocates nothing: the outcome holds its value
  * in every type it fits, converted once when its flag was compiled.
  */
 public final class TypedResolution {
 
-  private final Engine engine;
-
-  public TypedResolution(Engine engine) {
-    this.engine = engine;
-  }
-
-  /** Evaluates and counts; a null key answers the caller's default with FLAG_NOT_FOUND (and is not counted). */
-  public EvaluationOutcome resolve(String key, VariantType type, EvaluationContext context) {
-    return engine.evaluate(key, type, context);
-  }
-
-  /** Evaluates and counts for an OpenFeature context, which the engine reads in place. */
-  public EvaluationOutcome resolve(String key, VariantType type, dev.openfeature.sdk.EvaluationContext context) {
-    return engine.evaluate(key, type, context);
-  }
-
-  /** Evaluates and counts as the type the flag's variants have; a null key answers FLAG_NOT_FOUND. */
-  public EvaluationOutcome resolveAsDefined(String key, EvaluationContext context) {
-    return engine.evaluateAsDefined(key, context);
-  }
-
-  /** The flags being evaluated. */
-  public Snapshot snapshot() {
-    return engine.snapshot();
-  }
+  private TypedResolution() {}
 
   /** A boolean flag's value, or null when the caller's default applies. */
   public static Boolean booleanOf(EvaluationOutcome o) {
